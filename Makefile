@@ -1,0 +1,69 @@
+# One-Stop Academy — two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages WeasyPrint (PDF certificates) and the test tools need.
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+TEST_TOOLS := chromium poppler-utils zbar-tools
+
+.PHONY: run test install syslibs testtools migrate seed serve lint check messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+syslibs:
+	@missing=$$(for p in $(SYSTEM_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs system libraries. Run:  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+testtools:
+	@missing=$$(for p in $(TEST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages for the tests: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Browser and PDF tests need: sudo apt-get install -y $$missing (they are skipped without them, except in CI)"; \
+	  fi; \
+	fi
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: install syslibs messages
+	$(PY) manage.py migrate --noinput -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install syslibs testtools messages
+	$(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,223 @@
+"""Course pages (Wagtail) and the training records that track officers through them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
+
+from .blocks import LessonStreamBlock
+
+
+class CourseIndexPage(Page):
+    """The catalogue of courses; the root page of the training site."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+
+class CoursePage(Page):
+    """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
+
+    area = models.ForeignKey(
+        CompetencyArea, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    description = RichTextField(_("description"), blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=5, decimal_places=1, default=1,
+        validators=[MinValueValidator(0)],
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"), default=24, validators=[MaxValueValidator(120)],
+        help_text=_("Months before re-certification is due; 0 means the certificate does not expire."),
+    )
+    target_roles = ParentalManyToManyField(DeskRole, verbose_name=_("target desk roles"), blank=True,
+                                           related_name="courses")
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("prerequisites"), blank=True, symmetrical=False, related_name="required_by"
+    )
+    legal_basis = models.TextField(
+        _("legal basis"), blank=True,
+        help_text=_("One reference per line, e.g. “NĐ 118/2025/NĐ-CP, Điều 5”."),
+    )
+    is_legacy = models.BooleanField(
+        _("legacy content"), default=False,
+        help_text=_("Tick when the material is tied to superseded law (e.g. NĐ 61/2018)."),
+    )
+    pass_mark_required = models.BooleanField(
+        _("quizzes must be passed"), default=True,
+        help_text=_("The course completes when every required lesson is done and every required quiz is passed."),
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("area"), FieldPanel("summary"), FieldPanel("description"), FieldPanel("cover_image")],
+            heading=_("Presentation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("estimated_hours"), FieldPanel("validity_months"), FieldPanel("target_roles"),
+             FieldPanel("prerequisites"), FieldPanel("pass_mark_required")],
+            heading=_("Training rules"),
+        ),
+        InlinePanel("granted_competencies", heading=_("Competencies granted"), label=_("Competency")),
+        MultiFieldPanel([FieldPanel("legal_basis"), FieldPanel("is_legacy")], heading=_("Legal basis")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("search_text")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+
+class CourseCompetency(Orderable):
+    """A competency, at a level, that completing the course grants."""
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="granted_competencies")
+    competency = models.ForeignKey(Competency, verbose_name=_("competency"), on_delete=models.PROTECT,
+                                   related_name="granting_courses")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, validators=LEVEL_VALIDATORS)
+
+    panels = [FieldPanel("competency"), FieldPanel("level")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("competency granted")
+        verbose_name_plural = _("competencies granted")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "competency"], name="uniq_course_competency"),
+        ]
+
+
+class ModulePage(Page):
+    """A module of a course: an ordered group of lessons and quizzes."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+
+class LessonPage(Page):
+    """A lesson: StreamField content studied by the officer."""
+
+    summary = models.TextField(_("summary"), blank=True)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    is_required = models.BooleanField(_("required for completion"), default=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("is_required"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+
+class Enrolment(models.Model):
+    """An officer enrolled in a course, with why and by when. One open enrolment per officer × course."""
+
+    class Reason(models.TextChoices):
+        ROLE = "role", _("Required by desk role")
+        LEADER = "leader", _("Assigned by leader")
+        SELF = "self", _("Self-enrolled")
+        RENEWAL = "renewal", _("Renewal of certification")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("officer"))
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
+    course_title = models.CharField(_("course title at enrolment"), max_length=255)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("last lesson opened"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["due_on", "-assigned_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "course"], condition=Q(status="active"), name="uniq_active_enrolment"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer.full_name} — {self.course_title}"
+
+
+class LessonProgress(models.Model):
+    """An officer's progress through one lesson within an enrolment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="lesson_progress")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="progress")
+    first_viewed_at = models.DateTimeField(_("first viewed"), auto_now_add=True)
+    last_viewed_at = models.DateTimeField(_("last viewed"), auto_now=True)
+    seconds_spent = models.PositiveIntegerField(_("time on page (seconds)"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"], name="uniq_progress_lesson")]
+
+
+@register_setting(icon="cog")
+class TrainingSettings(BaseGenericSetting):
+    """Site-wide training rules editable in the admin."""
+
+    enrolment_due_days = models.PositiveSmallIntegerField(
+        _("days to complete a required course"), default=30, validators=[MinValueValidator(1)]
+    )
+
+    panels = [FieldPanel("enrolment_due_days")]
+
+    class Meta:
+        verbose_name = _("training settings")

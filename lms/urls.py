@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from dashboards import views as dashboard_views
+
+urlpatterns = [
+    path("", dashboard_views.home, name="home"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("can-bo/", include("people.urls")),
+    path("hoc-tap/", include("courses.urls")),
+    path("kiem-tra/", include("assessments.urls")),
+    path("chung-nhan/", include("certificates.urls")),
+    path("quan-ly/", include("dashboards.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the course pages; it must come last.
+urlpatterns += [path("khoa-hoc/", include(wagtail_urls))]
+

@@ -1,0 +1,325 @@
+"""Units, officers, desk roles, competencies and attainments: the people side of One-Stop Academy."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold, given_name, normalize_text
+
+LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3)]
+
+
+class Level(models.IntegerChoices):
+    BASIC = 1, _("Level 1 — knows")
+    PRACTISED = 2, _("Level 2 — applies")
+    EXPERT = 3, _("Level 3 — guides others")
+
+
+class BilingualNameMixin:
+    """Picks the Vietnamese or English name by the active language (Vietnamese first)."""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A node of the administrative tree: city → ward People's Committee → public-service centre → team."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Province / city")
+        WARD = "ward", _("Ward / commune People's Committee")
+        SERVICE_CENTRE = "service_centre", _("Public administrative service centre")
+        TEAM = "team", _("Counter / team")
+        DEPARTMENT = "department", _("Department / office")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("tree path"), max_length=1000, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    note = models.TextField(_("note"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        permissions = [("view_unit_dashboard", _("Can view unit dashboards"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        self.code = normalize_text(self.code).upper()
+        self.name = normalize_text(self.name)
+        if self.parent_id and self.pk:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+                node = node.parent
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def save(self, *args, **kwargs):
+        # path/depth are derived data that keep subtree queries to one indexed prefix match.
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"path", "depth"}
+        super().save(*args, **kwargs)
+
+    def subtree(self):
+        return Unit.objects.filter(path__startswith=self.path)
+
+
+class UnitFormerName(models.Model):
+    """A name the unit carried before (the 2025 reorganisation renamed and merged many units)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("unit"))
+    name = models.CharField(_("former name"), max_length=255)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["-valid_until", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="former_name_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    """A civil servant (cán bộ, công chức) who works at, or for, a one-stop desk."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer", verbose_name=_("user account")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    sort_name = models.CharField(max_length=320, editable=False, db_index=True, default="")
+    search_name = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    employee_code = models.CharField(_("employee code"), max_length=40, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers", verbose_name=_("unit"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    led_units = models.ManyToManyField(
+        Unit, blank=True, related_name="leaders", verbose_name=_("units led"),
+        help_text=_("A leader sees these units and every unit below them."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["sort_name", "employee_code"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.employee_code})"
+
+    def clean(self):
+        self.full_name = normalize_text(self.full_name)
+        self.employee_code = normalize_text(self.employee_code).upper()
+        self.phone = normalize_text(self.phone)
+        self.email = normalize_text(self.email).lower()
+        if not self.full_name:
+            raise ValidationError({"full_name": _("The full name is required.")})
+
+    def save(self, *args, **kwargs):
+        # Vietnamese names sort by the given name (tên), then by the whole name.
+        self.full_name = normalize_text(self.full_name)
+        self.sort_name = f"{fold(given_name(self.full_name))} {fold(self.full_name)}"
+        self.search_name = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"sort_name", "search_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def given_name(self) -> str:
+        return given_name(self.full_name)
+
+
+class DeskRole(BilingualNameMixin, models.Model):
+    """A job position at the one-stop desk (vị trí việc làm), e.g. intake/return officer. Data, not code."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("desk role")
+        verbose_name_plural = _("desk roles")
+        ordering = ["sort_order", "code"]
+
+
+class RoleAssignment(models.Model):
+    """An officer holds a desk role in a unit from a start date until an optional end date."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("officer"))
+    role = models.ForeignKey(DeskRole, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("desk role"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "role", "unit", "start_date"], name="uniq_assignment_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.full_name} — {self.role} ({self.unit})"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class CompetencyArea(BilingualNameMixin, models.Model):
+    """One of the three content areas: procedure handling, communication, IT use."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("competency area")
+        verbose_name_plural = _("competency areas")
+        ordering = ["sort_order", "code"]
+
+
+class Competency(BilingualNameMixin, models.Model):
+    """A competency (NV04, GT02, CN03…) with three levels of observable behaviour."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    area = models.ForeignKey(CompetencyArea, on_delete=models.PROTECT, related_name="competencies", verbose_name=_("area"))
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    level_1 = models.TextField(_("level 1 behaviour"), blank=True)
+    level_2 = models.TextField(_("level 2 behaviour"), blank=True)
+    level_3 = models.TextField(_("level 3 behaviour"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def behaviour(self, level: int) -> str:
+        return {1: self.level_1, 2: self.level_2, 3: self.level_3}.get(level, "")
+
+
+class RoleRequirement(models.Model):
+    """A desk role requires a competency at a level, renewed every `validity_months`."""
+
+    role = models.ForeignKey(DeskRole, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("desk role"))
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("competency")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, validators=LEVEL_VALIDATORS)
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"), default=24, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    class Meta:
+        verbose_name = _("role requirement")
+        verbose_name_plural = _("role requirements")
+        ordering = ["role__sort_order", "competency__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "competency"], name="uniq_requirement_role_competency"),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="requirement_level_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.code} → {self.competency.code} ({self.level})"
+
+
+class Attainment(models.Model):
+    """Evidence that an officer holds a competency at a level, from a date until an optional expiry date."""
+
+    class Evidence(models.TextChoices):
+        CERTIFICATE = "certificate", _("Certificate")
+        OBSERVED = "observed", _("Observed assessment by a leader")
+        PRIOR_LEARNING = "prior_learning", _("Recognised prior learning")
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="attainments", verbose_name=_("officer"))
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="attainments", verbose_name=_("competency")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, validators=LEVEL_VALIDATORS)
+    achieved_on = models.DateField(_("achieved on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    evidence_kind = models.CharField(_("evidence"), max_length=20, choices=Evidence.choices)
+    evidence_reference = models.CharField(_("evidence reference"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attainment")
+        verbose_name_plural = _("attainments")
+        ordering = ["-achieved_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="attainment_level_1_3"),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("achieved_on")),
+                name="attainment_expires_after_achieved",
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "competency", "evidence_kind", "evidence_reference"],
+                name="uniq_attainment_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.full_name}: {self.competency.code} ({self.level})"
+
+    def is_valid_on(self, day) -> bool:
+        return self.achieved_on <= day and (self.expires_on is None or self.expires_on >= day)

@@ -1,0 +1,66 @@
+"""Shared fixtures: a small unit tree and one user of each type, with a temporary MEDIA_ROOT."""
+
+import pytest
+
+from people.models import Unit
+from tests.people.factories import OfficerFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def unit_tree(db):
+    """HCM → ward A → centre A → team A; HCM → ward B → centre B."""
+    city = UnitFactory(code="HCM", name="Thành phố Hồ Chí Minh", kind=Unit.Kind.CITY)
+    ward_a = UnitFactory(code="WARDA", name="UBND phường Gia Định", kind=Unit.Kind.WARD, parent=city)
+    centre_a = UnitFactory(code="WARDA-TT", name="Trung tâm PVHCC phường Gia Định",
+                           kind=Unit.Kind.SERVICE_CENTRE, parent=ward_a)
+    team_a = UnitFactory(code="WARDA-TT-1", name="Tổ tiếp nhận số 1", kind=Unit.Kind.TEAM, parent=centre_a)
+    ward_b = UnitFactory(code="WARDB", name="UBND phường Bình Quới", kind=Unit.Kind.WARD, parent=city)
+    centre_b = UnitFactory(code="WARDB-TT", name="Trung tâm PVHCC phường Bình Quới",
+                           kind=Unit.Kind.SERVICE_CENTRE, parent=ward_b)
+    return {"city": city, "ward_a": ward_a, "centre_a": centre_a, "team_a": team_a, "ward_b": ward_b,
+            "centre_b": centre_b}
+
+
+@pytest.fixture
+def officer(unit_tree):
+    return OfficerFactory(full_name="Nguyễn Thị Lan", unit=unit_tree["team_a"],
+                          user=UserFactory(username="officer", groups=["Officer"]))
+
+
+@pytest.fixture
+def other_unit_officer(unit_tree):
+    return OfficerFactory(full_name="Trần Văn Hùng", unit=unit_tree["centre_b"],
+                          user=UserFactory(username="other", groups=["Officer"]))
+
+
+@pytest.fixture
+def leader(unit_tree):
+    """Leads ward A (and so everything below it)."""
+    leader = OfficerFactory(full_name="Lê Minh Đức", unit=unit_tree["ward_a"],
+                            user=UserFactory(username="leader", groups=["Officer", "Leader"]))
+    leader.led_units.add(unit_tree["ward_a"])
+    return leader
+
+
+@pytest.fixture
+def sibling_leader(unit_tree):
+    """Leads ward B: a sibling of ward A, who must not see ward A's officers."""
+    leader = OfficerFactory(full_name="Phạm Thị Hoa", unit=unit_tree["ward_b"],
+                            user=UserFactory(username="leader_b", groups=["Officer", "Leader"]))
+    leader.led_units.add(unit_tree["ward_b"])
+    return leader
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory(username="trainer", groups=["Trainer"])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", groups=["Administrator"], is_staff=True)
