@@ -132,6 +132,7 @@ class Officer(models.Model):
         Unit, blank=True, related_name="leaders", verbose_name=_("units led"),
         help_text=_("A leader sees these units and every unit below them."),
     )
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
