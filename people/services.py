@@ -195,3 +195,61 @@ def user_set_groups(*, user, names) -> None:
     """Put a user in exactly these of the four groups (others untouched)."""
     for name in names:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class InvitationError(Exception):
+    """The officer cannot be invited (no e-mail address, inactive account); retrying will not help."""
+
+
+def officer_invite(*, officer: Officer, force: bool = False) -> bool:
+    """E-mail an officer a Vietnamese "set your password" link and record when it was sent.
+
+    Imported accounts have no usable password, so the invitation is how an officer first logs in. The link is
+    Django's password-reset confirmation (one-time token, valid PASSWORD_RESET_TIMEOUT). The officer row is
+    locked while sending so that two concurrent runs (a retried task, a double click) send one e-mail; a run
+    after a successful one sends nothing unless ``force`` is set. Returns True when an e-mail was sent.
+    """
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.utils.translation import gettext
+
+    with transaction.atomic():
+        locked = Officer.objects.select_for_update().select_related("user", "unit").get(pk=officer.pk)
+        if locked.invited_at and not force:
+            return False
+        user = locked.user
+        recipient = locked.email or user.email
+        if not recipient:
+            raise InvitationError(gettext("The officer %(name)s has no e-mail address.") % {"name": locked.full_name})
+        if not (locked.is_active and user.is_active):
+            raise InvitationError(gettext("The account of %(name)s is not active.") % {"name": locked.full_name})
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user)},
+        )
+        context = {
+            "officer": locked,
+            "username": user.get_username(),
+            "set_password_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
+            "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("login"),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = " ".join(render_to_string("registration/invitation_email_subject.txt", context).split())
+            body = render_to_string("registration/invitation_email.txt", context)
+            html = render_to_string("registration/invitation_email.html", context)
+        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        locked.invited_at = timezone.now()
+        locked.save(update_fields=["invited_at", "updated_at"])
+    officer.invited_at = locked.invited_at
+    return True
