@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from .text import fold, given_name, normalize_text
 
@@ -33,7 +35,7 @@ class BilingualNameMixin:
         return self.name
 
 
-class Unit(models.Model):
+class Unit(ClusterableModel):
     """A node of the administrative tree: city → ward People's Committee → public-service centre → team."""
 
     class Kind(models.TextChoices):
@@ -64,6 +66,15 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # path/depth are derived data that keep subtree queries to one indexed prefix match.
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"path", "depth"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.code = normalize_text(self.code).upper()
         self.name = normalize_text(self.name)
@@ -78,15 +89,6 @@ class Unit(models.Model):
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.code}/"
 
-    def save(self, *args, **kwargs):
-        # path/depth are derived data that keep subtree queries to one indexed prefix match.
-        self.path = self.compute_path()
-        self.depth = self.path.count("/") - 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"path", "depth"}
-        super().save(*args, **kwargs)
-
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)
 
@@ -94,7 +96,7 @@ class Unit(models.Model):
 class UnitFormerName(models.Model):
     """A name the unit carried before (the 2025 reorganisation renamed and merged many units)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("unit"))
+    unit = ParentalKey(Unit, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("unit"))
     name = models.CharField(_("former name"), max_length=255)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -144,6 +146,13 @@ class Officer(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.employee_code})"
 
+    def save(self, *args, **kwargs):
+        self.set_derived_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"sort_name", "search_name"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.full_name = normalize_text(self.full_name)
         self.employee_code = normalize_text(self.employee_code).upper()
@@ -152,15 +161,11 @@ class Officer(models.Model):
         if not self.full_name:
             raise ValidationError({"full_name": _("The full name is required.")})
 
-    def save(self, *args, **kwargs):
-        # Vietnamese names sort by the given name (tên), then by the whole name.
+    def set_derived_names(self) -> None:
+        """Vietnamese names sort by the given name (tên), then by the whole name; search ignores diacritics."""
         self.full_name = normalize_text(self.full_name)
         self.sort_name = f"{fold(given_name(self.full_name))} {fold(self.full_name)}"
         self.search_name = fold(self.full_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"sort_name", "search_name"}
-        super().save(*args, **kwargs)
 
     @property
     def given_name(self) -> str:

@@ -2,11 +2,15 @@
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
@@ -121,6 +125,204 @@ def role_assignment_end(*, assignment: RoleAssignment, end_date: dt.date | None 
     assignment.save(update_fields=["end_date"])
     _notify_assignments([assignment.officer_id])
     return assignment
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer) -> Officer:
+    """Save an edited officer and keep the login's name and e-mail in step with it."""
+    officer.full_clean()
+    officer.save()
+    _user_sync(officer=officer)
+    return officer
+
+
+def _user_sync(*, officer: Officer) -> None:
+    user = officer.user
+    parts = officer.full_name.rsplit(" ", 1)
+    user.first_name = parts[-1][:150]
+    user.last_name = (parts[0] if len(parts) > 1 else "")[:150]
+    user.email = officer.email
+    user.save(update_fields=["first_name", "last_name", "email"])
+
+
+@dataclass(frozen=True)
+class OfficerRecord:
+    """One officer as an import file describes it (already validated)."""
+
+    employee_code: str
+    full_name: str
+    unit: Unit
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """One role assignment as an import file describes it (already validated)."""
+
+    employee_code: str
+    role: DeskRole
+    unit: Unit
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@dataclass
+class BulkUpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+_CHUNK = 500
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _name_parts(full_name: str) -> tuple[str, str]:
+    parts = full_name.rsplit(" ", 1)
+    return parts[-1][:150], (parts[0] if len(parts) > 1 else "")[:150]
+
+
+@transaction.atomic
+def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
+    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
+
+    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
+    an unusable password and the Officer group; an existing login with that username and no officer is
+    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
+    """
+    result = BulkUpsertResult()
+    by_code: dict[str, OfficerRecord] = {}
+    for record in records:
+        by_code[normalize_text(record.employee_code).upper()] = record
+    codes = list(by_code)
+    existing: dict[str, Officer] = {}
+    for chunk in _chunks(codes):
+        for officer in Officer.objects.filter(employee_code__in=chunk).select_related("user"):
+            existing[officer.employee_code] = officer
+    new_codes = [c for c in codes if c not in existing]
+    users_by_name: dict[str, object] = {}
+    for chunk in _chunks([_username_for(c) for c in new_codes]):
+        for user in User.objects.filter(username__in=chunk).select_related("officer"):
+            if hasattr(user, "officer"):
+                raise ValidationError(
+                    _("The login %(username)s already belongs to officer %(code)s.")
+                    % {"username": user.username, "code": user.officer.employee_code}
+                )
+            users_by_name[user.username] = user
+    exclude = ["user", "unit", "led_units"]
+    new_users = []
+    for code in new_codes:
+        username = _username_for(code)
+        if username in users_by_name:
+            continue
+        record = by_code[code]
+        first, last = _name_parts(normalize_text(record.full_name))
+        user = User(username=username, email=normalize_text(record.email).lower(), first_name=first, last_name=last)
+        user.set_unusable_password()
+        new_users.append(user)
+    User.objects.bulk_create(new_users, batch_size=_CHUNK)
+    if any(u.pk is None for u in new_users):  # backends without RETURNING: read the keys back
+        for chunk in _chunks([u.username for u in new_users]):
+            users_by_name.update(User.objects.in_bulk(chunk, field_name="username"))
+    else:
+        users_by_name.update({u.username: u for u in new_users})
+    officer_group = Group.objects.get_or_create(name=OFFICER)[0]
+    membership = User.groups.through
+    membership.objects.bulk_create(
+        [membership(user_id=users_by_name[_username_for(c)].pk, group_id=officer_group.pk) for c in new_codes],
+        batch_size=_CHUNK, ignore_conflicts=True,
+    )
+
+    new_officers = []
+    for code in new_codes:
+        record = by_code[code]
+        officer = Officer(user=users_by_name[_username_for(code)], employee_code=code, full_name=record.full_name,
+                          unit=record.unit, email=record.email, phone=record.phone)
+        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.set_derived_names()
+        new_officers.append(officer)
+    Officer.objects.bulk_create(new_officers, batch_size=_CHUNK)
+    result.created = len(new_officers)
+
+    changed_officers, changed_users = [], []
+    now = timezone.now()
+    for code, officer in existing.items():
+        record = by_code[code]
+        before = (officer.full_name, officer.unit_id, officer.email, officer.phone)
+        officer.full_name, officer.unit, officer.email, officer.phone = (
+            record.full_name, record.unit, record.email, record.phone)
+        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.set_derived_names()
+        if (officer.full_name, officer.unit_id, officer.email, officer.phone) == before:
+            result.unchanged += 1
+            continue
+        officer.updated_at = now
+        changed_officers.append(officer)
+        user = officer.user
+        user.first_name, user.last_name = _name_parts(officer.full_name)
+        user.email = officer.email
+        changed_users.append(user)
+    Officer.objects.bulk_update(
+        changed_officers, ["full_name", "sort_name", "search_name", "unit", "email", "phone", "updated_at"],
+        batch_size=_CHUNK,
+    )
+    User.objects.bulk_update(changed_users, ["first_name", "last_name", "email"], batch_size=_CHUNK)
+    result.updated = len(changed_officers)
+
+    if any(o.pk is None for o in new_officers):
+        for chunk in _chunks(new_codes):
+            existing.update(Officer.objects.in_bulk(chunk, field_name="employee_code"))
+    else:
+        existing.update({o.employee_code: o for o in new_officers})
+    return existing, result
+
+
+@transaction.atomic
+def role_assignment_bulk_upsert(
+    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer]
+) -> BulkUpsertResult:
+    """Create or update many role assignments (idempotent on officer × role × unit × start date).
+
+    Sends ONE role_assignments_changed notification for every officer in the records, after commit, so that
+    courses enrols a whole import in one pass instead of once per row.
+    """
+    result = BulkUpsertResult()
+    wanted: dict[tuple, AssignmentRecord] = {}
+    for record in records:
+        officer = officers[normalize_text(record.employee_code).upper()]
+        wanted[(officer.pk, record.role.pk, record.unit.pk, record.start_date)] = record
+    officer_ids = sorted({key[0] for key in wanted})
+    existing: dict[tuple, RoleAssignment] = {}
+    for chunk in _chunks(officer_ids):
+        for assignment in RoleAssignment.objects.filter(officer_id__in=chunk).only(
+            "id", "officer_id", "role_id", "unit_id", "start_date", "end_date"
+        ):
+            existing[(assignment.officer_id, assignment.role_id, assignment.unit_id, assignment.start_date)] = assignment
+    to_create, to_update = [], []
+    exclude = ["officer", "role", "unit"]
+    for key, record in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            assignment = RoleAssignment(officer_id=key[0], role=record.role, unit=record.unit,
+                                        start_date=record.start_date, end_date=record.end_date)
+            assignment.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            to_create.append(assignment)
+        elif current.end_date != record.end_date:
+            current.end_date = record.end_date
+            current.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            to_update.append(current)
+        else:
+            result.unchanged += 1
+    RoleAssignment.objects.bulk_create(to_create, batch_size=_CHUNK)
+    RoleAssignment.objects.bulk_update(to_update, ["end_date"], batch_size=_CHUNK)
+    result.created, result.updated = len(to_create), len(to_update)
+    _notify_assignments(officer_ids)
+    return result
 
 
 def role_assignments_changed_notify(*, officer_ids) -> None:
