@@ -1,8 +1,18 @@
+"""Start pages: where each user type lands, and the leaders' "My units" pages."""
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from people.roles import is_administrator, is_leader, is_trainer
+from people.selectors import current_assignments_for_officer, officer_for_user, units_visible_to
+
+from . import selectors
+
+OFFICERS_PER_PAGE = 25
 
 
 def _first(*names):
@@ -14,20 +24,75 @@ def _first(*names):
     return None
 
 
+def _require_unit_viewer(user) -> None:
+    """Unit pages are for leaders and administrators; everyone else gets 403."""
+    if not (is_leader(user) or is_administrator(user)):
+        raise PermissionDenied
+
+
 @login_required
 def home(request):
-    """Send each user type to its own start page: officers to their learning, leaders to their units."""
+    """Send each user type to its own start page: leaders to their units, trainers and administrators to the
+    admin, officers to their learning. Until the learning page exists, officers get a welcome page here."""
     user = request.user
-    if hasattr(user, "officer") and not is_leader(user):
-        target = _first("courses:my-learning")
-    elif is_leader(user):
+    if is_leader(user):
         target = _first("dashboards:units", "courses:my-learning")
     elif is_trainer(user) or is_administrator(user):
-        target = "/admin/"
+        target = reverse("wagtailadmin_home")
     else:
-        target = None
+        target = _first("courses:my-learning")
     if target:
         return redirect(target)
-    from django.shortcuts import render
+    officer = officer_for_user(user=user)
+    assignments = list(current_assignments_for_officer(officer=officer)) if officer is not None else []
+    return render(request, "home.html", {"officer": officer, "assignments": assignments, "today": timezone.localdate()})
 
-    return render(request, "home.html")
+
+@login_required
+def units(request):
+    """"My units": every unit the leader leads, with head-counts per unit and per desk role."""
+    _require_unit_viewer(request.user)
+    trees = selectors.led_trees_for(viewer=request.user)
+    roles = list(selectors.desk_roles_active())
+    for tree in trees:
+        for row in tree.rows:
+            row.role_cells = row.role_counts(roles)
+    return render(request, "dashboards/units.html", {"trees": trees, "roles": roles})
+
+
+@login_required
+def unit(request, pk: int):
+    """Officers of one unit's subtree with their current desk roles; filter by sub-unit and role, search by name."""
+    _require_unit_viewer(request.user)
+    unit = get_object_or_404(units_visible_to(viewer=request.user).select_related("parent"), pk=pk)
+    sub_units = list(selectors.sub_units_of(unit=unit))
+    roles = list(selectors.desk_roles_active())
+
+    sub_unit = None
+    unit_param = request.GET.get("unit", "")
+    if unit_param.isdigit():
+        sub_unit = next((u for u in sub_units if u.pk == int(unit_param)), None)
+    role = None
+    role_param = request.GET.get("role", "")
+    if role_param:
+        role = next((r for r in roles if r.code == role_param), None)
+    query = request.GET.get("q", "").strip()[:100]
+
+    officers = selectors.officers_of_unit_subtree(
+        viewer=request.user, unit=unit, sub_unit=sub_unit, role=role, query=query
+    )
+    page_obj = Paginator(officers, OFFICERS_PER_PAGE).get_page(request.GET.get("page"))
+    for u in sub_units:
+        u.indent = "\u2003" * (u.depth - unit.depth)
+    context = {
+        "unit": unit,
+        "sub_units": sub_units,
+        "roles": roles,
+        "selected_unit": sub_unit,
+        "selected_role": role,
+        "query": query,
+        "page_obj": page_obj,
+        "officers": page_obj.object_list,
+        "filtered": bool(sub_unit or role or query),
+    }
+    return render(request, "dashboards/unit.html", context)

@@ -1,18 +1,98 @@
-"""Navigation by user type, computed once per request."""
+"""Navigation by user type, computed once per request.
+
+Links point at pages of apps that are built independently; a URL name that cannot be reversed is skipped,
+so the layout never breaks because one app is missing a page.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from .roles import is_administrator, is_leader, is_trainer
+from .selectors import officer_for_user
+
+
+def _reverse_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _user_type_label(*, officer, leader: bool, trainer: bool, administrator: bool) -> str:
+    if administrator:
+        return _("Administrator")
+    if leader:
+        return _("Leader")
+    if trainer:
+        return _("Trainer")
+    if officer is not None:
+        return _("Officer")
+    return ""
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in name.split() if p]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[-2][0] + parts[-1][0]).upper()
+
+
+def nav_items_for(*, user, officer, leader: bool, trainer: bool, administrator: bool, path: str = "") -> list[dict]:
+    """The main navigation entries a user sees, in order, with the current one marked."""
+    candidates: list[tuple[str, str]] = []
+    if officer is not None:
+        candidates.append(("courses:my-learning", _("My learning")))
+    candidates.append(("courses:catalogue", _("Courses")))
+    if officer is not None:
+        candidates.append(("certificates:mine", _("My certificates")))
+    if leader or administrator:
+        candidates.append(("dashboards:units", _("My units")))
+    if trainer or administrator:
+        candidates.append(("wagtailadmin_home", _("Administration")))
+    items = []
+    for name, label in candidates:
+        url = _reverse_or_none(name)
+        if url:
+            items.append({"name": name, "url": url, "label": label, "current": False})
+    # The longest matching prefix is the current page ("/" never matches anything else).
+    best = None
+    for item in items:
+        matches = item["url"] != "/" and path.startswith(item["url"])
+        if matches and (best is None or len(item["url"]) > len(best["url"])):
+            best = item
+    if best is not None:
+        best["current"] = True
+    return items
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {"authenticated": False}}
+        return {"nav": {"authenticated": False, "items": []}}
+    officer = officer_for_user(user=user)
+    leader = is_leader(user)
+    trainer = is_trainer(user)
+    administrator = is_administrator(user)
+    display_name = officer.full_name if officer is not None else (user.get_full_name() or user.get_username())
     return {
         "nav": {
             "authenticated": True,
-            "is_officer": hasattr(user, "officer"),
-            "is_trainer": is_trainer(user),
-            "is_leader": is_leader(user),
-            "is_administrator": is_administrator(user),
+            "is_officer": officer is not None,
+            "is_trainer": trainer,
+            "is_leader": leader,
+            "is_administrator": administrator,
+            "officer": officer,
+            "display_name": display_name,
+            "initials": _initials(display_name),
+            "unit_name": officer.unit.name if officer is not None else "",
+            "user_type_label": _user_type_label(
+                officer=officer, leader=leader, trainer=trainer, administrator=administrator
+            ),
+            "items": nav_items_for(
+                user=user, officer=officer, leader=leader, trainer=trainer, administrator=administrator,
+                path=request.path,
+            ),
         }
     }
