@@ -10,7 +10,7 @@ PORT ?= 8000
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_TOOLS := chromium poppler-utils zbar-tools
 
-.PHONY: run test install syslibs testtools migrate seed serve lint check messages clean
+.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,8 +55,14 @@ run: seed
 	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite on SQLite with eager Celery; tests marked "services" (PostgreSQL + Redis + a real worker) run in .ci/run.
 test: install syslibs testtools messages
-	$(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS)
+	@rc=0; $(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$rc
+
+# Everything CI runs: make test, static checks, check --deploy, then the suite on PostgreSQL + Redis.
+ci:
+	.ci/run
 
 lint: install
 	$(VENV)/bin/ruff check .
