@@ -1,7 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<int:pk>/tai-ve/", views.download, name="download"),
+    path("xac-minh/", views.verify, name="verify"),
+    path("xac-minh/<str:code>/", views.verify_code, name="verify-code"),
+    path("don-vi/", views.units, name="units"),
+    path("don-vi/<int:unit_id>/", views.unit_certificates, name="unit-certificates"),
+    path("don-vi/<int:unit_id>/tep-zip/", views.archive_request, name="archive-request"),
+    path("tep-zip/<int:pk>/", views.archive_detail, name="archive-detail"),
+    path("tep-zip/<int:pk>/trang-thai/", views.archive_status, name="archive-status"),
+    path("tep-zip/<int:pk>/tai-ve/", views.archive_download, name="archive-download"),
+]

@@ -1,0 +1,280 @@
+"""Certificates: templates, the certificates themselves (with snapshots), serial counters and unit archives."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import PreviewableMixin
+
+from courses.models import CoursePage, Enrolment
+from people.models import Officer, Unit
+
+from .storage import private_storage
+
+COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+DEFAULT_TITLE = "Giấy chứng nhận hoàn thành khóa bồi dưỡng"
+
+
+class CertificateTemplate(PreviewableMixin, ClusterableModel):
+    """How a certificate looks and who signs it. Courses choose a template by being listed here."""
+
+    class Orientation(models.TextChoices):
+        LANDSCAPE = "landscape", _("Landscape (A4)")
+        PORTRAIT = "portrait", _("Portrait (A4)")
+
+    name = models.CharField(_("name"), max_length=120, unique=True,
+                            help_text=_("For administrators only; not printed."))
+    title = models.CharField(_("certificate title"), max_length=200, default=DEFAULT_TITLE)
+    governing_body = models.CharField(
+        _("governing body"), max_length=200, blank=True, default="ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
+        help_text=_("Printed above the issuing unit, e.g. the People's Committee."),
+    )
+    issuing_unit = models.CharField(_("issuing unit"), max_length=200, default="HỌC VIỆN MỘT CỬA")
+    emblem = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("emblem or logo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120)
+    signer_title = models.CharField(_("signer's title"), max_length=200, default="GIÁM ĐỐC")
+    signature = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("signature image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    wording = models.TextField(
+        _("wording"), default="Đã hoàn thành chương trình bồi dưỡng",
+        help_text=_("Printed between the officer's name and the course title."),
+    )
+    footer_note = models.CharField(_("footer note"), max_length=255, blank=True)
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#8b1a1a",
+                                      validators=[COLOUR_VALIDATOR])
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b8860b",
+                                     validators=[COLOUR_VALIDATOR])
+    orientation = models.CharField(_("orientation"), max_length=10, choices=Orientation.choices,
+                                   default=Orientation.LANDSCAPE)
+    is_default = models.BooleanField(
+        _("default template"), default=False,
+        help_text=_("Used for every course that no template lists. Only one template can be the default."),
+    )
+    courses = ParentalManyToManyField(
+        CoursePage, verbose_name=_("courses"), blank=True, related_name="+",
+        help_text=_("Courses whose certificates use this template."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel([FieldPanel("governing_body"), FieldPanel("issuing_unit"), FieldPanel("emblem")],
+                        heading=_("Issuer")),
+        MultiFieldPanel([FieldPanel("title"), FieldPanel("wording"), FieldPanel("footer_note")],
+                        heading=_("Wording")),
+        MultiFieldPanel([FieldPanel("signer_name"), FieldPanel("signer_title"), FieldPanel("signature")],
+                        heading=_("Signature")),
+        MultiFieldPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour"), FieldPanel("orientation")],
+                        heading=_("Appearance")),
+        MultiFieldPanel([FieldPanel("is_default"), FieldPanel("courses")], heading=_("Use")),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="uniq_default_certificate_template"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def serve_preview(self, request, mode_name):
+        from django.http import HttpResponse
+
+        from .pdf import render_template_preview_pdf
+
+        response = HttpResponse(render_template_preview_pdf(template=self), content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        return response
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseGenericSetting):
+    """Site-wide certificate rules editable in the admin."""
+
+    renewal_lead_days = models.PositiveSmallIntegerField(
+        _("re-enrol this many days before expiry"), default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Officers are enrolled again for renewal this many days before their certificate expires."),
+    )
+    issuing_place = models.CharField(
+        _("place of issue"), max_length=120, default="Thành phố Hồ Chí Minh",
+        help_text=_("Printed in the date line: “Thành phố Hồ Chí Minh, ngày 09 tháng 6 năm 2026”."),
+    )
+
+    panels = [FieldPanel("renewal_lead_days"), FieldPanel("issuing_place")]
+
+    class Meta:
+        verbose_name = _("certificate settings")
+
+
+class SerialCounter(models.Model):
+    """The last serial number used in a year. Locked with SELECT … FOR UPDATE so numbers have no gaps."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("serial counter")
+        verbose_name_plural = _("serial counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+def certificate_upload_to(instance, filename):
+    # Deterministic: one file per certificate whatever the number of renders.
+    return f"certificates/{instance.issued_on.year}/{instance.serial}.pdf"
+
+
+class Certificate(models.Model):
+    """An official record that an officer completed a course; never rewritten, only revoked or superseded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being issued")
+        READY = "ready", _("Issued")
+        FAILED = "failed", _("PDF failed")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    class Basis(models.TextChoices):
+        COMPLETION = "completion", _("Course completed")
+        PRIOR_LEARNING = "prior_learning", _("Recognised prior learning")
+
+    LIVE_STATUSES = (Status.PENDING, Status.READY, Status.FAILED)
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="certificates",
+                                verbose_name=_("officer"))
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("enrolment"))
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="certificates", verbose_name=_("template"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, default=Basis.COMPLETION)
+    serial = models.CharField(_("serial number"), max_length=20, unique=True)
+    code = models.CharField(_("verification code"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+
+    officer_name = models.CharField(_("officer name"), max_length=150)
+    officer_code = models.CharField(_("employee code"), max_length=40, blank=True)
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    course_title = models.CharField(_("course title"), max_length=255)
+    competencies = models.JSONField(_("competencies and levels"), default=list, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("valid until"), null=True, blank=True,
+                                  help_text=_("Last day of validity; empty means it does not expire."))
+    issuing_place = models.CharField(_("place of issue"), max_length=120)
+
+    pdf = models.FileField(_("PDF file"), storage=private_storage, upload_to=certificate_upload_to, blank=True,
+                           max_length=255)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    render_attempts = models.PositiveIntegerField(_("render attempts"), default=0)
+    failure_message = models.TextField(_("failure"), blank=True)
+
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("issued by"))
+    note = models.TextField(_("note"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("revoked by"))
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    superseded_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="supersedes", verbose_name=_("superseded by"))
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    renewal_enrolled_at = models.DateTimeField(_("re-enrolled for renewal at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-serial"]
+        constraints = [
+            # One valid certificate per officer × course × validity period: a renewal must supersede first.
+            models.UniqueConstraint(
+                fields=["officer", "course"], condition=Q(status__in=["pending", "ready", "failed"]),
+                name="uniq_valid_certificate_officer_course",
+            ),
+            models.UniqueConstraint(fields=["enrolment"], condition=Q(enrolment__isnull=False),
+                                    name="uniq_certificate_enrolment"),
+            models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                                   name="certificate_expires_after_issue"),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+                name="certificate_revoked_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.serial} — {self.officer_name}"
+
+    def is_expired(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.expires_on is not None and self.expires_on < on
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.pdf) and self.status != self.Status.PENDING
+
+    def verify_state(self, on: dt.date | None = None) -> str:
+        """What the public verify page says: valid, expired, revoked, superseded or pending."""
+        if self.status == self.Status.REVOKED:
+            return "revoked"
+        if self.status == self.Status.SUPERSEDED:
+            return "superseded"
+        if self.status in (self.Status.PENDING, self.Status.FAILED):
+            return "pending"
+        return "expired" if self.is_expired(on) else "valid"
+
+
+class UnitArchive(models.Model):
+    """A ZIP of a unit's certificates built in the background; the page polls its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Building")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    done = models.PositiveIntegerField(_("added"), default=0)
+    file = models.FileField(_("ZIP file"), storage=private_storage, upload_to="archives/", blank=True,
+                            max_length=255)
+    failure_message = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit certificate archive")
+        verbose_name_plural = _("unit certificate archives")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -1,0 +1,370 @@
+"""Every write to certificates/ goes through these services."""
+
+import calendar
+import datetime as dt
+import logging
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import CoursePage, Enrolment
+from people import services as people_services
+from people.models import Attainment, Officer
+
+from .exceptions import CertificateError
+from .models import Certificate, CertificateSettings, CertificateTemplate, SerialCounter, UnitArchive
+
+logger = logging.getLogger(__name__)
+
+SERIAL_PREFIX = "OSA"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's end (31/01 + 1 month = 28/02 or 29/02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_valid_until(*, issued_on: dt.date, validity_months: int) -> dt.date | None:
+    """Last day of validity: the day before the same date `validity_months` later (None when it never expires)."""
+    if not validity_months:
+        return None
+    return add_months(issued_on, validity_months) - dt.timedelta(days=1)
+
+
+def template_for_course(*, course: CoursePage) -> CertificateTemplate | None:
+    """The template that lists the course, else the default template, else None (the PDF uses built-in wording)."""
+    template = CertificateTemplate.objects.filter(courses=course).order_by("-updated_at").first()
+    return template or CertificateTemplate.objects.filter(is_default=True).first()
+
+
+def serial_next(*, year: int) -> str:
+    """Take the next serial of a year. Must run inside the transaction that saves the certificate, so a
+    rollback returns the number and the sequence stays gap-free."""
+    if not SerialCounter.objects.filter(year=year).exists():
+        try:
+            with transaction.atomic():
+                SerialCounter.objects.create(year=year, last_number=0)
+        except IntegrityError:
+            pass  # another transaction created the year's row first
+    counter = SerialCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{SERIAL_PREFIX}-{year}-{counter.last_number:06d}"
+
+
+def _competency_snapshot(course: CoursePage) -> list[dict]:
+    rows = course.granted_competencies.select_related("competency").order_by("sort_order", "pk")
+    return [
+        {"code": row.competency.code, "name": row.competency.name_vi, "name_en": row.competency.name_en,
+         "level": row.level, "competency_id": row.competency_id}
+        for row in rows
+    ]
+
+
+def _live_certificate(*, officer: Officer, course: CoursePage) -> Certificate | None:
+    return Certificate.objects.filter(officer=officer, course=course, status__in=Certificate.LIVE_STATUSES).first()
+
+
+def _renewal_due(certificate: Certificate, today: dt.date) -> bool:
+    if certificate.expires_on is None:
+        return False
+    lead = CertificateSettings.load().renewal_lead_days
+    return certificate.expires_on - dt.timedelta(days=lead) <= today
+
+
+def _record_attainments(certificate: Certificate, *, recorded_by=None) -> None:
+    from people.models import Competency
+
+    kind = (Attainment.Evidence.PRIOR_LEARNING if certificate.basis == Certificate.Basis.PRIOR_LEARNING
+            else Attainment.Evidence.CERTIFICATE)
+    ids = [item["competency_id"] for item in certificate.competencies]
+    by_id = Competency.objects.in_bulk(ids)
+    for item in certificate.competencies:
+        people_services.attainment_record(
+            officer=certificate.officer, competency=by_id[item["competency_id"]], level=item["level"],
+            achieved_on=certificate.issued_on, expires_on=certificate.expires_on,
+            evidence_kind=kind, evidence_reference=certificate.serial, recorded_by=recorded_by,
+        )
+
+
+def _attainments_of(certificate: Certificate):
+    return Attainment.objects.filter(
+        officer_id=certificate.officer_id, evidence_reference=certificate.serial,
+        evidence_kind__in=[Attainment.Evidence.CERTIFICATE, Attainment.Evidence.PRIOR_LEARNING],
+    )
+
+
+def _queue_render(certificate_id: int) -> None:
+    from .tasks import certificate_render_pdf_task
+
+    transaction.on_commit(lambda: certificate_render_pdf_task.delay(certificate_id))
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    officer: Officer,
+    course: CoursePage,
+    enrolment: Enrolment | None = None,
+    issued_on: dt.date | None = None,
+    basis: str = Certificate.Basis.COMPLETION,
+    issued_by=None,
+    note: str = "",
+) -> Certificate:
+    """Issue the certificate for a completed course (or recognised prior learning), idempotently.
+
+    One valid certificate per officer × course × validity period: a second call for the same enrolment, or
+    while the current certificate is not yet due for renewal, returns the existing one. When the current
+    certificate is due for renewal (or expired) the new one supersedes it, keeping the chain. The officer row
+    is locked so that concurrent completions queue up; the partial unique constraints catch anything else.
+    The PDF is rendered by a Celery task queued after commit.
+    """
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if enrolment is not None:
+        existing = Certificate.objects.filter(enrolment=enrolment).first()
+        if existing is not None:
+            return existing
+    current = _live_certificate(officer=officer, course=course)
+    if current is not None and not _renewal_due(current, max(issued_on, today)):
+        return current
+
+    template = template_for_course(course=course)
+    officer = Officer.objects.select_related("unit").get(pk=officer.pk)
+    try:
+        with transaction.atomic():
+            if current is not None:
+                current.status = Certificate.Status.SUPERSEDED
+                current.superseded_at = timezone.now()
+                current.save(update_fields=["status", "superseded_at"])
+            certificate = Certificate(
+                officer=officer, course=course, enrolment=enrolment, template=template, basis=basis,
+                serial=serial_next(year=issued_on.year), code=secrets.token_urlsafe(24),
+                status=Certificate.Status.PENDING,
+                officer_name=officer.full_name, officer_code=officer.employee_code, unit_name=officer.unit.name,
+                course_title=course.title, competencies=_competency_snapshot(course), issued_on=issued_on,
+                expires_on=certificate_valid_until(issued_on=issued_on, validity_months=course.validity_months),
+                issuing_place=CertificateSettings.load().issuing_place, issued_by=issued_by, note=note,
+            )
+            certificate.full_clean(validate_constraints=False)
+            certificate.save()
+            if current is not None:
+                current.superseded_by = certificate
+                current.save(update_fields=["superseded_by"])
+    except IntegrityError:
+        # A concurrent call for the same officer × course won the race: its certificate is the one.
+        found = (Certificate.objects.filter(enrolment=enrolment).first() if enrolment is not None else None) \
+            or _live_certificate(officer=officer, course=course)
+        if found is None:
+            raise
+        return found
+    _record_attainments(certificate, recorded_by=issued_by)
+    _queue_render(certificate.pk)
+    return certificate
+
+
+def certificate_issue_prior_learning(
+    *, officer: Officer, course: CoursePage, issued_by, issued_on: dt.date | None = None, note: str = ""
+) -> Certificate:
+    """An administrator recognises prior learning: the same certificate, marked as such, with its evidence note."""
+    if not note.strip():
+        raise CertificateError("A note describing the prior learning is required.")
+    return certificate_issue(officer=officer, course=course, issued_on=issued_on, issued_by=issued_by,
+                             basis=Certificate.Basis.PRIOR_LEARNING, note=note.strip())
+
+
+def certificate_pdf_store(*, certificate: Certificate, data: bytes) -> Certificate:
+    """Store the rendered PDF under the certificate's deterministic name (overwriting) and mark it ready
+    unless it was revoked or superseded meanwhile (those keep their status; only the file is refreshed)."""
+    if not data.startswith(b"%PDF"):
+        raise CertificateError("The renderer did not return a PDF.")
+    certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
+    certificate.rendered_at = timezone.now()
+    certificate.failure_message = ""
+    fields = ["pdf", "rendered_at", "failure_message"]
+    if certificate.status in (Certificate.Status.PENDING, Certificate.Status.FAILED):
+        certificate.status = Certificate.Status.READY
+        fields.append("status")
+    certificate.save(update_fields=fields)
+    return certificate
+
+
+def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
+    """Record that rendering gave up after its retries, so the admin shows it with a "render again" action."""
+    Certificate.objects.filter(pk=certificate_id, status=Certificate.Status.PENDING).update(
+        status=Certificate.Status.FAILED, failure_message=error[:2000]
+    )
+    Certificate.objects.filter(pk=certificate_id).exclude(status=Certificate.Status.PENDING).update(
+        failure_message=error[:2000]
+    )
+
+
+@transaction.atomic
+def certificate_render(*, certificate_id: int, force: bool = False) -> Certificate | None:
+    """Render and store one certificate's PDF under a row lock: safe to run twice or concurrently.
+
+    Without `force` a certificate that is already READY with its file is left alone (a redelivered task is a
+    no-op). With `force` (the rerender command) the file is rewritten in place; no data changes.
+    """
+    from .pdf import render_certificate_pdf
+
+    certificate = (Certificate.objects.select_for_update().filter(pk=certificate_id).first())
+    if certificate is None:
+        return None
+    if not force and certificate.status != Certificate.Status.PENDING and certificate.status != \
+            Certificate.Status.FAILED and certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+        return certificate
+    Certificate.objects.filter(pk=certificate_id).update(render_attempts=certificate.render_attempts + 1)
+    data = render_certificate_pdf(certificate=certificate)
+    return certificate_pdf_store(certificate=certificate, data=data)
+
+
+def certificate_render_again(*, certificate: Certificate) -> None:
+    """Put a failed certificate back to pending and queue its render (the admin's "render again")."""
+    if certificate.status == Certificate.Status.FAILED:
+        Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.PENDING, failure_message="")
+        certificate.status = Certificate.Status.PENDING
+    _queue_render(certificate.pk)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
+    """Revoke a certificate with a reason. Its attainments stop counting from today; history stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("A reason is required to revoke a certificate.")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status in (Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED):
+        raise CertificateError("This certificate is no longer valid and cannot be revoked.")
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = revoked_by
+    certificate.revoked_reason = reason
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    today = timezone.localdate()
+    for attainment in _attainments_of(certificate):
+        if attainment.expires_on is None or attainment.expires_on > today:
+            people_services.attainment_expire(attainment=attainment, on=today)
+    return certificate
+
+
+def certificate_renew(*, certificate: Certificate, issued_on: dt.date | None = None, issued_by=None) -> Certificate:
+    """Issue the renewal of a certificate due for renewal; the new one supersedes it (see certificate_issue)."""
+    if certificate.status not in Certificate.LIVE_STATUSES:
+        raise CertificateError("Only a valid certificate can be renewed.")
+    renewed = certificate_issue(officer=certificate.officer, course=certificate.course, issued_on=issued_on,
+                                issued_by=issued_by, basis=certificate.basis, note=certificate.note)
+    if renewed.pk == certificate.pk:
+        raise CertificateError("This certificate is not yet due for renewal.")
+    return renewed
+
+
+def certificates_renewal_enrol(*, today: dt.date | None = None) -> int:
+    """Enrol officers again in a course when their certificate enters the renewal window (daily beat).
+
+    Each certificate triggers one renewal enrolment (remembered in renewal_enrolled_at); an officer who
+    already has an active enrolment in the course is not enrolled twice.
+    """
+    from courses import services as course_services
+
+    today = today or timezone.localdate()
+    lead = CertificateSettings.load().renewal_lead_days
+    due = (
+        Certificate.objects.filter(
+            status=Certificate.Status.READY, renewal_enrolled_at__isnull=True,
+            expires_on__isnull=False, expires_on__lte=today + dt.timedelta(days=lead),
+            officer__is_active=True,
+        ).select_related("officer", "course")
+    )
+    count = 0
+    for certificate in due.iterator():
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if locked.renewal_enrolled_at is not None:
+                continue
+            active = Enrolment.objects.filter(officer_id=locked.officer_id, course_id=locked.course_id,
+                                              status=Enrolment.Status.ACTIVE).exists()
+            if not active:
+                course_services.enrolment_create(
+                    officer=certificate.officer, course=certificate.course, reason=Enrolment.Reason.RENEWAL,
+                    due_on=max(locked.expires_on, today),
+                )
+                count += 1
+            locked.renewal_enrolled_at = timezone.now()
+            locked.save(update_fields=["renewal_enrolled_at"])
+    return count
+
+
+def certificates_expire(*, today: dt.date | None = None) -> int:
+    """Daily: make sure the attainments of expired certificates end on the certificate's last valid day.
+
+    Expiry itself needs no status change (a certificate is expired when today is past expires_on); this keeps
+    coverage honest if an attainment was edited or recorded later than its certificate.
+    """
+    today = today or timezone.localdate()
+    count = 0
+    expired = Certificate.objects.filter(status=Certificate.Status.READY, expires_on__lt=today)
+    for certificate in expired.iterator():
+        for attainment in _attainments_of(certificate).exclude(expires_on__lte=certificate.expires_on):
+            people_services.attainment_expire(attainment=attainment, on=certificate.expires_on)
+            count += 1
+    return count
+
+
+def unit_archive_request(*, unit, requested_by) -> UnitArchive:
+    """Ask for a ZIP of a unit's certificates; a Celery task builds it after commit."""
+    from .tasks import unit_archive_build_task
+
+    archive = UnitArchive(unit=unit, requested_by=requested_by)
+    archive.full_clean()
+    archive.save()
+    transaction.on_commit(lambda: unit_archive_build_task.delay(archive.pk))
+    return archive
+
+
+def unit_archive_build(*, archive_id: int) -> str:
+    """Write the ZIP of the READY certificates of a unit and the units below it, one entry per certificate.
+
+    Progress (done/total) is saved every few files outside any long transaction so the polling page sees it.
+    Running it again rebuilds the same file name (overwrite), so a redelivered task leaves one file.
+    """
+    import tempfile
+    import zipfile
+
+    from django.core.files import File
+
+    from .selectors import certificates_for_unit_archive
+
+    archive = UnitArchive.objects.select_related("unit").get(pk=archive_id)
+    if archive.status == UnitArchive.Status.READY and archive.file:
+        return archive.status
+    certificates = list(certificates_for_unit_archive(unit=archive.unit))
+    UnitArchive.objects.filter(pk=archive.pk).update(status=UnitArchive.Status.RUNNING, total=len(certificates),
+                                                     done=0)
+    step = max(1, len(certificates) // 50)
+    with tempfile.TemporaryFile() as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for index, certificate in enumerate(certificates, start=1):
+                with certificate.pdf.open("rb") as fh:
+                    zf.writestr(f"{certificate.serial}.pdf", fh.read())
+                if index % step == 0 or index == len(certificates):
+                    UnitArchive.objects.filter(pk=archive.pk).update(done=index)
+        tmp.seek(0)
+        name = f"{archive.unit.code}-{archive.pk}.zip"
+        archive.file.save(name, File(tmp), save=False)
+    archive.status = UnitArchive.Status.READY
+    archive.done = archive.total = len(certificates)
+    archive.finished_at = timezone.now()
+    archive.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    return archive.status
+
+
+def unit_archive_mark_failed(*, archive_id: int, error: str) -> None:
+    """Show the leader that the archive could not be built."""
+    UnitArchive.objects.filter(pk=archive_id).update(status=UnitArchive.Status.FAILED, failure_message=error[:2000],
+                                                     finished_at=timezone.now())
