@@ -184,6 +184,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# certificates: daily expiry handling and renewal re-enrolment (N days before expiry), early morning local time.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["certificates-expire"] = {
+    "task": "certificates.tasks.certificates_expire_task", "schedule": crontab(hour=2, minute=0),
+}
+CELERY_BEAT_SCHEDULE["certificates-renewal-enrol"] = {
+    "task": "certificates.tasks.certificates_renewal_enrol_task", "schedule": crontab(hour=2, minute=10),
+}
 
 # --- Wagtail --------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học viện Một cửa"
