@@ -1,0 +1,285 @@
+"""Access-control matrix: every URL pattern × six kinds of visitor, with the status each must get.
+
+Visitors (columns): ``anon`` (not logged in), ``officer`` (Nguyễn Thị Lan, team A — the owner of the records the
+URLs point at), ``leader`` (leads ward A, so Lan is in scope), ``sibling`` (leads ward B: out of scope),
+``trainer`` and ``admin`` (Administrator group). See tests/conftest.py for the unit tree.
+
+``test_every_url_pattern_has_a_row`` walks the whole URLconf. Patterns of our apps (lms/urls.py, people,
+courses, assessments, certificates, dashboards) and django.contrib.auth's account pages are checked one by one,
+keyed by their URL name ("app:verb-noun"). Third-party includes (Wagtail admin, documents, the Wagtail page tree
+under khoa-hoc/) are one row each, keyed "include:<prefix>", tested at a representative URL. A pattern without
+a row, or a row whose pattern is gone, fails the test — so every new view must come with its row.
+
+Adding a row for a new view
+---------------------------
+1. Add one entry to ROWS::
+
+       "certificates:download": Row(
+           lambda w: reverse("certificates:download", args=[w.certificate.pk]),
+           anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=OK),
+
+   ``url`` receives the World ``w`` and returns the path to request. Expectations: OK (200), LOGIN (302 to the
+   login page), FORBIDDEN (403), NOT_FOUND (404), NOT_ALLOWED (405), ``redirect("/path/")`` (302 to a path,
+   query ignored), ``redirect_to("app:name")`` (302 to a URL name), or a plain int for any other status.
+   Views that change state are POST-only: give ``method="post"`` and ``data={...}``; every request runs in a
+   transaction that is rolled back, so what one visitor does never changes what the next one sees.
+2. If the URL needs an object World lacks, add a ``cached_property`` to World that builds it with your app's
+   factories, belonging to ``w.officer`` (in the leader's scope) — e.g. ``w.certificate``.
+3. Not sure what your view answers today? ``ACCESS_MATRIX_PRINT=1 pytest tests/test_access_matrix.py -s -k name``
+   prints each row's actual statuses in this notation; copy them only after checking they are what users must get.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+ACTORS = ("anon", "officer", "leader", "sibling", "trainer", "admin")
+
+# Include()d URLconfs whose patterns are checked one by one; any other include is a single "include:<prefix>" row.
+OWN_URLCONFS = ("lms.", "people.", "courses.", "assessments.", "certificates.", "dashboards.",
+                "django.contrib.auth.urls")
+
+
+# --- Expectations ---------------------------------------------------------------------------------------------
+class Expect:
+    def matches(self, response) -> bool:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Status(Expect):
+    code: int
+
+    def matches(self, response) -> bool:
+        return response.status_code == self.code
+
+    def __str__(self) -> str:
+        return {200: "OK", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "NOT_ALLOWED"}.get(self.code, str(self.code))
+
+
+@dataclass(frozen=True)
+class Redirect(Expect):
+    """A 302 to ``target`` (a path or a callable returning one; query string ignored)."""
+
+    target: str | Callable[[], str]
+    label: str = ""
+
+    def path(self) -> str:
+        return self.target() if callable(self.target) else self.target
+
+    def matches(self, response) -> bool:
+        return response.status_code == 302 and urlparse(response["Location"]).path == self.path()
+
+    def __str__(self) -> str:
+        return self.label or f'redirect("{self.path()}")'
+
+
+OK = Status(200)
+FORBIDDEN = Status(403)
+NOT_FOUND = Status(404)
+NOT_ALLOWED = Status(405)
+LOGIN = Redirect(lambda: resolve_url(settings.LOGIN_URL), "LOGIN")
+
+
+def redirect(path: str) -> Redirect:
+    return Redirect(path)
+
+
+def redirect_to(name: str, *args) -> Redirect:
+    return Redirect(lambda: reverse(name, args=args), f'redirect_to("{name}")')
+
+
+@dataclass
+class Row:
+    url: Callable[[World], str]
+    anon: Expect | int
+    officer: Expect | int
+    leader: Expect | int
+    sibling: Expect | int
+    trainer: Expect | int
+    admin: Expect | int
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def expected(self, actor: str) -> Expect:
+        value = getattr(self, actor)
+        return Status(value) if isinstance(value, int) else value
+
+
+def same_for_all(expect: Expect | int, url: Callable[[World], str], **options) -> Row:
+    return Row(url, *(expect,) * len(ACTORS), **options)
+
+
+def logged_in(expect: Expect | int, url: Callable[[World], str], **options) -> Row:
+    """Anonymous visitors go to the login page; every logged-in visitor gets ``expect``."""
+    return Row(url, LOGIN, *(expect,) * (len(ACTORS) - 1), **options)
+
+
+# --- The objects the URLs point at ----------------------------------------------------------------------------
+class World:
+    """The shared fixtures plus objects built on demand; everything belongs to ``officer`` unless named otherwise."""
+
+    def __init__(self, *, unit_tree, officer, other_unit_officer, leader, sibling_leader, trainer, administrator):
+        self.units = unit_tree
+        self.officer = officer
+        self.other_unit_officer = other_unit_officer
+        self.users = {"anon": None, "officer": officer.user, "leader": leader.user,
+                      "sibling": sibling_leader.user, "trainer": trainer, "admin": administrator}
+
+    @cached_property
+    def password_reset_path(self) -> str:
+        # Not a visitor's own account: logging in changes last_login, which invalidates that user's tokens.
+        user = self.other_unit_officer.user
+        return reverse("password_reset_confirm", kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
+
+    @cached_property
+    def document(self):
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document = get_document_model()(title="Quy trình tiếp nhận hồ sơ")
+        document.file.save("quy-trinh.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+        document.save()
+        return document
+
+
+# --- The table ------------------------------------------------------------------------------------------------
+ROWS: dict[str, Row] = {
+    # lms/urls.py
+    "home": Row(lambda w: reverse("home"), anon=LOGIN, officer=redirect_to("courses:my-learning"),
+                leader=redirect_to("dashboards:units"), sibling=redirect_to("dashboards:units"),
+                trainer=redirect("/admin/"), admin=redirect("/admin/")),
+    "set_language": same_for_all(redirect("/"), lambda w: reverse("set_language"), method="post",
+                                 data={"language": "en", "next": "/"}),
+    # django.contrib.auth: our login and password pages
+    "login": same_for_all(OK, lambda w: reverse("login")),
+    "logout": same_for_all(LOGIN, lambda w: reverse("logout"), method="post"),
+    "password_change": logged_in(OK, lambda w: reverse("password_change")),
+    "password_change_done": logged_in(OK, lambda w: reverse("password_change_done")),
+    "password_reset": same_for_all(OK, lambda w: reverse("password_reset")),
+    "password_reset_done": same_for_all(OK, lambda w: reverse("password_reset_done")),
+    # A valid link moves the token into the session and redirects to the set-password form.
+    "password_reset_confirm": same_for_all(302, lambda w: w.password_reset_path),
+    "password_reset_complete": same_for_all(OK, lambda w: reverse("password_reset_complete")),
+    # Third-party includes, one representative URL each.
+    "include:admin/": Row(lambda w: "/admin/", anon=redirect("/admin/login/"), officer=redirect("/admin/login/"),
+                          leader=redirect("/admin/login/"), sibling=redirect("/admin/login/"), trainer=OK, admin=OK),
+    "include:documents/": same_for_all(OK, lambda w: w.document.url),
+    "include:khoa-hoc/": logged_in(OK, lambda w: "/khoa-hoc/"),
+}
+
+
+# --- Walking the URLconf --------------------------------------------------------------------------------------
+def _module_name(resolver: URLResolver) -> str:
+    module = resolver.urlconf_module
+    return getattr(module, "__name__", "") if not isinstance(module, list | tuple) else ""
+
+
+def url_pattern_keys(patterns=None, prefix: str = "", namespace: str = "") -> dict[str, str]:
+    """Map each row key the URLconf needs to the route it stands for."""
+    keys: dict[str, str] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            name = _module_name(pattern)
+            if name.startswith(OWN_URLCONFS) or not name:
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                keys.update(url_pattern_keys(pattern.url_patterns, route, ns))
+            else:
+                keys[f"include:{route}"] = route
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                keys[f"{namespace}{pattern.name}"] = route
+            else:
+                keys[f"unnamed:{route}"] = route
+    return keys
+
+
+def test_every_url_pattern_has_a_row():
+    keys = url_pattern_keys()
+    # Media files are served only with DEBUG (never in tests or production).
+    keys = {k: v for k, v in keys.items() if not v.startswith(settings.MEDIA_URL.lstrip("/"))}
+    unnamed = sorted(k for k in keys if k.startswith("unnamed:"))
+    missing = sorted(k for k in keys if k not in ROWS and k not in unnamed)
+    stale = sorted(k for k in ROWS if k not in keys)
+    problems = []
+    if unnamed:
+        problems.append("URL patterns without a name (give them one): " + ", ".join(unnamed))
+    if missing:
+        problems.append("URL patterns with no row in ROWS (tests/test_access_matrix.py):\n" + "\n".join(
+            f'    "{k}": Row(lambda w: reverse("{k}"), anon=LOGIN, officer=..., leader=..., sibling=..., '
+            f"trainer=..., admin=...),  # /{keys[k]}" for k in missing))
+    if stale:
+        problems.append("Rows whose URL pattern no longer exists: " + ", ".join(stale))
+    assert not problems, "\n".join(problems)
+
+
+# --- Checking each row ----------------------------------------------------------------------------------------
+@pytest.fixture
+def world(unit_tree, officer, other_unit_officer, leader, sibling_leader, trainer, administrator):
+    return World(unit_tree=unit_tree, officer=officer, other_unit_officer=other_unit_officer, leader=leader,
+                 sibling_leader=sibling_leader, trainer=trainer, administrator=administrator)
+
+
+def _describe(response) -> str:
+    if response is None:
+        return "?"
+    if response.status_code in (301, 302, 303, 307, 308):
+        return f'{response.status_code} → {response["Location"]}'
+    return str(response.status_code)
+
+
+def _request(world: World, actor: str, row: Row, url: str):
+    """One request as ``actor``, inside a transaction that is rolled back afterwards."""
+    with transaction.atomic():
+        client = Client()
+        user = world.users[actor]
+        if user is not None:
+            client.force_login(user)
+        try:
+            if row.method == "get":
+                response = client.get(url, row.data)
+            else:
+                response = getattr(client, row.method)(url, row.data)
+            if getattr(response, "streaming", False):
+                response.close()
+        finally:
+            transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(ROWS))
+def test_access(key, world):
+    row = ROWS[key]
+    url = row.url(world)
+    mismatches, actual = [], {}
+    for actor in ACTORS:
+        expected = row.expected(actor)
+        try:
+            response = _request(world, actor, row, url)
+        except Exception as exc:  # noqa: BLE001 - a crashing view is reported in the table, not hidden
+            actual[actor] = f"error {type(exc).__name__}: {exc}"
+            mismatches.append(f"  {actor:8} expected {expected}, got {actual[actor]}")
+            continue
+        actual[actor] = _describe(response)
+        if not expected.matches(response):
+            mismatches.append(f"  {actor:8} expected {expected}, got {actual[actor]}")
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        print(f"\n{key} {row.method.upper()} {url}: " + ", ".join(f"{a}={actual[a]}" for a in ACTORS))
+    assert not mismatches, f"{row.method.upper()} {url} ({key}):\n" + "\n".join(mismatches)
