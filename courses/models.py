@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -13,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
+from people.text import fold
 
 from .blocks import LessonStreamBlock
 
@@ -30,6 +32,13 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
         verbose_name_plural = _("course catalogues")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = catalogue_for_user(user=request.user, params=request.GET, index=self)
+        return context
 
 
 class CoursePage(Page):
@@ -92,6 +101,36 @@ class CoursePage(Page):
         verbose_name = _("course")
         verbose_name_plural = _("courses")
 
+    def build_search_text(self) -> str:
+        """Folded text the catalogue searches: title, summary, legal basis, competencies, module and lesson titles."""
+        parts = [self.title, self.summary, self.legal_basis]
+        for grant in self.granted_competencies.all():
+            if grant.competency_id:
+                parts += [grant.competency.code, grant.competency.name_vi, grant.competency.name_en]
+        if self.pk and self.path:
+            parts += Page.objects.filter(path__startswith=self.path, depth__gt=self.depth).values_list(
+                "title", flat=True
+            )
+        return fold(" ".join(p for p in parts if p))
+
+    def save(self, *args, **kwargs):
+        # search_text is derived data (like Officer.search_name): it is kept in step on every save and publish.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"search_text"}
+        super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_detail_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = course_detail_for_user(course=self, user=request.user)
+        return context
+
+    def legal_basis_lines(self) -> list[str]:
+        return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
+
 
 class CourseCompetency(Orderable):
     """A competency, at a level, that completing the course grants."""
@@ -118,11 +157,18 @@ class ModulePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
 
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import module_detail_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = module_detail_for_user(module=self, user=request.user)
+        return context
 
 
 class LessonPage(Page):
@@ -143,6 +189,21 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_detail_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = lesson_detail_for_user(lesson=self, user=request.user)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        # Opening a lesson is what "continue where you left off" resumes from; previews record nothing.
+        if request.method == "GET" and not getattr(request, "is_preview", False):
+            from .services import lesson_open
+
+            lesson_open(lesson=self, user=request.user)
+        return super().serve(request, *args, **kwargs)
 
 
 class Enrolment(models.Model):
@@ -192,6 +253,14 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.officer.full_name} — {self.course_title}"
 
+    @property
+    def is_required(self) -> bool:
+        return self.reason != self.Reason.SELF
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.status == self.Status.ACTIVE and self.due_on and self.due_on < timezone.localdate())
+
 
 class LessonProgress(models.Model):
     """An officer's progress through one lesson within an enrolment."""
@@ -207,6 +276,9 @@ class LessonProgress(models.Model):
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"], name="uniq_progress_lesson")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} · {self.lesson_id}"
 
 
 @register_setting(icon="cog")

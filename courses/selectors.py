@@ -1,0 +1,453 @@
+"""Reads of courses/: each page stays at a fixed number of queries whatever the number of enrolments or lessons."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+from wagtail.models import Page
+
+from people.models import Attainment, Competency, CompetencyArea, DeskRole, Officer, RoleRequirement
+from people.selectors import current_assignments_for_officer, officer_for_user
+from people.text import fold
+
+from .completion import requirement_status
+from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, ModulePage
+
+
+def _percent(done: int, total: int) -> int:
+    if total <= 0:
+        return 0
+    return min(100, round(100 * done / total))
+
+
+@dataclass
+class EnrolmentRow:
+    enrolment: Enrolment
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if self.enrolment.status == Enrolment.Status.COMPLETED:
+            return 100
+        return _percent(self.done, self.total)
+
+
+@dataclass
+class Readiness:
+    required: int = 0
+    covered: int = 0
+    in_progress: int = 0
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.covered, self.required)
+
+
+@dataclass
+class MyLearning:
+    officer: Officer
+    required: list[EnrolmentRow] = field(default_factory=list)
+    in_progress: list[EnrolmentRow] = field(default_factory=list)
+    completed: list[EnrolmentRow] = field(default_factory=list)
+    readiness: Readiness = field(default_factory=Readiness)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.required if row.enrolment.is_overdue)
+
+
+def lesson_totals_for_courses(*, courses) -> dict[int, int]:
+    """Number of live, required lessons in each course, by one grouped query on the page tree paths."""
+    courses = {c.pk: c for c in courses}
+    if not courses:
+        return {}
+    by_length: dict[int, dict[str, int]] = defaultdict(dict)
+    for c in courses.values():
+        by_length[len(c.path)][c.path] = c.pk
+    totals: dict[int, int] = {}
+    for length, paths in by_length.items():
+        rows = (
+            LessonPage.objects.live()
+            .filter(is_required=True)
+            .annotate(prefix=Substr("path", 1, length))
+            .filter(prefix__in=list(paths))
+            .values("prefix")
+            .annotate(n=Count("id"))
+            .values_list("prefix", "n")
+        )
+        for prefix, n in rows:
+            totals[paths[prefix]] = n
+    return {pk: totals.get(pk, 0) for pk in courses}
+
+
+def progress_for_enrolments(*, enrolments: list[Enrolment]) -> dict[int, tuple[int, int]]:
+    """(done, total) per enrolment: live required lessons plus every registered requirement (e.g. quizzes)."""
+    if not enrolments:
+        return {}
+    totals = lesson_totals_for_courses(courses=[e.course for e in enrolments])
+    done = dict(
+        LessonProgress.objects.filter(
+            enrolment__in=[e.pk for e in enrolments],
+            completed_at__isnull=False,
+            lesson__live=True,
+            lesson__is_required=True,
+        )
+        .values("enrolment_id")
+        .annotate(n=Count("id"))
+        .values_list("enrolment_id", "n")
+    )
+    extra = requirement_status(enrolments=enrolments)
+    result = {}
+    for e in enrolments:
+        d_extra, t_extra = extra.get(e.pk, (0, 0))
+        result[e.pk] = (done.get(e.pk, 0) + d_extra, totals.get(e.course_id, 0) + t_extra)
+    return result
+
+
+def readiness_for_officer(*, officer: Officer) -> Readiness:
+    """Share of the competencies the officer's current roles require that are covered.
+
+    Covered = a valid attainment at the required level or higher, or a completed course granting it at that
+    level or higher. In progress = an active enrolment in a course that would grant it.
+    """
+    today = timezone.localdate()
+    role_ids = list(current_assignments_for_officer(officer=officer).values_list("role_id", flat=True))
+    needed: dict[int, int] = {}
+    for competency_id, level in RoleRequirement.objects.filter(role_id__in=role_ids).values_list(
+        "competency_id", "level"
+    ):
+        needed[competency_id] = max(level, needed.get(competency_id, 0))
+    if not needed:
+        return Readiness()
+    held: dict[int, int] = {}
+    for competency_id, level in (
+        Attainment.objects.filter(officer=officer, competency_id__in=list(needed), achieved_on__lte=today)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("competency_id", "level")
+    ):
+        held[competency_id] = max(level, held.get(competency_id, 0))
+    studying: dict[int, int] = {}
+    for competency_id, level, status in CourseCompetency.objects.filter(
+        competency_id__in=list(needed),
+        page__enrolments__officer=officer,
+        page__enrolments__status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+    ).values_list("competency_id", "level", "page__enrolments__status"):
+        target = held if status == Enrolment.Status.COMPLETED else studying
+        target[competency_id] = max(level, target.get(competency_id, 0))
+    covered = sum(1 for c, lvl in needed.items() if held.get(c, 0) >= lvl)
+    in_progress = sum(1 for c, lvl in needed.items() if held.get(c, 0) < lvl <= studying.get(c, 0))
+    return Readiness(required=len(needed), covered=covered, in_progress=in_progress)
+
+
+def enrolments_for_officer(*, officer: Officer) -> QuerySet[Enrolment]:
+    """An officer's enrolments with their course and last lesson, for listing."""
+    return Enrolment.objects.filter(officer=officer).select_related("course", "course__area", "last_lesson")
+
+
+def my_learning_for_officer(*, officer: Officer) -> MyLearning:
+    """"Học tập của tôi": required courses by due date, self-chosen ones in progress, completed ones, readiness."""
+    enrolments = list(
+        enrolments_for_officer(officer=officer).exclude(status=Enrolment.Status.WITHDRAWN).order_by(
+            "due_on", "-assigned_on", "pk"
+        )
+    )
+    counts = progress_for_enrolments(enrolments=[e for e in enrolments if e.status == Enrolment.Status.ACTIVE])
+    data = MyLearning(officer=officer, readiness=readiness_for_officer(officer=officer))
+    for e in enrolments:
+        row = EnrolmentRow(e, *counts.get(e.pk, (0, 0)))
+        if e.status == Enrolment.Status.COMPLETED:
+            data.completed.append(row)
+        elif e.is_required:
+            data.required.append(row)
+        else:
+            data.in_progress.append(row)
+    data.required.sort(key=lambda r: (r.enrolment.due_on or dt.date.max, r.enrolment.pk))
+    data.completed.sort(key=lambda r: r.enrolment.completed_at or timezone.now(), reverse=True)
+    return data
+
+
+# --- Course tree -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TreeItem:
+    page: Page
+    is_lesson: bool
+    is_required: bool = True
+    minutes: int = 0
+    done: bool = False
+    is_current: bool = False
+
+
+@dataclass
+class TreeModule:
+    page: Page
+    items: list[TreeItem] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[TreeItem]:
+        return [i for i in self.items if i.is_lesson and i.is_required]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.lessons if i.done)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.done, self.total)
+
+
+@dataclass
+class CourseDetail:
+    course: CoursePage
+    officer: Officer | None
+    enrolment: Enrolment | None
+    modules: list[TreeModule]
+    done: int
+    total: int
+    continue_lesson: Page | None
+    grants: list
+    target_roles: list
+    prerequisites: list
+
+    @property
+    def percent(self) -> int:
+        if self.enrolment and self.enrolment.status == Enrolment.Status.COMPLETED:
+            return 100
+        return _percent(self.done, self.total)
+
+    @property
+    def lessons(self) -> list[TreeItem]:
+        return [i for m in self.modules for i in m.items if i.is_lesson]
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def can_enrol(self) -> bool:
+        return self.officer is not None and self.enrolment is None and self.course.live
+
+
+def _active_or_last_enrolment(*, officer: Officer | None, course: CoursePage) -> Enrolment | None:
+    if officer is None:
+        return None
+    rows = list(
+        Enrolment.objects.filter(officer=officer, course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .order_by("-status", "-assigned_on", "-pk")[:2]
+    )
+    # "active" sorts before "completed" descending: prefer the open enrolment, else the latest completed one.
+    return rows[0] if rows else None
+
+
+def course_tree(*, course: CoursePage, enrolment: Enrolment | None, current_lesson_id=None) -> list[TreeModule]:
+    """Modules and their items (lessons, quizzes) in tree order, with done marks: three queries."""
+    pages = list(
+        Page.objects.live()
+        .filter(path__startswith=course.path, depth__in=[course.depth + 1, course.depth + 2])
+        .order_by("path")
+        .only("id", "title", "path", "depth", "url_path", "content_type_id", "slug", "live", "locale_id")
+    )
+    lesson_info = {
+        pk: (required, minutes)
+        for pk, required, minutes in LessonPage.objects.live()
+        .filter(path__startswith=course.path)
+        .values_list("id", "is_required", "estimated_minutes")
+    }
+    done_ids: set[int] = set()
+    if enrolment is not None:
+        done_ids = set(
+            LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    modules: list[TreeModule] = []
+    for page in pages:
+        if page.depth == course.depth + 1:
+            modules.append(TreeModule(page=page))
+        elif modules and page.path.startswith(modules[-1].page.path):
+            info = lesson_info.get(page.pk)
+            modules[-1].items.append(
+                TreeItem(
+                    page=page,
+                    is_lesson=info is not None,
+                    is_required=info[0] if info else True,
+                    minutes=info[1] if info else 0,
+                    done=page.pk in done_ids,
+                    is_current=page.pk == current_lesson_id,
+                )
+            )
+    return modules
+
+
+def course_detail_for_user(*, course: CoursePage, user, current_lesson_id=None) -> CourseDetail:
+    """Everything the course page shows: tree with progress, enrolment, continue link, grants, roles, prerequisites."""
+    officer = officer_for_user(user=user)
+    enrolment = _active_or_last_enrolment(officer=officer, course=course)
+    modules = course_tree(course=course, enrolment=enrolment, current_lesson_id=current_lesson_id)
+    required_lessons = [i for m in modules for i in m.items if i.is_lesson and i.is_required]
+    done, total = sum(1 for i in required_lessons if i.done), len(required_lessons)
+    if enrolment is not None:
+        extra_done, extra_total = requirement_status(enrolments=[enrolment]).get(enrolment.pk, (0, 0))
+        done, total = done + extra_done, total + extra_total
+    continue_lesson = None
+    lessons = [i for m in modules for i in m.items if i.is_lesson]
+    if enrolment is not None and enrolment.last_lesson_id:
+        continue_lesson = next((i.page for i in lessons if i.page.pk == enrolment.last_lesson_id), None)
+        if continue_lesson is not None and any(i.done for i in lessons if i.page.pk == continue_lesson.pk):
+            # The last lesson opened is finished: go on with the next unfinished one after it.
+            after = False
+            for i in lessons:
+                if after and not i.done:
+                    continue_lesson = i.page
+                    break
+                after = after or i.page.pk == enrolment.last_lesson_id
+    if continue_lesson is None:
+        continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
+    return CourseDetail(
+        course=course,
+        officer=officer,
+        enrolment=enrolment,
+        modules=modules,
+        done=done,
+        total=total,
+        continue_lesson=continue_lesson,
+        grants=list(course.granted_competencies.select_related("competency")),
+        target_roles=list(course.target_roles.all()),
+        prerequisites=list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth")),
+    )
+
+
+def continue_url_for_enrolment(*, enrolment: Enrolment, request=None) -> str:
+    """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the first unfinished."""
+    detail = course_detail_for_user(course=enrolment.course, user=enrolment.officer.user)
+    target = detail.continue_lesson or enrolment.course
+    return target.get_url(request=request)
+
+
+@dataclass
+class ModuleDetail:
+    course: CoursePage
+    module: TreeModule | None
+    detail: CourseDetail
+
+
+def module_detail_for_user(*, module: ModulePage, user) -> ModuleDetail:
+    course = module.get_parent().specific
+    detail = course_detail_for_user(course=course, user=user)
+    current = next((m for m in detail.modules if m.page.pk == module.pk), None)
+    return ModuleDetail(course=course, module=current, detail=detail)
+
+
+@dataclass
+class LessonDetail:
+    course: CoursePage
+    module: Page
+    detail: CourseDetail
+    previous: Page | None
+    next: Page | None
+    position: int
+    is_done: bool
+
+
+def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
+    """Lesson page context: breadcrumb parents, previous/next lesson across modules, and the officer's progress."""
+    steplen = lesson.steplen
+    course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
+    module = Page.objects.get(path=lesson.path[:-steplen])
+    detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk)
+    lessons = detail.lessons
+    index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)
+    previous = lessons[index - 1].page if index else None
+    following = lessons[index + 1].page if index is not None and index + 1 < len(lessons) else None
+    return LessonDetail(
+        course=course,
+        module=module,
+        detail=detail,
+        previous=previous,
+        next=following,
+        position=(index or 0) + 1,
+        is_done=bool(index is not None and lessons[index].done),
+    )
+
+
+# --- Catalogue ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Catalogue:
+    courses: list
+    query: str
+    area: str
+    role: str
+    competency: str
+    areas: list
+    roles: list
+    competencies: list
+    enrolment_status: dict
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.query or self.area or self.role or self.competency)
+
+
+def courses_search(*, query: str = "", area: str = "", role: str = "", competency: str = "") -> QuerySet[CoursePage]:
+    """Live courses matching every word of the query (accents and đ ignored) and the filters (by code)."""
+    qs = CoursePage.objects.live().select_related("area", "cover_image")
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
+    if area:
+        qs = qs.filter(area__code=area)
+    if role:
+        qs = qs.filter(target_roles__code=role)
+    if competency:
+        qs = qs.filter(granted_competencies__competency__code=competency)
+    return qs.distinct().order_by("path")
+
+
+def catalogue_for_user(*, user, params, index=None) -> Catalogue:
+    """The catalogue page: filtered courses with their grants and roles, and the viewer's enrolment status."""
+    query = (params.get("q") or "").strip()[:100]
+    area, role, competency = ((params.get(k) or "").strip()[:20] for k in ("area", "role", "competency"))
+    courses = list(
+        courses_search(query=query, area=area, role=role, competency=competency).prefetch_related(
+            "target_roles", "granted_competencies__competency"
+        )
+    )
+    officer = officer_for_user(user=user)
+    status: dict[int, str] = {}
+    if officer is not None and courses:
+        for course_id, st in (
+            Enrolment.objects.filter(officer=officer, course__in=[c.pk for c in courses])
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .values_list("course_id", "status")
+        ):
+            if status.get(course_id) != Enrolment.Status.ACTIVE:
+                status[course_id] = st
+    for course in courses:
+        course.my_status = status.get(course.pk, "")
+    return Catalogue(
+        courses=courses,
+        query=query,
+        area=area,
+        role=role,
+        competency=competency,
+        areas=list(CompetencyArea.objects.all()),
+        roles=list(DeskRole.objects.filter(is_active=True)),
+        competencies=list(Competency.objects.filter(is_active=True, granting_courses__page__live=True).distinct()),
+        enrolment_status=status,
+    )
+
+
+def live_courses() -> QuerySet[CoursePage]:
+    """Published courses a leader can assign."""
+    return CoursePage.objects.live().order_by("title")
