@@ -136,6 +136,22 @@ def officer_update(*, officer: Officer) -> Officer:
     return officer
 
 
+def officer_leadership_sync(*, officer: Officer) -> None:
+    """Officers who lead a unit are in the Leader group; without led units they leave it.
+
+    Scope comes from led_units, the group gives the leader screens: keeping both in step means an
+    administrator only has to tick the units in the officer's form.
+    """
+    from .roles import LEADER
+
+    group = Group.objects.get_or_create(name=LEADER)[0]
+    if officer.led_units.exists():
+        officer.user.groups.add(group)
+    else:
+        officer.user.groups.remove(group)
+    officer.user.__dict__.pop("_group_names_cache", None)
+
+
 def _user_sync(*, officer: Officer) -> None:
     user = officer.user
     parts = officer.full_name.rsplit(" ", 1)

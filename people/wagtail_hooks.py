@@ -1,0 +1,520 @@
+"""Wagtail admin for people/: units, officers, desk roles, competencies, requirements, attainments and import.
+
+Grouped under one menu ("People & competencies"). Nothing is hard-deleted here: delete is switched off for
+every model (end dates and the `active` flags retire records instead). Saves go through people.services so
+that subtree paths are re-derived and the role signals reach courses/ (automatic enrolment).
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import path
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+
+from . import services, views
+from .models import (
+    Attainment,
+    Competency,
+    CompetencyArea,
+    DeskRole,
+    Officer,
+    RoleAssignment,
+    RoleRequirement,
+    Unit,
+)
+from .permissions import can_manage_people
+from .text import fold
+
+# --- Permissions: no hard delete through the UI -----------------------------------------------------------
+
+
+class NoDeletePermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as usual, except that nobody (not even a superuser) may delete from the admin."""
+
+    def user_has_permission(self, user, action):
+        if action == "delete":
+            return False
+        return super().user_has_permission(user, action)
+
+
+PEOPLE_MODELS = (Unit, Officer, DeskRole, RoleAssignment, CompetencyArea, Competency, RoleRequirement, Attainment)
+for _model in PEOPLE_MODELS:
+    register_permission_policy(_model, NoDeletePermissionPolicy(_model), exact_class=True)
+
+
+# --- Units ------------------------------------------------------------------------------------------------
+
+
+class IndentedTitleColumn(TitleColumn):
+    """The unit name indented by its depth in the tree, so the listing reads like the organisation chart."""
+
+    def get_value(self, instance):
+        name = super().get_value(instance)
+        depth = max(getattr(instance, "depth", 1) - 1, 0)
+        if not depth:
+            return name
+        return format_html("{}└ {}", "\u00a0" * (4 * depth), name)
+
+
+class UnitFilterSet(WagtailFilterSet):
+    parent = ModelChoiceFilter(label=_("Parent unit"), queryset=Unit.objects.filter(children__isnull=False)
+                               .distinct().order_by("path"))
+    kind = ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
+    is_active = BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Unit
+        fields = ["parent", "kind", "is_active"]
+
+
+class UnitIndexView(IndexView):
+    @cached_property
+    def columns(self):
+        return [
+            self._get_title_column("name", column_class=IndentedTitleColumn) if isinstance(column, TitleColumn)
+            else column for column in super().columns
+        ]
+
+
+class UnitSaveMixin:
+    """Every unit save goes through unit_save(), which re-derives the paths of a moved unit's subtree."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            services.unit_save(unit=self.form.instance)
+            return super().save_instance()
+
+
+class UnitCreateView(UnitSaveMixin, CreateView):
+    pass
+
+
+class UnitEditView(UnitSaveMixin, EditView):
+    pass
+
+
+class UnitViewSet(SnippetViewSet):
+    model = Unit
+    icon = "site"
+    menu_label = _("Units")
+    index_view_class = UnitIndexView
+    add_view_class = UnitCreateView
+    edit_view_class = UnitEditView
+    list_display = ["name", "code", "kind", BooleanColumn("is_active", label=_("Active"))]
+    list_per_page = 100
+    filterset_class = UnitFilterSet
+    search_fields = ["name", "code", "former_names__name"]
+    search_backend_name = None
+    ordering = ["path"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("name"),
+        FieldPanel("parent"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("is_active")]),
+        FieldPanel("note"),
+        InlinePanel("former_names", label=_("Former names"),
+                    panels=[FieldPanel("name"), FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")])]),
+    ]
+
+    def get_queryset(self, request):
+        return Unit.objects.select_related("parent")
+
+
+# --- Officers ---------------------------------------------------------------------------------------------
+
+
+class OfficerFilterSet(WagtailFilterSet):
+    unit = ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.order_by("path"), method="filter_unit")
+    is_active = BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Officer
+        fields = ["unit", "is_active"]
+
+    def filter_unit(self, queryset, name, value):
+        """A unit means the unit and everything below it, as leaders see it."""
+        return queryset.filter(unit__path__startswith=value.path) if value else queryset
+
+
+class OfficerIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """Search ignores Vietnamese diacritics: "nguyen van" finds "Nguyễn Văn"."""
+        if not self.is_searching:
+            return queryset
+        folded = fold(self.search_query)
+        return queryset.filter(
+            Q(search_name__contains=folded) | Q(employee_code__icontains=self.search_query.strip())
+            | Q(email__icontains=self.search_query.strip())
+        )
+
+
+class OfficerCreateView(CreateView):
+    def save_instance(self):
+        """A new officer needs a login: officer_upsert() creates both (username = employee code)."""
+        data = self.form.cleaned_data
+        with transaction.atomic():
+            officer, _created = services.officer_upsert(
+                employee_code=data["employee_code"], full_name=data["full_name"], unit=data["unit"],
+                email=data.get("email", ""), phone=data.get("phone", ""),
+            )
+            officer.is_active = data.get("is_active", True)
+            officer.save(update_fields=["is_active"])
+            officer.led_units.set(data.get("led_units") or [])
+            services.officer_leadership_sync(officer=officer)
+            log(instance=officer, action="wagtail.create", user=self.request.user)
+        self.form.instance = officer
+        return officer
+
+
+class OfficerEditView(EditView):
+    def save_instance(self):
+        with transaction.atomic():
+            officer = super().save_instance()
+            services.officer_update(officer=officer)
+            services.officer_leadership_sync(officer=officer)
+        return officer
+
+
+class AssignmentsPanel(Panel):
+    """The officer's role assignments (read-only here; they are edited in their own listing)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "people/admin/officer_assignments_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            officer = self.instance
+            context["assignments"] = (
+                officer.assignments.select_related("role", "unit").order_by("-start_date") if officer.pk else []
+            )
+            context["officer"] = officer
+            return context
+
+
+class OfficerViewSet(SnippetViewSet):
+    model = Officer
+    icon = "user"
+    menu_label = _("Officers")
+    index_view_class = OfficerIndexView
+    add_view_class = OfficerCreateView
+    edit_view_class = OfficerEditView
+    list_display = ["full_name", "employee_code", "unit", BooleanColumn("is_active", label=_("Active"))]
+    list_per_page = 50
+    filterset_class = OfficerFilterSet
+    search_fields = ["search_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = ["full_name", "employee_code", "unit", "email", "phone", "is_active", "invited_at"]
+    edit_handler = ObjectList([
+        MultiFieldPanel([
+            FieldPanel("full_name"),
+            FieldRowPanel([FieldPanel("employee_code"), FieldPanel("unit")]),
+            FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            FieldPanel("is_active"),
+        ], heading=_("Officer")),
+        FieldPanel("led_units"),
+        AssignmentsPanel(heading=_("Desk roles")),
+    ])
+
+    def get_queryset(self, request):
+        return Officer.objects.select_related("unit")
+
+
+# --- Desk roles and assignments ---------------------------------------------------------------------------
+
+
+class DeskRoleViewSet(SnippetViewSet):
+    model = DeskRole
+    icon = "tag"
+    menu_label = _("Desk roles")
+    list_display = ["name_vi", "code", "name_en", BooleanColumn("is_active", label=_("Active"))]
+    search_fields = ["code", "name_vi", "name_en"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]),
+        FieldPanel("name_vi"),
+        FieldPanel("name_en"),
+        FieldPanel("description"),
+        FieldPanel("is_active"),
+    ]
+
+
+class RoleAssignmentFilterSet(WagtailFilterSet):
+    role = ModelChoiceFilter(label=_("Desk role"), queryset=DeskRole.objects.all())
+    unit = ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.order_by("path"), method="filter_unit")
+    current = BooleanFilter(label=_("Current"), method="filter_current")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "unit"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(unit__path__startswith=value.path) if value else queryset
+
+    def filter_current(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        current = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return queryset.filter(current) if value else queryset.exclude(current)
+
+
+class RoleAssignmentIndexView(IndexView):
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        folded = fold(self.search_query)
+        return queryset.filter(Q(officer__search_name__contains=folded)
+                               | Q(officer__employee_code__icontains=self.search_query.strip()))
+
+
+class NotifyAssignmentsMixin:
+    """After an admin saves an assignment, courses/ hears about it (role_assignments_changed)."""
+
+    def save_instance(self):
+        previous = None
+        if self.form.instance.pk:
+            previous = RoleAssignment.objects.filter(pk=self.form.instance.pk).values_list(
+                "officer_id", flat=True).first()
+        instance = super().save_instance()
+        services.role_assignments_changed_notify(officer_ids=[i for i in (previous, instance.officer_id) if i])
+        return instance
+
+
+class RoleAssignmentCreateView(NotifyAssignmentsMixin, CreateView):
+    pass
+
+
+class RoleAssignmentEditView(NotifyAssignmentsMixin, EditView):
+    pass
+
+
+class RoleAssignmentViewSet(SnippetViewSet):
+    model = RoleAssignment
+    icon = "group"
+    menu_label = _("Role assignments")
+    index_view_class = RoleAssignmentIndexView
+    add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
+    list_display = ["officer", "role", "unit", DateColumn("start_date", label=_("Start date")),
+                    DateColumn("end_date", label=_("End date"))]
+    list_per_page = 50
+    filterset_class = RoleAssignmentFilterSet
+    search_fields = ["officer__search_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("officer"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+    ]
+
+    def get_queryset(self, request):
+        return RoleAssignment.objects.select_related("officer", "role", "unit")
+
+
+# --- Competencies and requirements ------------------------------------------------------------------------
+
+
+class CompetencyAreaViewSet(SnippetViewSet):
+    model = CompetencyArea
+    icon = "folder-open-1"
+    menu_label = _("Competency areas")
+    list_display = ["name_vi", "code", "name_en"]
+    copy_view_enabled = False
+    panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]), FieldPanel("name_vi"),
+              FieldPanel("name_en")]
+
+
+class CompetencyFilterSet(WagtailFilterSet):
+    area = ModelChoiceFilter(label=_("Area"), queryset=CompetencyArea.objects.all())
+    is_active = BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Competency
+        fields = ["area", "is_active"]
+
+
+class CompetencyViewSet(SnippetViewSet):
+    model = Competency
+    icon = "success"
+    menu_label = _("Competencies")
+    list_display = ["code", "name_vi", "area", BooleanColumn("is_active", label=_("Active"))]
+    list_per_page = 50
+    filterset_class = CompetencyFilterSet
+    search_fields = ["code", "name_vi", "name_en"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = ["code", "area", "name_vi", "name_en", "level_1", "level_2", "level_3", "is_active"]
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("area")]),
+        FieldPanel("name_vi"),
+        FieldPanel("name_en"),
+        MultiFieldPanel([FieldPanel("level_1"), FieldPanel("level_2"), FieldPanel("level_3")],
+                        heading=_("Observable behaviour by level")),
+        FieldPanel("is_active"),
+    ]
+
+    def get_queryset(self, request):
+        return Competency.objects.select_related("area")
+
+
+class NotifyRequirementsMixin:
+    """After an admin saves a requirement, courses/ hears about it (role_requirements_changed)."""
+
+    def save_instance(self):
+        previous = None
+        if self.form.instance.pk:
+            previous = RoleRequirement.objects.filter(pk=self.form.instance.pk).values_list(
+                "role_id", flat=True).first()
+        instance = super().save_instance()
+        services.role_requirements_changed_notify(role_ids=[i for i in (previous, instance.role_id) if i])
+        return instance
+
+
+class RoleRequirementCreateView(NotifyRequirementsMixin, CreateView):
+    pass
+
+
+class RoleRequirementEditView(NotifyRequirementsMixin, EditView):
+    pass
+
+
+class RoleRequirementFilterSet(WagtailFilterSet):
+    role = ModelChoiceFilter(label=_("Desk role"), queryset=DeskRole.objects.all())
+    competency__area = ModelChoiceFilter(label=_("Area"), queryset=CompetencyArea.objects.all())
+
+    class Meta:
+        model = RoleRequirement
+        fields = ["role", "competency__area", "level"]
+
+
+class RoleRequirementViewSet(SnippetViewSet):
+    model = RoleRequirement
+    icon = "list-ul"
+    menu_label = _("Role requirements")
+    add_view_class = RoleRequirementCreateView
+    edit_view_class = RoleRequirementEditView
+    list_display = ["__str__", "role", "competency", "level",
+                    Column("validity_months", label=_("Validity (months)"))]
+    list_per_page = 100
+    filterset_class = RoleRequirementFilterSet
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("competency")]),
+              FieldRowPanel([FieldPanel("level"), FieldPanel("validity_months")])]
+
+    def get_queryset(self, request):
+        return RoleRequirement.objects.select_related("role", "competency")
+
+
+class AttainmentFilterSet(WagtailFilterSet):
+    competency = ModelChoiceFilter(label=_("Competency"), queryset=Competency.objects.all())
+    evidence_kind = ChoiceFilter(label=_("Evidence"), choices=Attainment.Evidence.choices)
+
+    class Meta:
+        model = Attainment
+        fields = ["competency", "evidence_kind", "level"]
+
+
+class AttainmentCreateView(CreateView):
+    def save_instance(self):
+        """Attainments are written by the service (idempotent by evidence), recording who entered them."""
+        data = self.form.cleaned_data
+        attainment = services.attainment_record(
+            officer=data["officer"], competency=data["competency"], level=data["level"],
+            achieved_on=data["achieved_on"], expires_on=data.get("expires_on"),
+            evidence_kind=data["evidence_kind"], evidence_reference=data.get("evidence_reference", ""),
+            recorded_by=self.request.user,
+        )
+        log(instance=attainment, action="wagtail.create", user=self.request.user)
+        self.form.instance = attainment
+        return attainment
+
+
+class AttainmentViewSet(SnippetViewSet):
+    model = Attainment
+    icon = "pick"
+    menu_label = _("Attainments")
+    index_view_class = RoleAssignmentIndexView
+    add_view_class = AttainmentCreateView
+    list_display = ["officer", "competency", "level", DateColumn("achieved_on", label=_("Achieved on")),
+                    DateColumn("expires_on", label=_("Expires on")), "evidence_kind"]
+    list_per_page = 50
+    filterset_class = AttainmentFilterSet
+    search_fields = ["officer__search_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("officer"),
+        FieldRowPanel([FieldPanel("competency"), FieldPanel("level")]),
+        FieldRowPanel([FieldPanel("achieved_on"), FieldPanel("expires_on")]),
+        FieldRowPanel([FieldPanel("evidence_kind"), FieldPanel("evidence_reference")]),
+    ]
+
+    def get_queryset(self, request):
+        return Attainment.objects.select_related("officer", "competency")
+
+
+# --- Import -----------------------------------------------------------------------------------------------
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_people(user=request.user)
+
+
+class OfficerImportViewSet(ViewSet):
+    """The upload screen for officers and role assignments, plus the template downloads."""
+
+    name = "officer-import"
+    icon = "upload"
+    menu_label = _("Import officers")
+    menu_item_class = AdministratorMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", views.officer_import, name="upload"),
+            path("mau.xlsx", views.officer_import_template_xlsx, name="template-xlsx"),
+            path("mau.csv", views.officer_import_template_csv, name="template-csv"),
+        ]
+
+
+class PeopleViewSetGroup(ViewSetGroup):
+    menu_label = _("People & competencies")
+    menu_icon = "group"
+    menu_order = 200
+    items = (
+        UnitViewSet,
+        OfficerViewSet,
+        RoleAssignmentViewSet,
+        OfficerImportViewSet,
+        DeskRoleViewSet,
+        CompetencyAreaViewSet,
+        CompetencyViewSet,
+        RoleRequirementViewSet,
+        AttainmentViewSet,
+    )
+
+
+register_snippet(PeopleViewSetGroup)
