@@ -6,3 +6,10 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.completion import register_requirement
+
+        from .selectors import required_quizzes_status
+
+        register_requirement(required_quizzes_status)

@@ -1,7 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cau-tra-loi/<int:pk>/luu/", views.save_response, name="save-response"),
+    path("lan-lam/<int:pk>/ket-qua/", views.attempt_result, name="attempt-result"),
+    path("lan-lam/<int:pk>/xem-lai/", views.attempt_review, name="attempt-review"),
+    path("lich-su/", views.attempt_history, name="attempt-history"),
+    path("bai-kiem-tra/<int:quiz_id>/gia-han/", views.quiz_overrides, name="quiz-overrides"),
+]

@@ -1,0 +1,266 @@
+"""Officer-facing quiz views: the QuizPage itself (landing, attempt pages), autosave, result, review, history,
+and the override screen for trainers and leaders. Each mutation: parse → permission → service → redirect."""
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from people.roles import is_trainer
+from people.selectors import officer_for_user, officers_visible_to
+
+from . import selectors, services
+from .models import Attempt, QuestionKind, QuizOverride, QuizPage, Response
+from .permissions import can_override_for_officer
+
+
+def parse_answer(*, kind: str, data, prefix: str) -> dict:
+    """Read one question's answer from form data named as in the attempt template (prefix = "q<response id>")."""
+    def ints(values):
+        out = []
+        for v in values:
+            try:
+                out.append(int(v))
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
+        return {"text": data.get(prefix, "")}
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
+        return {"choice_ids": ints(data.getlist(prefix))}
+    if kind == QuestionKind.ORDERING:
+        places = {}
+        for key in data:
+            if key.startswith(f"{prefix}_pos_"):
+                cid = ints([key.rsplit("_", 1)[-1]])
+                pos = ints([data.get(key)])
+                if cid and pos:
+                    places[cid[0]] = pos[0]
+        if not places:
+            return {"order": []}
+        if len(set(places.values())) != len(places):
+            raise ValidationError(_("Each position can be used only once."))
+        return {"order": [cid for cid, _p in sorted(places.items(), key=lambda kv: kv[1])]}
+    if kind == QuestionKind.MATCHING:
+        matches = {}
+        for key in data:
+            if key.startswith(f"{prefix}_match_"):
+                cid = ints([key.rsplit("_", 1)[-1]])
+                partner = ints([data.get(key)])
+                if cid and partner:
+                    matches[cid[0]] = partner[0]
+        return {"matches": matches}
+    return {}
+
+
+def _pages(total: int, layout: str) -> int:
+    return 1 if layout == QuizPage.Layout.ALL else max(1, total)
+
+
+def quiz_page_serve(request, *, page: QuizPage):
+    """QuizPage.serve: GET shows the landing page or the attempt in progress; POST starts, saves or submits."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    officer = officer_for_user(user=request.user)
+    if officer is None:
+        return render(request, "assessments/quiz_page.html", {
+            "page": page, "self": page, "mode": "no_officer",
+        })
+    attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
+    now = timezone.now()
+    if attempt and services.attempt_deadline_passed(attempt=attempt, now=now):
+        attempt = services.attempt_submit(attempt=attempt, now=now, auto=True)
+        messages.info(request, _("Time was up: your attempt was submitted automatically."))
+        return redirect("assessments:attempt-result", pk=attempt.pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "start":
+            try:
+                attempt = services.attempt_start(quiz=page, officer=officer)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(page.url)
+        if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
+            messages.info(request, _("This attempt is already finished."))
+            return redirect(page.url)
+        return _attempt_post(request, page=page, attempt=attempt, action=action)
+    if attempt is not None:
+        return _attempt_get(request, page=page, attempt=attempt)
+    summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
+    check = services.attempt_start_check(quiz=page, officer=officer, now=now)
+    question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
+    return render(request, "assessments/quiz_page.html", {
+        "page": page, "self": page, "mode": "landing", "summary": summary, "check": check,
+        "question_total": question_total,
+        "time_limit": page.time_limit_minutes + (check.override.extra_minutes if check.override and page.time_limit_minutes else 0),
+    })
+
+
+def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
+    total = attempt.responses.count()
+    pages = _pages(total, page.layout)
+    try:
+        current = int(request.GET.get("trang", attempt.current_page))
+    except ValueError:
+        current = attempt.current_page
+    current = min(max(1, current), pages)
+    if current != attempt.current_page:
+        services.attempt_page_set(attempt=attempt, page=current)
+    positions = None if page.layout == QuizPage.Layout.ALL else [current]
+    items = selectors.attempt_items(attempt=attempt, positions=positions)
+    answered, total = selectors.attempt_progress(attempt=attempt)
+    remaining = None
+    if attempt.deadline:
+        remaining = max(0, math.ceil((attempt.deadline - timezone.now()).total_seconds()))
+    return render(request, "assessments/quiz_page.html", {
+        "page": page, "self": page, "mode": "attempt", "attempt": attempt, "items": items,
+        "current": current, "pages": pages, "page_numbers": range(1, pages + 1),
+        "answered": answered, "total": total, "percent_answered": round(answered * 100 / total) if total else 0,
+        "remaining": remaining, "grace": services.grace_seconds(),
+        "save_url_template": reverse("assessments:save-response", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
+    })
+
+
+def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
+    responses = Response.objects.filter(attempt=attempt).select_related("version")
+    shown = request.POST.getlist("shown")
+    errors = []
+    for r in responses.filter(pk__in=[int(s) for s in shown if s.isdigit()]):
+        try:
+            answer = parse_answer(kind=r.version.kind, data=request.POST, prefix=f"q{r.pk}")
+            services.response_save(response_id=r.pk, user=request.user, **answer)
+        except services.AttemptClosed as exc:
+            if services.attempt_deadline_passed(attempt=attempt, now=timezone.now()):
+                attempt = services.attempt_submit(attempt=attempt, auto=True)
+                messages.error(request, " ".join(exc.messages))
+                return redirect("assessments:attempt-result", pk=attempt.pk)
+            errors += exc.messages
+        except ValidationError as exc:
+            errors += exc.messages
+    for e in errors:
+        messages.error(request, e)
+    if action == "submit" and not errors:
+        attempt = services.attempt_submit(attempt=attempt)
+        return redirect("assessments:attempt-result", pk=attempt.pk)
+    try:
+        target = int(request.POST.get("goto") or attempt.current_page)
+    except ValueError:
+        target = attempt.current_page
+    if not errors and action in ("save", ""):
+        messages.success(request, _("Your answers are saved."))
+    services.attempt_page_set(attempt=attempt, page=target)
+    return redirect(f"{page.url}?trang={target}")
+
+
+@require_POST
+@login_required
+def save_response(request, pk: int):
+    """Autosave of one answer (JavaScript, one small request). JSON in return; 409 when refused."""
+    kind = request.POST.get("kind", "")
+    if kind not in QuestionKind.values:
+        return HttpResponseBadRequest("kind")
+    try:
+        answer = parse_answer(kind=kind, data=request.POST, prefix=f"q{pk}")
+        services.response_save(response_id=pk, user=request.user, kind=kind, **answer)
+    except PermissionDenied:
+        raise Http404 from None
+    except services.AttemptClosed as exc:
+        return JsonResponse({"saved": False, "closed": True, "error": " ".join(exc.messages)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+def _visible_attempt(request, pk: int) -> Attempt:
+    return get_object_or_404(selectors.attempts_visible_to(viewer=request.user), pk=pk)
+
+
+@require_GET
+@login_required
+def attempt_result(request, pk: int):
+    """The result page of a finished attempt (quiz_page_result.html)."""
+    attempt = _visible_attempt(request, pk)
+    quiz = attempt.quiz.specific
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect(quiz.url)
+    summary = selectors.quiz_summary_for_officer(quiz=quiz, officer=attempt.officer)
+    can_review = selectors.review_allowed(attempt=attempt, quiz=quiz, passed=summary.passed) or is_trainer(request.user)
+    check = services.attempt_start_check(quiz=quiz, officer=attempt.officer)
+    return render(request, "assessments/quiz_page_result.html", {
+        "attempt": attempt, "quiz": quiz, "page": quiz, "summary": summary, "can_review": can_review,
+        "check": check, "is_own": attempt.officer.user_id == request.user.pk,
+    })
+
+
+@require_GET
+@login_required
+def attempt_review(request, pk: int):
+    """The review of a finished attempt, showing what the quiz's review policy allows."""
+    attempt = _visible_attempt(request, pk)
+    quiz = attempt.quiz.specific
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect(quiz.url)
+    summary = selectors.quiz_summary_for_officer(quiz=quiz, officer=attempt.officer)
+    staff = is_trainer(request.user)
+    if not (staff or selectors.review_allowed(attempt=attempt, quiz=quiz, passed=summary.passed)):
+        raise PermissionDenied
+    show_answers = staff or quiz.review_show_answers
+    show_feedback = staff or quiz.review_show_feedback
+    items = selectors.attempt_items(attempt=attempt, review=True, show_answers=show_answers,
+                                    show_feedback=show_feedback)
+    return render(request, "assessments/attempt_review.html", {
+        "attempt": attempt, "quiz": quiz, "items": items, "show_answers": show_answers,
+        "show_feedback": show_feedback,
+    })
+
+
+@require_GET
+@login_required
+def attempt_history(request):
+    """The officer's own attempts on every quiz."""
+    officer = officer_for_user(user=request.user)
+    attempts = list(selectors.attempts_for_officer(officer=officer)) if officer else []
+    return render(request, "assessments/attempt_history.html", {"attempts": attempts})
+
+
+@login_required
+def quiz_overrides(request, quiz_id: int):
+    """Trainers (any officer) and leaders (officers of their units) give extra time or attempts."""
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    if is_trainer(request.user):
+        from people.models import Officer
+
+        officers = Officer.objects.select_related("unit").filter(is_active=True)
+    else:
+        officers = officers_visible_to(viewer=request.user).exclude(user=request.user)
+        if not officers.exists():
+            raise PermissionDenied
+    if request.method == "POST":
+        officer = get_object_or_404(officers, pk=request.POST.get("officer") or 0)
+        if not can_override_for_officer(user=request.user, officer=officer):
+            raise Http404
+        try:
+            minutes = int(request.POST.get("extra_minutes") or 0)
+            attempts = int(request.POST.get("extra_attempts") or 0)
+            services.quiz_override_set(quiz=quiz, officer=officer, extra_minutes=minutes, extra_attempts=attempts,
+                                       reason=request.POST.get("reason", ""), granted_by=request.user)
+        except (ValueError, ValidationError):
+            messages.error(request, _("Enter whole numbers of minutes and attempts (0 or more)."))
+        else:
+            messages.success(request, _("The override for %(name)s is saved.") % {"name": officer.full_name})
+        return redirect("assessments:quiz-overrides", quiz_id=quiz.pk)
+    overrides = (QuizOverride.objects.filter(quiz=quiz, officer__in=officers.values("pk"))
+                 .select_related("officer", "officer__unit", "granted_by").order_by("officer__sort_name"))
+    return render(request, "assessments/quiz_overrides.html", {
+        "quiz": quiz, "overrides": overrides, "officers": officers.order_by("sort_name")[:500],
+    })
+

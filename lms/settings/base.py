@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE["certificates-expire"] = {
 CELERY_BEAT_SCHEDULE["certificates-renewal-enrol"] = {
     "task": "certificates.tasks.certificates_renewal_enrol_task", "schedule": crontab(hour=2, minute=10),
 }
+# assessments: submit quiz attempts whose time ran out while the officer was away; seconds of grace after a deadline.
+CELERY_BEAT_SCHEDULE["assessments-submit-expired"] = {
+    "task": "assessments.tasks.attempts_submit_expired_task", "schedule": 60.0,
+}
+ASSESSMENTS_GRACE_SECONDS = env.int("ASSESSMENTS_GRACE_SECONDS", default=30)
 
 # --- Wagtail --------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học viện Một cửa"

@@ -1,0 +1,102 @@
+"""Automatic grading of one response, per question type. Pure functions: no database access.
+
+Each function returns the fraction of the mark earned (0..1) or None when a person must mark it (essay).
+
+- single choice, true/false: 1 if the chosen option is correct.
+- multiple choice: all-or-nothing = exactly the correct set; partial credit = (correct chosen − wrong chosen)
+  / number of correct options, never below 0 (so ticking everything earns nothing).
+- short answer: compared after NFC normalisation, lower-casing and removing every space; optionally with
+  Vietnamese diacritics folded (people.text.fold, which also maps đ → d).
+- matching: share of pairs matched correctly (all-or-nothing: every pair).
+- ordering: share of items in their correct place (all-or-nothing: the whole order).
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from people.text import fold
+
+from .models import QuestionKind
+
+ONE = Decimal("1")
+ZERO = Decimal("0")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Selection:
+    choice_id: int
+    position: int | None = None
+    matched_id: int | None = None
+
+
+def normalise_answer(text: str, *, ignore_diacritics: bool) -> str:
+    value = unicodedata.normalize("NFC", text or "").lower()
+    if ignore_diacritics:
+        value = fold(value)
+    return _WS.sub("", value)
+
+
+def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: str = "",
+          partial_credit: bool = True, ignore_diacritics: bool = False) -> Decimal | None:
+    """Fraction (0..1) of the mark earned by an answer; None for essays (marked by a trainer)."""
+    selections = list(selections)
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE):
+        correct = {c.pk for c in choices if c.is_correct}
+        chosen = {s.choice_id for s in selections}
+        return ONE if len(chosen) == 1 and chosen <= correct else ZERO
+    if kind == QuestionKind.MULTIPLE:
+        correct = {c.pk for c in choices if c.is_correct}
+        chosen = {s.choice_id for s in selections}
+        if not correct:
+            return ONE if not chosen else ZERO
+        if not partial_credit:
+            return ONE if chosen == correct else ZERO
+        earned = Decimal(len(chosen & correct) - len(chosen - correct)) / Decimal(len(correct))
+        return _clamp(earned)
+    if kind == QuestionKind.SHORT_ANSWER:
+        given = normalise_answer(text, ignore_diacritics=ignore_diacritics)
+        if not given:
+            return ZERO
+        accepted = {normalise_answer(c.text, ignore_diacritics=ignore_diacritics) for c in choices}
+        return ONE if given in accepted else ZERO
+    if kind == QuestionKind.MATCHING:
+        if not choices:
+            return ZERO
+        by_id = {c.pk: c for c in choices}
+        right = 0
+        for s in selections:
+            item, partner = by_id.get(s.choice_id), by_id.get(s.matched_id)
+            if item is not None and partner is not None and _same(item.match_text, partner.match_text):
+                right += 1
+        return _share(right, len(choices), partial_credit)
+    if kind == QuestionKind.ORDERING:
+        if not choices:
+            return ZERO
+        correct_place = {c.pk: i for i, c in enumerate(sorted(choices, key=lambda c: c.position), start=1)}
+        right = sum(1 for s in selections if s.position is not None and correct_place.get(s.choice_id) == s.position)
+        return _share(right, len(choices), partial_credit)
+    return None
+
+
+def score_for(fraction: Decimal | None, max_mark: Decimal) -> Decimal | None:
+    if fraction is None:
+        return None
+    return (Decimal(max_mark) * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _same(a: str, b: str) -> bool:
+    return normalise_answer(a, ignore_diacritics=False) == normalise_answer(b, ignore_diacritics=False)
+
+
+def _share(right: int, total: int, partial_credit: bool) -> Decimal:
+    if not partial_credit:
+        return ONE if right == total else ZERO
+    return _clamp(Decimal(right) / Decimal(total))
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return max(ZERO, min(ONE, value))

@@ -1,0 +1,386 @@
+"""Reads of assessments/: what an officer sees of an attempt, grades, completion status, marking, statistics."""
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import CoursePage
+from people.roles import is_administrator, is_trainer
+from people.selectors import officers_visible_to
+
+from .models import (
+    Attempt,
+    GradingMethod,
+    Question,
+    QuestionKind,
+    QuizPage,
+    Response,
+    ResponseChoice,
+    ReviewWhen,
+    VersionChoice,
+)
+
+
+def quiz_grade(*, percents: list[Decimal], method: str) -> Decimal | None:
+    """The quiz grade from graded attempts' percentages in attempt order, by the quiz's grading method."""
+    if not percents:
+        return None
+    if method == GradingMethod.FIRST:
+        return percents[0]
+    if method == GradingMethod.LAST:
+        return percents[-1]
+    if method == GradingMethod.AVERAGE:
+        return (sum(percents) / len(percents)).quantize(Decimal("0.01"))
+    return max(percents)
+
+
+@dataclass
+class QuizSummary:
+    attempts: list = field(default_factory=list)
+    grade: Decimal | None = None
+    passed: bool = False
+    waiting: int = 0
+
+
+def quiz_summary_for_officer(*, quiz: QuizPage, officer) -> QuizSummary:
+    """The officer's attempts (newest first) and their quiz grade by the grading method."""
+    attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number"))
+    graded = [a.percent for a in sorted(attempts, key=lambda a: a.number)
+              if a.status == Attempt.Status.GRADED and a.percent is not None]
+    grade = quiz_grade(percents=graded, method=quiz.grading_method)
+    return QuizSummary(
+        attempts=attempts, grade=grade, passed=grade is not None and grade >= quiz.pass_mark,
+        waiting=sum(1 for a in attempts if a.status == Attempt.Status.WAITING),
+    )
+
+
+def _course_quizzes(course_rows: list[tuple[int, str]]) -> dict[int, list[dict]]:
+    """Live required quizzes under each course, by course id (one query)."""
+    if not course_rows:
+        return {}
+    cond = reduce(or_, (Q(path__startswith=path) for _pk, path in course_rows))
+    quizzes = list(QuizPage.objects.live().filter(cond, is_required=True)
+                   .values("pk", "path", "grading_method", "pass_mark"))
+    result: dict[int, list[dict]] = defaultdict(list)
+    for pk, path in course_rows:
+        result[pk] = [q for q in quizzes if q["path"].startswith(path)]
+    return result
+
+
+def required_quizzes_status(*, enrolments) -> dict[int, tuple[int, int]]:
+    """Completion checker for courses: {enrolment id: (required quizzes passed, required quizzes)}.
+
+    Registered in AssessmentsConfig.ready(). Three queries whatever the number of enrolments.
+    """
+    enrolments = list(enrolments)
+    course_ids = {e.course_id for e in enrolments}
+    rows = list(CoursePage.objects.filter(pk__in=course_ids, pass_mark_required=True).values_list("pk", "path"))
+    by_course = _course_quizzes(rows)
+    relevant = [e for e in enrolments if by_course.get(e.course_id)]
+    if not relevant:
+        return {}
+    quiz_ids = {q["pk"] for qs in by_course.values() for q in qs}
+    percents: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for enrolment_id, quiz_id, percent in (
+        Attempt.objects.filter(enrolment_id__in=[e.pk for e in relevant], quiz_id__in=quiz_ids,
+                               status=Attempt.Status.GRADED)
+        .order_by("number").values_list("enrolment_id", "quiz_id", "percent")
+    ):
+        percents[(enrolment_id, quiz_id)].append(percent)
+    result = {}
+    for e in relevant:
+        quizzes = by_course[e.course_id]
+        passed = 0
+        for q in quizzes:
+            grade = quiz_grade(percents=percents.get((e.pk, q["pk"]), []), method=q["grading_method"])
+            if grade is not None and grade >= q["pass_mark"]:
+                passed += 1
+        result[e.pk] = (passed, len(quizzes))
+    return result
+
+
+def best_grade_for_officer_course(*, officer, course: CoursePage) -> Decimal | None:
+    """The officer's best graded percentage on any quiz of a course (the score level feeding attainment)."""
+    quiz_ids = QuizPage.objects.filter(path__startswith=course.path).values("pk")
+    best = (Attempt.objects.filter(officer=officer, quiz_id__in=quiz_ids, status=Attempt.Status.GRADED)
+            .order_by("-percent").values_list("percent", flat=True).first())
+    return best
+
+
+# --- Attempt display ------------------------------------------------------------------------------------
+
+@dataclass
+class ChoiceView:
+    id: int
+    text: str
+    selected: bool = False
+    position: int | None = None
+    matched_id: int | None = None
+    # Only filled for the review, never for an open attempt:
+    is_correct: bool | None = None
+    feedback: str = ""
+    correct_match: str = ""
+    correct_position: int | None = None
+
+
+@dataclass
+class ItemView:
+    response: Response
+    number: int
+    kind: str
+    stem: str
+    image: object
+    choices: list
+    partners: list = field(default_factory=list)  # matching: (id, text) of right-hand sides
+    text_answer: str = ""
+    answered: bool = False
+    # Review only:
+    score: Decimal | None = None
+    explanation: str = ""
+    legal_reference: str = ""
+    accepted_answers: list = field(default_factory=list)
+    marker_comment: str = ""
+
+
+def _ordered_choices(choices: list[VersionChoice], seed: int) -> list[VersionChoice]:
+    ordered = sorted(choices, key=lambda c: c.position)
+    if seed:
+        random.Random(seed).shuffle(ordered)
+    return ordered
+
+
+def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, review: bool = False,
+                  show_answers: bool = False, show_feedback: bool = False) -> list[ItemView]:
+    """The questions of an attempt as the officer sees them (frozen versions, frozen order).
+
+    For an open attempt (review=False) no correctness, feedback or accepted answer is put in the result,
+    so templates cannot leak the answer key.
+    """
+    qs = (Response.objects.filter(attempt=attempt).select_related("version", "version__image")
+          .prefetch_related(Prefetch("version__choices", queryset=VersionChoice.objects.order_by("position")),
+                            Prefetch("selections", queryset=ResponseChoice.objects.all())))
+    if positions is not None:
+        qs = qs.filter(position__in=positions)
+    items = []
+    for r in qs.order_by("position"):
+        v = r.version
+        selections = {s.choice_id: s for s in r.selections.all()}
+        choices = list(v.choices.all())
+        views = []
+        partners = []
+        if v.kind == QuestionKind.SHORT_ANSWER or v.kind == QuestionKind.ESSAY:
+            pass
+        else:
+            for c in _ordered_choices(choices, r.shuffle_seed):
+                sel = selections.get(c.pk)
+                cv = ChoiceView(id=c.pk, text=c.text, selected=sel is not None,
+                                position=sel.position if sel else None, matched_id=sel.matched_id if sel else None)
+                if review and show_answers:
+                    cv.is_correct = c.is_correct
+                    cv.correct_match = c.match_text
+                    cv.correct_position = c.position
+                if review and show_feedback and sel is not None:
+                    cv.feedback = c.feedback
+                views.append(cv)
+            if v.kind == QuestionKind.MATCHING:
+                seen = set()
+                for c in _ordered_choices(choices, (r.shuffle_seed or 0) + 7):
+                    if c.match_text not in seen:
+                        seen.add(c.match_text)
+                        partners.append((c.pk, c.match_text))
+                partners.sort(key=lambda p: p[1]) if not r.shuffle_seed else None
+            if v.kind == QuestionKind.ORDERING and any(cv.position for cv in views):
+                views.sort(key=lambda cv: cv.position or 999)
+        item = ItemView(
+            response=r, number=r.position, kind=v.kind, stem=v.stem, image=v.image, choices=views,
+            partners=partners, text_answer=r.text_answer,
+            answered=bool(selections) or bool(r.text_answer.strip()),
+        )
+        if review:
+            item.score = r.score
+            item.marker_comment = r.marker_comment
+            if show_feedback:
+                item.explanation, item.legal_reference = v.explanation, v.legal_reference
+            if show_answers and v.kind == QuestionKind.SHORT_ANSWER:
+                item.accepted_answers = [c.text for c in choices]
+        items.append(item)
+    return items
+
+
+def attempt_progress(*, attempt: Attempt) -> tuple[int, int]:
+    """(answered, total) questions of an attempt, for the progress bar and the submit confirmation."""
+    responses = Response.objects.filter(attempt=attempt)
+    total = responses.count()
+    answered = responses.filter(Q(selections__isnull=False) | ~Q(text_answer="")).distinct().count()
+    return answered, total
+
+
+def review_allowed(*, attempt: Attempt, quiz: QuizPage, passed: bool, now: dt.datetime | None = None) -> bool:
+    """Whether the review (answers, feedback) may be shown for a finished attempt under the quiz's policy."""
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return False
+    now = now or timezone.now()
+    if quiz.review_when == ReviewWhen.IMMEDIATELY:
+        return True
+    if quiz.review_when == ReviewWhen.AFTER_CLOSE:
+        return quiz.available_until is not None and now >= quiz.available_until
+    if quiz.review_when == ReviewWhen.AFTER_PASS:
+        return passed
+    return False
+
+
+def attempts_visible_to(*, viewer) -> QuerySet[Attempt]:
+    """Attempts a user may open: their own; their led units' officers (leaders); all (trainers, admins)."""
+    qs = Attempt.objects.select_related("quiz", "officer", "officer__unit")
+    if not getattr(viewer, "is_authenticated", False):
+        return qs.none()
+    if is_trainer(viewer):
+        return qs
+    return qs.filter(officer__in=officers_visible_to(viewer=viewer).values("pk"))
+
+
+def attempts_for_officer(*, officer) -> QuerySet[Attempt]:
+    """The officer's attempt history, newest first."""
+    return Attempt.objects.filter(officer=officer).select_related("quiz").order_by("-started_at")
+
+
+# --- Marking --------------------------------------------------------------------------------------------
+
+def marking_queue(*, viewer, quiz_id: int | None = None, course_id: int | None = None,
+                  unit_id: int | None = None) -> QuerySet[Response]:
+    """Essay answers waiting for a trainer, oldest submission first, filterable by quiz, course and unit."""
+    if not is_trainer(viewer):
+        return Response.objects.none()
+    qs = (Response.objects.filter(needs_marking=True)
+          .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+          .select_related("attempt", "attempt__officer", "attempt__officer__unit", "attempt__quiz", "version")
+          .order_by("attempt__submitted_at", "position"))
+    if quiz_id:
+        qs = qs.filter(attempt__quiz_id=quiz_id)
+    if course_id:
+        course = CoursePage.objects.filter(pk=course_id).first()
+        qs = qs.filter(attempt__quiz__path__startswith=course.path) if course else qs.none()
+    if unit_id:
+        from people.models import Unit
+
+        unit = Unit.objects.filter(pk=unit_id).first()
+        qs = qs.filter(attempt__officer__unit__path__startswith=unit.path) if unit else qs.none()
+    return qs
+
+
+def quizzes_visible_to_trainer(*, viewer) -> QuerySet[QuizPage]:
+    if not (is_trainer(viewer) or is_administrator(viewer)):
+        return QuizPage.objects.none()
+    return QuizPage.objects.all().order_by("path")
+
+
+# --- Item analysis --------------------------------------------------------------------------------------
+
+@dataclass
+class ChoiceStat:
+    text: str
+    is_correct: bool
+    count: int
+    share: float
+
+
+@dataclass
+class ItemStat:
+    question_id: int
+    label: str
+    kind: str
+    n: int
+    facility: float | None
+    discrimination: float | None
+    choices: list
+
+
+@dataclass
+class QuizStats:
+    attempts: int
+    mean: float | None
+    items: list
+    distribution: list  # [(label, count, share_of_max)]
+
+
+def item_statistics_for_quiz(*, quiz: QuizPage) -> QuizStats:
+    """Classical item analysis over the quiz's graded attempts.
+
+    - facility index = mean score / max mark of the question (0..1; high = easy);
+    - discrimination index = facility in the upper 27 % of attempts (by total grade) minus facility in the
+      lower 27 % (−1..1; ≥ 0.3 discriminates well), as in Kelley's upper–lower groups method;
+    - per-choice distribution = how many responses selected each option (grouped by option text across
+      question versions);
+    - score distribution = graded attempts per 10-point band of the grade.
+    """
+    attempts = list(Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED).values_list("pk", "percent"))
+    bands = [0] * 10
+    for _pk, percent in attempts:
+        bands[min(9, int(Decimal(percent) // 10))] += 1
+    top = max(bands) or 1
+    distribution = [(f"{i * 10}–{i * 10 + 10 if i < 9 else 100}", c, c / top) for i, c in enumerate(bands)]
+    if not attempts:
+        return QuizStats(attempts=0, mean=None, items=[], distribution=distribution)
+    ranked = sorted(attempts, key=lambda a: (a[1], a[0]))
+    k = max(1, round(len(ranked) * 0.27))
+    lower = {pk for pk, _p in ranked[:k]}
+    upper = {pk for pk, _p in ranked[-k:]}
+    responses = list(
+        Response.objects.filter(attempt_id__in=[pk for pk, _p in attempts])
+        .values_list("attempt_id", "version__question_id", "score", "max_mark")
+    )
+    per_q: dict[int, list] = defaultdict(list)
+    for attempt_id, qid, score, max_mark in responses:
+        frac = float(score or 0) / float(max_mark) if max_mark else 0.0
+        per_q[qid].append((attempt_id, frac))
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=per_q.keys())}
+    choice_rows = (VersionChoice.objects.filter(version__question_id__in=per_q.keys(),
+                                                version__responses__attempt_id__in=[pk for pk, _p in attempts])
+                   .values_list("version__question_id", "text", "is_correct").distinct())
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for qid, text in ResponseChoice.objects.filter(
+        response__attempt_id__in=[pk for pk, _p in attempts]
+    ).values_list("response__version__question_id", "choice__text"):
+        counts[(qid, text)] += 1
+    options: dict[int, dict[str, bool]] = defaultdict(dict)
+    for qid, text, correct in choice_rows:
+        options[qid][text] = options[qid].get(text, False) or correct
+    items = []
+    for qid, rows in per_q.items():
+        q = questions.get(qid)
+        fac = sum(f for _a, f in rows) / len(rows)
+        up = [f for a, f in rows if a in upper]
+        lo = [f for a, f in rows if a in lower]
+        disc = (sum(up) / len(up) - sum(lo) / len(lo)) if up and lo and len(attempts) >= 2 else None
+        n = len(rows)
+        choice_stats = []
+        if q is not None and q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+            for text, correct in options[qid].items():
+                c = counts.get((qid, text), 0)
+                choice_stats.append(ChoiceStat(text=text, is_correct=correct, count=c, share=c / n if n else 0))
+        items.append(ItemStat(question_id=qid, label=q.label if q else str(qid), kind=q.kind if q else "",
+                              n=n, facility=fac, discrimination=disc, choices=choice_stats))
+    items.sort(key=lambda s: s.label)
+    mean = sum(float(p) for _pk, p in attempts) / len(attempts)
+    return QuizStats(attempts=len(attempts), mean=mean, items=items, distribution=distribution)
+
+
+def question_preview_data(*, question: Question) -> ItemView:
+    """A question rendered as an officer sees it in an attempt (for the admin preview): no answer key."""
+    choices = list(question.choices.all())
+    views = [ChoiceView(id=i, text=c.text) for i, c in enumerate(choices, start=1)]
+    partners = []
+    if question.kind == QuestionKind.MATCHING:
+        partners = sorted({c.match_text for c in choices})
+        partners = list(enumerate(partners, start=1))
+    if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
+        views = []
+    return ItemView(response=None, number=1, kind=question.kind, stem=question.stem, image=question.image,
+                    choices=views, partners=partners)

@@ -1,0 +1,597 @@
+"""Every write of assessments/: question versions, attempts, autosave, submit, marking, overrides."""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Enrolment
+from people.models import Officer
+
+from . import grading
+from .models import (
+    CHOICE_KINDS,
+    Attempt,
+    Choice,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    QuestionVersion,
+    QuizOverride,
+    QuizPage,
+    Response,
+    ResponseChoice,
+    VersionChoice,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class AttemptError(ValidationError):
+    """An attempt cannot be started or an answer cannot be saved; the message is shown to the officer."""
+
+
+class AttemptClosed(AttemptError):
+    """The attempt was submitted or its deadline (plus grace) has passed: answers are refused."""
+
+
+def grace_seconds() -> int:
+    return int(getattr(settings, "ASSESSMENTS_GRACE_SECONDS", 30))
+
+
+# --- Question bank -------------------------------------------------------------------------------------
+
+def category_for_path(*, path: str, create: bool = True) -> QuestionCategory:
+    """The category at "A/B/C", creating missing levels (imports and the shell name categories by path)."""
+    names = [p.strip() for p in (path or "").split("/") if p.strip()]
+    if not names:
+        raise ValidationError(_("A category path is required."))
+    parent = None
+    for name in names:
+        node = QuestionCategory.objects.filter(parent=parent, name=name).first()
+        if node is None:
+            if not create:
+                raise QuestionCategory.DoesNotExist(path)
+            node = QuestionCategory(parent=parent, name=name)
+            node.full_clean()
+            node.save()
+        parent = node
+    return parent
+
+
+@transaction.atomic
+def category_save(*, category: QuestionCategory) -> QuestionCategory:
+    """Save a category and re-derive the paths of its sub-categories when its name or parent changed."""
+    old_path = QuestionCategory.objects.filter(pk=category.pk).values_list("path", flat=True).first() if category.pk else None
+    category.full_clean()
+    category.save()
+    if old_path and old_path != category.path:
+        for child in QuestionCategory.objects.filter(path__startswith=f"{old_path}/").order_by("path"):
+            child.save(update_fields=[])
+    return category
+
+
+@dataclass
+class QuestionData:
+    """A question as imports build it, before it is written."""
+
+    kind: str
+    stem: str
+    title: str = ""
+    choices: list = None  # list[dict(text, match_text, is_correct, feedback)]
+    explanation: str = ""
+    legal_reference: str = ""
+    default_mark: Decimal = Decimal("1")
+    partial_credit: bool = True
+    ignore_diacritics: bool = False
+    rubric: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    tags: list = None
+
+
+def question_validate_choices(*, kind: str, choices: list[dict]) -> list[str]:
+    """Reasons (in the active language) why a set of answers does not make a question of this kind."""
+    errors = []
+    correct = [c for c in choices if c.get("is_correct")]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE) and len(choices) < 2:
+        errors.append(_("A choice question needs at least two answers."))
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(correct) != 1:
+        errors.append(_("Exactly one answer must be marked correct."))
+    if kind == QuestionKind.MULTIPLE and not correct:
+        errors.append(_("At least one answer must be marked correct."))
+    if kind == QuestionKind.SHORT_ANSWER and not choices:
+        errors.append(_("Give at least one accepted answer."))
+    if kind == QuestionKind.MATCHING:
+        if len(choices) < 2:
+            errors.append(_("A matching question needs at least two pairs."))
+        if any(not c.get("match_text") for c in choices):
+            errors.append(_("Every pair needs a right-hand side."))
+    if kind == QuestionKind.ORDERING and len(choices) < 2:
+        errors.append(_("An ordering question needs at least two items."))
+    if any(not (c.get("text") or "").strip() for c in choices):
+        errors.append(_("An answer is empty."))
+    return errors
+
+
+@transaction.atomic
+def question_create(*, category: QuestionCategory, data: QuestionData) -> Question:
+    """Create a question with its answers (used by imports and the demo)."""
+    question = Question(
+        category=category, kind=data.kind, title=data.title or "", stem=data.stem,
+        explanation=data.explanation or "", legal_reference=data.legal_reference or "",
+        default_mark=data.default_mark, partial_credit=data.partial_credit,
+        ignore_diacritics=data.ignore_diacritics, rubric=data.rubric or "",
+        valid_from=data.valid_from, valid_until=data.valid_until,
+    )
+    errors = question_validate_choices(kind=data.kind, choices=data.choices or [])
+    if errors:
+        raise ValidationError(errors)
+    question.full_clean()
+    question.save()
+    Choice.objects.bulk_create([
+        Choice(question=question, sort_order=i, text=c["text"], match_text=c.get("match_text", ""),
+               is_correct=bool(c.get("is_correct")), feedback=c.get("feedback", ""))
+        for i, c in enumerate(data.choices or [])
+    ])
+    if data.tags:
+        question.tags.add(*data.tags)
+        question.save()
+    return question
+
+
+@transaction.atomic
+def question_duplicate(*, question: Question) -> Question:
+    """Copy a question and its answers into the same category (a starting point for a variant)."""
+    copy = Question.objects.get(pk=question.pk)
+    tags = list(copy.tags.names())
+    choices = list(Choice.objects.filter(question=question).order_by("sort_order"))
+    copy.pk = None
+    copy.id = None
+    copy.title = _("%(title)s (copy)") % {"title": question.label}
+    copy.title = copy.title[:255]
+    copy.full_clean()
+    copy.save()
+    Choice.objects.bulk_create([
+        Choice(question=copy, sort_order=c.sort_order, text=c.text, match_text=c.match_text,
+               is_correct=c.is_correct, feedback=c.feedback) for c in choices
+    ])
+    if tags:
+        copy.tags.add(*tags)
+        copy.save()
+    return copy
+
+
+def _fingerprint(question: Question, choices: list[Choice]) -> str:
+    payload = [
+        question.kind, question.title, question.stem, question.image_id, question.explanation,
+        question.legal_reference, str(question.default_mark), question.partial_credit,
+        question.ignore_diacritics, question.rubric,
+        [[c.text, c.match_text, c.is_correct, c.feedback] for c in choices],
+    ]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionVersion]:
+    """The version matching each question's current content, snapshotting the questions that changed.
+
+    A fixed number of queries whatever the number of questions, so starting an attempt stays fast.
+    """
+    questions = list(Question.objects.filter(pk__in=question_ids).prefetch_related(
+        models_prefetch_choices()))
+    prints = {q.pk: _fingerprint(q, list(q.choices.all())) for q in questions}
+    found = {
+        (v.question_id, v.fingerprint): v
+        for v in QuestionVersion.objects.filter(question_id__in=prints.keys(), fingerprint__in=set(prints.values()))
+    }
+    result: dict[int, QuestionVersion] = {}
+    missing = []
+    for q in questions:
+        version = found.get((q.pk, prints[q.pk]))
+        if version is None:
+            missing.append(q)
+        else:
+            result[q.pk] = version
+    if missing:
+        numbers = dict(
+            QuestionVersion.objects.filter(question_id__in=[q.pk for q in missing])
+            .values("question_id").annotate(n=Max("number")).values_list("question_id", "n")
+        )
+        new_versions = [
+            QuestionVersion(
+                question=q, number=numbers.get(q.pk, 0) + 1, fingerprint=prints[q.pk], kind=q.kind, title=q.title,
+                stem=q.stem, image_id=q.image_id, explanation=q.explanation, legal_reference=q.legal_reference,
+                default_mark=q.default_mark, partial_credit=q.partial_credit, ignore_diacritics=q.ignore_diacritics,
+                rubric=q.rubric,
+            )
+            for q in missing
+        ]
+        QuestionVersion.objects.bulk_create(new_versions)
+        if any(v.pk is None for v in new_versions):  # backends that do not return ids from bulk inserts
+            new_versions = list(QuestionVersion.objects.filter(
+                question_id__in=[q.pk for q in missing], fingerprint__in=[prints[q.pk] for q in missing]))
+        by_question = {v.question_id: v for v in new_versions}
+        rows = []
+        for q in missing:
+            version = by_question[q.pk]
+            result[q.pk] = version
+            rows += [
+                VersionChoice(version=version, position=i, text=c.text, match_text=c.match_text,
+                              is_correct=c.is_correct, feedback=c.feedback)
+                for i, c in enumerate(q.choices.all(), start=1)
+            ]
+        VersionChoice.objects.bulk_create(rows)
+    return result
+
+
+def models_prefetch_choices():
+    from django.db.models import Prefetch
+
+    return Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "pk"))
+
+
+# --- Quiz rules -----------------------------------------------------------------------------------------
+
+def quiz_course_path(quiz: QuizPage) -> str:
+    """Tree path of the course a quiz belongs to (quiz → module → course)."""
+    return quiz.path[: len(quiz.path) - 2 * quiz.steplen]
+
+
+def draw_from_pools(*, fixed: list[int], pools: list[tuple[list[int], int]], rng: random.Random) -> list[int]:
+    """Fixed questions plus `count` questions drawn uniformly without replacement from each pool.
+
+    A question already fixed or drawn by an earlier rule is never drawn twice.
+    """
+    chosen = list(dict.fromkeys(fixed))
+    taken = set(chosen)
+    for candidates, count in pools:
+        available = [c for c in candidates if c not in taken]
+        picked = rng.sample(available, min(count, len(available)))
+        chosen += picked
+        taken.update(picked)
+    return chosen
+
+
+def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[int, Decimal], list]:
+    fixed_rows = list(quiz.fixed_questions.filter(question__is_active=True).filter(
+        Q(question__valid_from__isnull=True) | Q(question__valid_from__lte=today),
+        Q(question__valid_until__isnull=True) | Q(question__valid_until__gte=today),
+    ).order_by("sort_order").values_list("question_id", "mark"))
+    fixed = [qid for qid, _m in fixed_rows]
+    marks = {qid: m for qid, m in fixed_rows if m is not None}
+    pools = []
+    for rule in quiz.random_rules.select_related("category").order_by("sort_order"):
+        cats = Q(category=rule.category)
+        if rule.include_subcategories:
+            cats |= Q(category__path__startswith=f"{rule.category.path}/")
+        ids = list(Question.objects.filter(cats, is_active=True).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        ).order_by("pk").values_list("pk", flat=True))
+        pools.append((ids, rule.count))
+    return fixed, marks, pools
+
+
+@dataclass
+class StartCheck:
+    allowed: bool
+    reason: str = ""
+    next_start_at: dt.datetime | None = None
+    attempts_used: int = 0
+    attempts_allowed: int = 0  # 0 = unlimited
+    open_attempt: Attempt | None = None
+    override: QuizOverride | None = None
+
+
+def attempt_start_check(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None) -> StartCheck:
+    """Whether the officer may start a new attempt now, and if not, why (window, limit, delay)."""
+    now = now or timezone.now()
+    attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number")
+                    .only("pk", "number", "status", "started_at", "submitted_at", "deadline"))
+    override = QuizOverride.objects.filter(quiz=quiz, officer=officer).first()
+    allowed_n = quiz.attempts_allowed + (override.extra_attempts if override and quiz.attempts_allowed else 0)
+    check = StartCheck(allowed=False, attempts_used=len(attempts), attempts_allowed=allowed_n, override=override)
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    if open_attempt is not None:
+        check.open_attempt = open_attempt
+        check.reason = _("You have an attempt in progress.")
+        return check
+    if quiz.available_from and now < quiz.available_from:
+        check.reason = _("The quiz is not open yet.")
+        return check
+    if quiz.available_until and now >= quiz.available_until:
+        check.reason = _("The quiz is closed.")
+        return check
+    if allowed_n and len(attempts) >= allowed_n:
+        check.reason = _("You have used all your attempts.")
+        return check
+    if attempts and quiz.delay_minutes:
+        last_end = attempts[0].submitted_at or attempts[0].started_at
+        next_at = last_end + dt.timedelta(minutes=quiz.delay_minutes)
+        if now < next_at:
+            check.next_start_at = next_at
+            check.reason = _("You must wait before your next attempt.")
+            return check
+    check.allowed = True
+    return check
+
+
+@transaction.atomic
+def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None,
+                  rng: random.Random | None = None) -> Attempt:
+    """Start an attempt (or return the one in progress): draw the questions and freeze their versions and order.
+
+    Bounded number of queries whatever the size of the bank or of the quiz.
+    """
+    now = now or timezone.now()
+    check = attempt_start_check(quiz=quiz, officer=officer, now=now)
+    if check.open_attempt is not None:
+        return Attempt.objects.get(pk=check.open_attempt.pk)
+    if not check.allowed:
+        raise AttemptError(check.reason)
+    rng = rng or random.SystemRandom()
+    fixed, marks, pools = _candidate_ids(quiz=quiz, today=timezone.localdate(now))
+    question_ids = draw_from_pools(fixed=fixed, pools=pools, rng=rng)
+    if not question_ids:
+        raise AttemptError(_("This quiz has no questions yet."))
+    if quiz.shuffle_questions:
+        rng.shuffle(question_ids)
+    versions = question_versions_current(question_ids=question_ids)
+    minutes = quiz.time_limit_minutes
+    if minutes and check.override:
+        minutes += check.override.extra_minutes
+    deadline = now + dt.timedelta(minutes=minutes) if minutes else None
+    if quiz.available_until and (deadline is None or deadline > quiz.available_until):
+        deadline = quiz.available_until
+    course_path = quiz_course_path(quiz)
+    enrolment = (Enrolment.objects.filter(officer=officer, course__path=course_path,
+                                          status=Enrolment.Status.ACTIVE).order_by("-pk").first())
+    attempt = Attempt(
+        quiz=quiz, officer=officer, enrolment=enrolment, number=check.attempts_used + 1, quiz_title=quiz.title,
+        started_at=now, deadline=deadline,
+    )
+    attempt.full_clean(validate_constraints=False)
+    attempt.save()
+    Response.objects.bulk_create([
+        Response(
+            attempt=attempt, version=versions[qid], position=i, max_mark=marks.get(qid, versions[qid].default_mark),
+            shuffle_seed=rng.randrange(1, 2**31) if quiz.shuffle_choices else 0,
+        )
+        for i, qid in enumerate(question_ids, start=1) if qid in versions
+    ])
+    return attempt
+
+
+def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: bool = True) -> bool:
+    if attempt.deadline is None:
+        return False
+    limit = attempt.deadline + dt.timedelta(seconds=grace_seconds() if with_grace else 0)
+    return now > limit
+
+
+# --- Autosave -------------------------------------------------------------------------------------------
+
+def response_save(*, response_id: int, user, choice_ids: list[int] | None = None, text: str | None = None,
+                  order: list[int] | None = None, matches: dict[int, int] | None = None,
+                  kind: str | None = None, now: dt.datetime | None = None) -> Response:
+    """Save one answer as it is given. One locked read and at most two writes (≤ 5 queries per request).
+
+    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has
+    passed, with ValidationError when the answer does not fit the question.
+    `choice_ids`: options chosen (single/multiple/true-false); `order`: option ids in the officer's order;
+    `matches`: {item id: partner id}; `text`: short answer or essay.
+    """
+    # No savepoint (it would cost two queries); refusals are returned, not raised, inside the block so that
+    # the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
+        result = _response_save(response_id=response_id, user=user, choice_ids=choice_ids, text=text, order=order,
+                                matches=matches, kind=kind, now=now or timezone.now())
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _response_save(*, response_id, user, choice_ids, text, order, matches, kind, now):
+    ids = set(choice_ids or []) | set(order or []) | set((matches or {}).keys()) | set((matches or {}).values())
+    valid = Subquery(
+        VersionChoice.objects.filter(version=OuterRef("version"), pk__in=ids or [0])
+        .values("version").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+    total = Subquery(
+        VersionChoice.objects.filter(version=OuterRef("version")).values("version").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+    try:
+        response = (
+            Response.objects.select_related("attempt", "version")
+            .select_for_update(of=("self", "attempt"))
+            .annotate(valid_ids=Coalesce(valid, Value(0)), total_choices=Coalesce(total, Value(0)))
+            .get(pk=response_id, attempt__officer__user=user)
+        )
+    except Response.DoesNotExist:
+        return PermissionDenied()
+    attempt = response.attempt
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    if attempt_deadline_passed(attempt=attempt, now=now):
+        return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
+    if response.valid_ids != len(ids) or (kind is not None and kind != response.version.kind):
+        return ValidationError(_("This answer does not belong to the question."))
+    kind = response.version.kind
+    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
+        value = (text or "")[:20000]
+        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now)
+        response.text_answer = value
+        return response
+    rows = []
+    if kind in CHOICE_KINDS:
+        chosen = list(dict.fromkeys(choice_ids or []))
+        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+            return ValidationError(_("Choose only one answer."))
+        rows = [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
+    elif kind == QuestionKind.ORDERING:
+        order = list(dict.fromkeys(order or []))
+        if order and len(order) != response.total_choices:
+            return ValidationError(_("Give every item a place."))
+        rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(order, 1)]
+    elif kind == QuestionKind.MATCHING:
+        rows = [ResponseChoice(response_id=response.pk, choice_id=item, matched_id=partner)
+                for item, partner in (matches or {}).items() if partner]
+    ResponseChoice.objects.filter(response_id=response.pk).delete()
+    if rows:
+        ResponseChoice.objects.bulk_create(rows)
+    return response
+
+
+@transaction.atomic
+def attempt_page_set(*, attempt: Attempt, page: int) -> None:
+    """Remember the page the officer is on, so a resumed attempt opens where it stopped."""
+    Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_page=max(1, page))
+
+
+# --- Submit and grading ---------------------------------------------------------------------------------
+
+def _grade_responses(attempt: Attempt) -> bool:
+    """Grade every response of an attempt; returns True when an essay still waits for a trainer."""
+    responses = list(
+        Response.objects.filter(attempt=attempt).select_related("version")
+        .prefetch_related("version__choices", "selections")
+    )
+    waiting = False
+    for r in responses:
+        v = r.version
+        selections = [grading.Selection(s.choice_id, s.position, s.matched_id) for s in r.selections.all()]
+        fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections,
+                                 text=r.text_answer, partial_credit=v.partial_credit,
+                                 ignore_diacritics=v.ignore_diacritics)
+        if fraction is None:
+            if r.score is None:
+                r.needs_marking = True
+                waiting = True
+        else:
+            r.score = grading.score_for(fraction, r.max_mark)
+            r.needs_marking = False
+    Response.objects.bulk_update(responses, ["score", "needs_marking"])
+    return waiting
+
+
+def _finalise(attempt: Attempt, now: dt.datetime) -> Attempt:
+    totals = Response.objects.filter(attempt=attempt).aggregate(s=models_sum("score"), m=models_sum("max_mark"))
+    score, max_score = Decimal(totals["s"] or 0), Decimal(totals["m"] or 0)
+    percent = (score * 100 / max_score).quantize(Decimal("0.01")) if max_score else Decimal("0")
+    quiz = QuizPage.objects.get(pk=attempt.quiz_id)
+    attempt.score, attempt.max_score, attempt.percent = score, max_score, percent
+    attempt.passed = percent >= quiz.pass_mark
+    attempt.status = Attempt.Status.GRADED
+    attempt.graded_at = now
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+    if attempt.passed and attempt.enrolment_id and quiz.is_required:
+        _check_completion(attempt)
+    return attempt
+
+
+def models_sum(field):
+    from django.db.models import DecimalField, Sum
+
+    return Sum(field, output_field=DecimalField(max_digits=10, decimal_places=2))
+
+
+def _check_completion(attempt: Attempt) -> None:
+    try:
+        from courses.services import enrolment_check_completion
+    except ImportError:  # courses/ without its services yet: completion is checked when it lands
+        logger.warning("courses.services.enrolment_check_completion is not available")
+        return
+    enrolment_check_completion(enrolment=Enrolment.objects.get(pk=attempt.enrolment_id))
+
+
+def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:
+    """Submit and grade an attempt exactly once, however many times it is called (double click, two tabs,
+    a retry, the expiry task): the row is locked and only the call that flips IN_PROGRESS grades it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != Attempt.Status.IN_PROGRESS:
+            return locked
+        flipped = Attempt.objects.filter(pk=locked.pk, status=Attempt.Status.IN_PROGRESS).update(
+            status=Attempt.Status.WAITING, submitted_at=now, auto_submitted=auto,
+        )
+        if not flipped:
+            return Attempt.objects.get(pk=attempt.pk)
+        locked.status, locked.submitted_at, locked.auto_submitted = Attempt.Status.WAITING, now, auto
+        if _grade_responses(locked):
+            return locked
+        return _finalise(locked, now)
+
+
+def attempts_submit_expired(*, now: dt.datetime | None = None) -> int:
+    """Submit every attempt whose deadline plus grace has passed (run periodically by Celery beat)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=grace_seconds())
+    ids = list(Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=limit)
+               .values_list("pk", flat=True)[:500])
+    done = 0
+    for pk in ids:
+        attempt_submit(attempt=Attempt(pk=pk), now=now, auto=True)
+        done += 1
+    return done
+
+
+@transaction.atomic
+def response_mark(*, response: Response, score: Decimal, comment: str, marker) -> Response:
+    """A trainer marks an essay; the attempt is graded when its last essay is marked."""
+    response = Response.objects.select_for_update().select_related("attempt").get(pk=response.pk)
+    if response.attempt.status == Attempt.Status.IN_PROGRESS:
+        raise ValidationError(_("The attempt has not been submitted yet."))
+    score = Decimal(score)
+    if score < 0 or score > response.max_mark:
+        raise ValidationError({"score": _("The score must be between 0 and %(max)s.") % {"max": response.max_mark}})
+    response.score = score.quantize(Decimal("0.01"))
+    response.marker_comment = (comment or "").strip()
+    response.marked_by = marker
+    response.marked_at = timezone.now()
+    response.needs_marking = False
+    response.save(update_fields=["score", "marker_comment", "marked_by", "marked_at", "needs_marking"])
+    attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+    if not Response.objects.filter(attempt=attempt, needs_marking=True).exists():
+        _finalise(attempt, timezone.now())
+    elif attempt.status == Attempt.Status.GRADED:
+        pass
+    return response
+
+
+# --- Overrides ------------------------------------------------------------------------------------------
+
+def quiz_override_set(*, quiz: QuizPage, officer: Officer, extra_minutes: int, extra_attempts: int,
+                      reason: str, granted_by) -> QuizOverride | None:
+    """Give one officer extra time and/or attempts on a quiz (zero for both removes the override).
+
+    Callers check the scope first (assessments.permissions.can_override_for_officer).
+    """
+    if extra_minutes < 0 or extra_attempts < 0:
+        raise ValidationError(_("Extra time and attempts cannot be negative."))
+    existing = QuizOverride.objects.filter(quiz=quiz, officer=officer).first()
+    if not extra_minutes and not extra_attempts:
+        if existing:
+            existing.delete()
+        return None
+    override = existing or QuizOverride(quiz=quiz, officer=officer)
+    override.extra_minutes, override.extra_attempts = extra_minutes, extra_attempts
+    override.reason, override.granted_by = (reason or "").strip()[:255], granted_by
+    override.full_clean(validate_constraints=False)
+    override.save()
+    return override

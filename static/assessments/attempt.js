@@ -1,0 +1,103 @@
+/* Quiz attempt: autosave each answer as it is given, count down from the server deadline, auto-submit at zero.
+   Without JavaScript the form still works: "Save answers", "Next" and "Submit" post every answer on the page. */
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  if (!form) { return; }
+  var urlTemplate = form.getAttribute("data-save-url");
+  var token = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  var submitting = false;
+
+  function setStatus(fieldset, text, isError) {
+    var el = fieldset.querySelector("[data-status]");
+    if (!el) { return; }
+    el.textContent = text;
+    el.classList.toggle("field-error", !!isError);
+    el.classList.toggle("quiz-saved", !isError && text === form.getAttribute("data-saved-text"));
+  }
+
+  function payload(fieldset) {
+    var data = new URLSearchParams();
+    data.append("kind", fieldset.getAttribute("data-kind"));
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.name === "shown" || el.disabled) { return; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (el.value === "" && el.tagName === "SELECT") { return; }
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function save(fieldset) {
+    var id = fieldset.getAttribute("data-response");
+    setStatus(fieldset, form.getAttribute("data-saving-text"), false);
+    return fetch(urlTemplate.replace("{id}", id), {
+      method: "POST",
+      body: payload(fieldset),
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "X-CSRFToken": token, "X-Requested-With": "fetch" }
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (body) {
+        if (resp.ok && body.saved) {
+          setStatus(fieldset, form.getAttribute("data-saved-text") + " " + (body.at || ""), false);
+        } else if (resp.status === 409) {
+          setStatus(fieldset, body.error || "", true);
+          if (!submitting) { submitting = true; window.setTimeout(function () { window.location.reload(); }, 1500); }
+        } else {
+          setStatus(fieldset, body.error || form.getAttribute("data-error-text"), true);
+        }
+      });
+    }).catch(function () {
+      setStatus(fieldset, form.getAttribute("data-error-text"), true);
+    });
+  }
+
+  var timers = {};
+  form.querySelectorAll("fieldset[data-response]").forEach(function (fieldset) {
+    fieldset.addEventListener("change", function () { save(fieldset); });
+    fieldset.addEventListener("input", function (event) {
+      if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
+      var id = fieldset.getAttribute("data-response");
+      window.clearTimeout(timers[id]);
+      timers[id] = window.setTimeout(function () { save(fieldset); }, 800);
+    });
+  });
+
+  var submitButton = document.getElementById("quiz-submit");
+  if (submitButton) {
+    submitButton.addEventListener("click", function (event) {
+      if (!submitting && !window.confirm(submitButton.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+
+  function autoSubmit() {
+    if (submitting) { return; }
+    submitting = true;
+    var action = document.createElement("input");
+    action.type = "hidden"; action.name = "action"; action.value = "submit";
+    form.appendChild(action);
+    form.submit();
+  }
+
+  var timerBox = document.getElementById("quiz-timer");
+  if (timerBox) {
+    var clock = timerBox.querySelector("[data-clock]");
+    var end = Date.now() + parseInt(timerBox.getAttribute("data-remaining"), 10) * 1000;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      clock.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+      timerBox.classList.toggle("quiz-timer--low", left <= 300);
+      if (left === 60 || left === 300) { timerBox.setAttribute("aria-live", "assertive"); }
+      if (left <= 0) {
+        clock.textContent = form.getAttribute("data-timeup-text");
+        autoSubmit();
+        return;
+      }
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+})();
