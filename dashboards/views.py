@@ -35,15 +35,16 @@ def home(request):
     """Send each user type to its own start page: leaders to their units, trainers and administrators to the
     admin, officers to their learning. Until the learning page exists, officers get a welcome page here."""
     user = request.user
+    officer = officer_for_user(user=user)
+    target = None
     if is_leader(user):
         target = _first("dashboards:units", "courses:my-learning")
     elif is_trainer(user) or is_administrator(user):
         target = reverse("wagtailadmin_home")
-    else:
+    elif officer is not None:
         target = _first("courses:my-learning")
     if target:
         return redirect(target)
-    officer = officer_for_user(user=user)
     assignments = list(current_assignments_for_officer(officer=officer)) if officer is not None else []
     return render(request, "home.html", {"officer": officer, "assignments": assignments, "today": timezone.localdate()})
 
