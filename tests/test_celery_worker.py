@@ -11,7 +11,7 @@ from people.tasks import officer_invite_task
 from tests.people.factories import OfficerFactory, UnitFactory, UserFactory
 from tests.worker import wait_until
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _uninvited_officer(code: str, email: str) -> Officer:
