@@ -98,10 +98,23 @@ def _attainments_of(certificate: Certificate):
     )
 
 
-def _queue_render(certificate_id: int) -> None:
+def _send_render(certificate_id: int) -> None:
     from .tasks import certificate_render_pdf_task
 
-    transaction.on_commit(lambda: certificate_render_pdf_task.delay(certificate_id))
+    if certificate_render_pdf_task.app.conf.task_always_eager:
+        # Local mode without a broker: render now, but let a failure mark the certificate FAILED (on_failure)
+        # instead of breaking the request that completed the course.
+        try:
+            certificate_render_pdf_task.apply(args=[certificate_id], throw=False)
+        except Exception as exc:  # noqa: BLE001 - an eager retry re-raises; the record must still show it
+            logger.exception("Rendering certificate %s failed", certificate_id)
+            certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+    else:
+        certificate_render_pdf_task.delay(certificate_id)
+
+
+def _queue_render(certificate_id: int) -> None:
+    transaction.on_commit(lambda: _send_render(certificate_id))
 
 
 @transaction.atomic
@@ -276,7 +289,7 @@ def certificates_renewal_enrol(*, today: dt.date | None = None) -> int:
     lead = CertificateSettings.load().renewal_lead_days
     due = (
         Certificate.objects.filter(
-            status=Certificate.Status.READY, renewal_enrolled_at__isnull=True,
+            status__in=Certificate.LIVE_STATUSES, renewal_enrolled_at__isnull=True,
             expires_on__isnull=False, expires_on__lte=today + dt.timedelta(days=lead),
             officer__is_active=True,
         ).select_related("officer", "course")
