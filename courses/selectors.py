@@ -75,6 +75,7 @@ def lesson_totals_for_courses(*, courses) -> dict[int, int]:
             .filter(is_required=True)
             .annotate(prefix=Substr("path", 1, length))
             .filter(prefix__in=list(paths))
+            .order_by()
             .values("prefix")
             .annotate(n=Count("id"))
             .values_list("prefix", "n")
@@ -96,6 +97,7 @@ def progress_for_enrolments(*, enrolments: list[Enrolment]) -> dict[int, tuple[i
             lesson__live=True,
             lesson__is_required=True,
         )
+        .order_by()
         .values("enrolment_id")
         .annotate(n=Count("id"))
         .values_list("enrolment_id", "n")

@@ -20,7 +20,7 @@ class CoursePageFactory(wagtail_factories.PageFactory):
         model = CoursePage
 
     title = factory.Sequence(lambda n: f"Khóa học {n}")
-    summary = "Tiếp nhận hồ sơ hộ tịch tại Trung tâm Phục vụ hành chính công."
+    summary = "Bồi dưỡng nghiệp vụ cho cán bộ Trung tâm Phục vụ hành chính công."
     parent = factory.LazyFunction(catalogue)
 
 

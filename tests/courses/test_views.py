@@ -1,0 +1,163 @@
+"""Officer and leader views: POST-only mutations, scoping (allowed and denied), redirects."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Enrolment, LessonPage, LessonProgress
+from tests.courses.factories import EnrolmentFactory, build_course
+from tests.people.factories import DeskRoleFactory, RoleAssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _due():
+    return (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+
+
+def test_my_learning_needs_login_and_an_officer(client, officer, trainer):
+    url = reverse("courses:my-learning")
+    assert client.get(url).status_code == 302
+    client.force_login(trainer)
+    assert client.get(url).status_code == 404
+    client.force_login(officer.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert officer.full_name in response.content.decode()
+
+
+def test_my_learning_shows_required_overdue_and_completed(client, officer):
+    overdue = EnrolmentFactory(officer=officer, course=build_course(title="Văn hóa ứng xử"),
+                               reason=Enrolment.Reason.ROLE, due_on=timezone.localdate() - dt.timedelta(days=3))
+    EnrolmentFactory(officer=officer, course=build_course(title="Chữ ký số"), reason=Enrolment.Reason.SELF)
+    EnrolmentFactory(officer=officer, course=build_course(title="VNeID"), status=Enrolment.Status.COMPLETED,
+                     completed_at=timezone.now())
+    client.force_login(officer.user)
+    html = client.get(reverse("courses:my-learning")).content.decode()
+    assert "Văn hóa ứng xử" in html and "Chữ ký số" in html and "VNeID" in html
+    assert "enrolment--overdue" in html
+    assert overdue.due_on.strftime("%d/%m/%Y") in html
+    assert 'role="progressbar"' in html
+
+
+def test_self_enrol_is_post_only(client, officer):
+    course = build_course()
+    url = reverse("courses:enrol", args=[course.pk])
+    client.force_login(officer.user)
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(officer=officer, course=course, reason=Enrolment.Reason.SELF).count() == 1
+    client.post(url)
+    assert Enrolment.objects.filter(officer=officer, course=course).count() == 1
+
+
+def test_lesson_complete_moves_progress_and_goes_to_next_lesson(client, officer):
+    course = build_course(lessons=2)
+    EnrolmentFactory(officer=officer, course=course)
+    first, second = LessonPage.objects.descendant_of(course).order_by("path")
+    client.force_login(officer.user)
+    assert client.get(reverse("courses:lesson-complete", args=[first.pk])).status_code == 405
+    response = client.post(reverse("courses:lesson-complete", args=[first.pk]))
+    assert response.status_code == 302 and response["Location"] == second.url
+    html = client.get(course.url).content.decode()
+    assert 'aria-valuenow="50"' in html
+    response = client.post(reverse("courses:lesson-complete", args=[second.pk]))
+    assert response["Location"] == course.url
+    assert Enrolment.objects.get(officer=officer).status == Enrolment.Status.COMPLETED
+
+
+def test_continue_goes_to_last_lesson_opened(client, officer, other_unit_officer):
+    course = build_course(lessons=3)
+    enrolment = EnrolmentFactory(officer=officer, course=course)
+    lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
+    client.force_login(officer.user)
+    assert client.get(reverse("courses:continue", args=[enrolment.pk]))["Location"] == lessons[0].url
+    client.get(lessons[1].url)
+    assert client.get(reverse("courses:continue", args=[enrolment.pk]))["Location"] == lessons[1].url
+    client.force_login(other_unit_officer.user)
+    assert client.get(reverse("courses:continue", args=[enrolment.pk])).status_code == 404
+
+
+def test_lesson_ping_records_time(client, officer):
+    course = build_course(lessons=1)
+    EnrolmentFactory(officer=officer, course=course)
+    lesson = LessonPage.objects.descendant_of(course).get()
+    client.force_login(officer.user)
+    html = client.get(lesson.url).content.decode()
+    assert "courses/lesson.js" in html and "data-ping-url" in html
+    response = client.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "30"})
+    assert response.status_code == 200
+    assert LessonProgress.objects.get(lesson=lesson).seconds_spent > 0
+    assert client.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "x"}).status_code == 400
+
+
+def test_lesson_ping_needs_csrf(officer):
+    from django.test import Client
+
+    course = build_course(lessons=1)
+    EnrolmentFactory(officer=officer, course=course)
+    lesson = LessonPage.objects.descendant_of(course).get()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(officer.user)
+    assert strict.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "30"}).status_code == 403
+
+
+class TestLeaderAssignment:
+    def test_officers_and_trainers_cannot_assign(self, client, officer, trainer):
+        client.force_login(officer.user)
+        assert client.get(reverse("courses:assign")).status_code == 403
+        client.force_login(trainer)
+        assert client.get(reverse("courses:assign")).status_code == 403
+
+    def test_leader_assigns_an_officer_in_scope(self, client, leader, officer):
+        course = build_course()
+        client.force_login(leader.user)
+        assert client.get(reverse("courses:assign")).status_code == 200
+        response = client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "officer", "officer": officer.pk, "due_on": _due()})
+        assert response.status_code == 302
+        enrolment = Enrolment.objects.get(officer=officer, course=course)
+        assert enrolment.reason == Enrolment.Reason.LEADER and enrolment.assigned_by == leader.user
+        assert enrolment.due_on.isoformat() == _due()
+
+    def test_officer_outside_scope_is_404(self, client, leader, other_unit_officer):
+        course = build_course()
+        client.force_login(leader.user)
+        response = client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "officer", "officer": other_unit_officer.pk, "due_on": _due()})
+        assert response.status_code == 404
+        assert not Enrolment.objects.exists()
+
+    def test_unit_subtree_assignment_is_scoped(self, client, leader, sibling_leader, officer, other_unit_officer,
+                                               unit_tree):
+        course = build_course()
+        client.force_login(sibling_leader.user)
+        response = client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "unit", "unit": unit_tree["ward_a"].pk, "due_on": _due()})
+        assert response.status_code == 404
+        client.force_login(leader.user)
+        client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "unit", "unit": unit_tree["ward_a"].pk, "due_on": _due()})
+        enrolled = set(Enrolment.objects.values_list("officer_id", flat=True))
+        assert officer.pk in enrolled and other_unit_officer.pk not in enrolled
+
+    def test_role_assignment_only_reaches_officers_in_scope(self, client, leader, officer, other_unit_officer):
+        role = DeskRoleFactory(code="TN")
+        RoleAssignmentFactory(officer=officer, role=role)
+        RoleAssignmentFactory(officer=other_unit_officer, role=role)
+        course = build_course()
+        client.force_login(leader.user)
+        client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "role", "role": role.pk, "due_on": _due()})
+        assert list(Enrolment.objects.values_list("officer_id", flat=True)) == [officer.pk]
+
+    def test_past_due_date_is_rejected(self, client, leader, officer):
+        course = build_course()
+        client.force_login(leader.user)
+        response = client.post(reverse("courses:assign"), {
+            "course": course.pk, "target": "officer", "officer": officer.pk, "due_on": "2020-01-01"})
+        assert response.status_code == 200
+        assert not Enrolment.objects.exists()
