@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from people.roles import is_administrator, is_leader, is_trainer
 from people.selectors import current_assignments_for_officer, officer_for_user, units_visible_to
@@ -49,6 +50,7 @@ def home(request):
     return render(request, "home.html", {"officer": officer, "assignments": assignments, "today": timezone.localdate()})
 
 
+@require_safe
 @login_required
 def units(request):
     """"My units": every unit the leader leads, with head-counts per unit and per desk role."""
@@ -61,6 +63,7 @@ def units(request):
     return render(request, "dashboards/units.html", {"trees": trees, "roles": roles})
 
 
+@require_safe
 @login_required
 def unit(request, pk: int):
     """Officers of one unit's subtree with their current desk roles; filter by sub-unit and role, search by name."""
