@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.views.generic.models import IndexView, InspectView
@@ -81,10 +81,10 @@ def render_again(request, pk):
     certificate = get_object_or_404(Certificate, pk=pk)
     if request.method == "POST":
         services.certificate_render_again(certificate=certificate)
-        messages.success(request, _t("Certificate %(serial)s is being rendered again.") % {"serial": certificate.serial})
+        messages.success(request, gettext("Certificate %(serial)s is being rendered again.") % {"serial": certificate.serial})
         return redirect(_url("index"))
     return TemplateResponse(request, "certificates/admin/render_again.html", {
-        "certificate": certificate, "page_title": _t("Render again"), "header_icon": "rotate",
+        "certificate": certificate, "page_title": gettext("Render again"), "header_icon": "rotate",
         "action_url": _url("render_again", pk), "back_url": _url("index"),
     })
 
@@ -105,12 +105,12 @@ def revoke(request, pk):
             services.certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"],
                                         revoked_by=request.user)
         except CertificateError:
-            messages.error(request, _t("This certificate is no longer valid and cannot be revoked."))
+            messages.error(request, gettext("This certificate is no longer valid and cannot be revoked."))
         else:
-            messages.success(request, _t("Certificate %(serial)s was revoked.") % {"serial": certificate.serial})
+            messages.success(request, gettext("Certificate %(serial)s was revoked.") % {"serial": certificate.serial})
         return redirect(_url("inspect", pk))
     return TemplateResponse(request, "certificates/admin/revoke.html", {
-        "certificate": certificate, "form": form, "page_title": _t("Revoke certificate"), "header_icon": "warning",
+        "certificate": certificate, "form": form, "page_title": gettext("Revoke certificate"), "header_icon": "warning",
         "action_url": _url("revoke", pk), "back_url": _url("inspect", pk),
     })
 
@@ -167,12 +167,12 @@ def issue_prior_learning(request):
             issued_on=form.cleaned_data["issued_on"], note=form.cleaned_data["note"],
         )
         if certificate.basis != Certificate.Basis.PRIOR_LEARNING or certificate.issued_by_id != request.user.pk:
-            messages.warning(request, _t("This officer already holds a valid certificate for this course: %(serial)s.")
+            messages.warning(request, gettext("This officer already holds a valid certificate for this course: %(serial)s.")
                              % {"serial": certificate.serial})
         else:
-            messages.success(request, _t("Certificate %(serial)s was issued.") % {"serial": certificate.serial})
+            messages.success(request, gettext("Certificate %(serial)s was issued.") % {"serial": certificate.serial})
         return redirect(_url("inspect", certificate.pk))
     return TemplateResponse(request, "certificates/admin/prior_learning.html", {
-        "form": form, "page_title": _t("Issue for prior learning"), "header_icon": "plus",
+        "form": form, "page_title": gettext("Issue for prior learning"), "header_icon": "plus",
         "action_url": _url("prior_learning"), "back_url": _url("index"),
     })
