@@ -157,6 +157,79 @@ class World:
         document.save()
         return document
 
+    # courses/
+    @cached_property
+    def course(self):
+        from tests.courses.factories import build_course
+
+        return build_course(title="Tiếp nhận hồ sơ theo Nghị định 118/2025/NĐ-CP", modules=1, lessons=2)
+
+    @cached_property
+    def lesson(self):
+        from courses.models import LessonPage
+
+        return LessonPage.objects.descendant_of(self.course).live().order_by("path").first()
+
+    @cached_property
+    def enrolled_lesson(self):
+        """A lesson of a course the officer is enrolled in."""
+        assert self.enrolment
+        return self.lesson
+
+    @cached_property
+    def enrolment(self):
+        from courses import services
+
+        return services.enrolment_self_enrol(officer=self.officer, course=self.course)
+
+    # certificates/
+    @cached_property
+    def certificate(self):
+        from certificates import services
+
+        certificate = services.certificate_issue(officer=self.officer, course=self.course, enrolment=self.enrolment)
+        # The PDF task is queued on commit, which never comes inside a test transaction: render it now.
+        services.certificate_render(certificate_id=certificate.pk)
+        certificate.refresh_from_db()
+        return certificate
+
+    @cached_property
+    def archive(self):
+        """A ZIP of ward A's certificates, requested by its leader (built eagerly)."""
+        from certificates import services
+
+        assert self.certificate
+        archive = services.unit_archive_request(unit=self.units["ward_a"], requested_by=self.users["leader"])
+        services.unit_archive_build(archive_id=archive.pk)  # the on-commit task, run now
+        archive.refresh_from_db()
+        return archive
+
+    # assessments/
+    @cached_property
+    def quiz(self):
+        from tests.assessments.factories import QuizPageFactory, add_fixed, make_question
+        from tests.courses.factories import build_course
+
+        module = build_course(modules=1, lessons=0, title="Khóa kiểm tra quyền").get_children().first().specific
+        quiz = QuizPageFactory(parent=module, title="Bài kiểm tra quyền truy cập")
+        add_fixed(quiz, make_question())
+        return quiz
+
+    @cached_property
+    def attempt(self):
+        """A graded attempt of ``officer``."""
+        from assessments import services
+
+        return services.attempt_submit(attempt=services.attempt_start(quiz=self.quiz, officer=self.officer))
+
+    @cached_property
+    def open_response(self):
+        """A response of ``officer``'s attempt in progress (after the graded one)."""
+        from assessments import services
+
+        assert self.attempt
+        return services.attempt_start(quiz=self.quiz, officer=self.officer).responses.first()
+
 
 # --- The table ------------------------------------------------------------------------------------------------
 ROWS: dict[str, Row] = {
@@ -176,11 +249,70 @@ ROWS: dict[str, Row] = {
     # A valid link moves the token into the session and redirects to the set-password form.
     "password_reset_confirm": same_for_all(302, lambda w: w.password_reset_path),
     "password_reset_complete": same_for_all(OK, lambda w: reverse("password_reset_complete")),
+    # assessments
+    "assessments:save-response": Row(
+        lambda w: reverse("assessments:save-response", args=[w.open_response.pk]), method="post",
+        data={"kind": "single"}, anon=LOGIN, officer=OK, leader=NOT_FOUND, sibling=NOT_FOUND, trainer=NOT_FOUND,
+        admin=NOT_FOUND),
+    "assessments:attempt-result": Row(lambda w: reverse("assessments:attempt-result", args=[w.attempt.pk]),
+                                      anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=OK, admin=OK),
+    "assessments:attempt-review": Row(lambda w: reverse("assessments:attempt-review", args=[w.attempt.pk]),
+                                      anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=OK, admin=OK),
+    "assessments:attempt-history": logged_in(OK, lambda w: reverse("assessments:attempt-history")),
+    # Leaders give overrides to officers of their own units (the sibling leader sees only ward B's).
+    "assessments:quiz-overrides": Row(lambda w: reverse("assessments:quiz-overrides", args=[w.quiz.pk]),
+                                      anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=OK, trainer=OK, admin=OK),
     # Third-party includes, one representative URL each.
     "include:admin/": Row(lambda w: "/admin/", anon=redirect("/admin/login/"), officer=redirect("/admin/login/"),
                           leader=redirect("/admin/login/"), sibling=redirect("/admin/login/"), trainer=OK, admin=OK),
     "include:documents/": same_for_all(OK, lambda w: w.document.url),
     "include:khoa-hoc/": logged_in(OK, lambda w: "/khoa-hoc/"),
+    # courses/
+    "courses:my-learning": Row(lambda w: reverse("courses:my-learning"), anon=LOGIN, officer=OK, leader=OK,
+                               sibling=OK, trainer=NOT_FOUND, admin=NOT_FOUND),
+    "courses:catalogue": logged_in(302, lambda w: reverse("courses:catalogue")),
+    "courses:enrol": Row(lambda w: reverse("courses:enrol", args=[w.course.pk]), method="post",
+                         anon=LOGIN, officer=302, leader=302, sibling=302, trainer=NOT_FOUND, admin=NOT_FOUND),
+    "courses:continue": Row(lambda w: reverse("courses:continue", args=[w.enrolment.pk]), anon=LOGIN, officer=302,
+                            leader=NOT_FOUND, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=NOT_FOUND),
+    # Not enrolled: back to the lesson with an error message; enrolled: on to the next lesson.
+    "courses:lesson-complete": same_for_all(302, lambda w: reverse("courses:lesson-complete",
+                                                                   args=[w.enrolled_lesson.pk]), method="post"),
+    # 204: nothing recorded for visitors not enrolled in the course.
+    "courses:lesson-ping": Row(lambda w: reverse("courses:lesson-ping", args=[w.enrolled_lesson.pk]), method="post",
+                               data={"seconds": "30"}, anon=LOGIN, officer=OK, leader=204, sibling=204,
+                               trainer=204, admin=204),
+    "courses:assign": Row(lambda w: reverse("courses:assign"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                          sibling=OK, trainer=FORBIDDEN, admin=OK),
+    # certificates/ (a unit's ZIP is visible only to the person who asked for it)
+    "certificates:mine": logged_in(OK, lambda w: reverse("certificates:mine")),
+    "certificates:download": Row(lambda w: reverse("certificates:download", args=[w.certificate.pk]),
+                                 anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=OK),
+    "certificates:verify": same_for_all(OK, lambda w: reverse("certificates:verify")),
+    "certificates:verify-code": same_for_all(OK, lambda w: reverse("certificates:verify-code",
+                                                                   args=[w.certificate.code])),
+    "certificates:units": Row(lambda w: reverse("certificates:units"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                              sibling=OK, trainer=FORBIDDEN, admin=OK),
+    "certificates:unit-certificates": Row(
+        lambda w: reverse("certificates:unit-certificates", args=[w.units["ward_a"].pk]),
+        anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    "certificates:archive-request": Row(
+        lambda w: reverse("certificates:archive-request", args=[w.units["ward_a"].pk]), method="post",
+        anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=302),
+    "certificates:archive-detail": Row(lambda w: reverse("certificates:archive-detail", args=[w.archive.pk]),
+                                       anon=LOGIN, officer=NOT_FOUND, leader=OK, sibling=NOT_FOUND,
+                                       trainer=NOT_FOUND, admin=NOT_FOUND),
+    "certificates:archive-status": Row(lambda w: reverse("certificates:archive-status", args=[w.archive.pk]),
+                                       anon=LOGIN, officer=NOT_FOUND, leader=OK, sibling=NOT_FOUND,
+                                       trainer=NOT_FOUND, admin=NOT_FOUND),
+    "certificates:archive-download": Row(lambda w: reverse("certificates:archive-download", args=[w.archive.pk]),
+                                         anon=LOGIN, officer=NOT_FOUND, leader=OK, sibling=NOT_FOUND,
+                                         trainer=NOT_FOUND, admin=NOT_FOUND),
+    # dashboards/
+    "dashboards:units": Row(lambda w: reverse("dashboards:units"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                            sibling=OK, trainer=FORBIDDEN, admin=OK),
+    "dashboards:unit": Row(lambda w: reverse("dashboards:unit", args=[w.units["ward_a"].pk]), anon=LOGIN,
+                           officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
 }
 
 
