@@ -30,7 +30,7 @@ _WS = re.compile(r"\s+")
 class Selection:
     choice_id: int
     position: int | None = None
-    matched_id: int | None = None
+    matched_text: str = ""
 
 
 def normalise_answer(text: str, *, ignore_diacritics: bool) -> str:
@@ -69,8 +69,8 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
         by_id = {c.pk: c for c in choices}
         right = 0
         for s in selections:
-            item, partner = by_id.get(s.choice_id), by_id.get(s.matched_id)
-            if item is not None and partner is not None and _same(item.match_text, partner.match_text):
+            item = by_id.get(s.choice_id)
+            if item is not None and s.matched_text and _same(item.match_text, s.matched_text):
                 right += 1
         return _share(right, len(choices), partial_credit)
     if kind == QuestionKind.ORDERING:

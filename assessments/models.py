@@ -499,12 +499,15 @@ class Response(models.Model):
 
 
 class ResponseChoice(models.Model):
-    """A selected option; for ordering its place in the officer's order; for matching the chosen partner."""
+    """A selected option; for ordering its place in the officer's order; for matching the chosen right-hand side.
+
+    The right-hand side is kept as its text, not as a choice id: an id would tell which item it belongs to.
+    """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="selections")
     choice = models.ForeignKey(VersionChoice, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(null=True, blank=True)
-    matched = models.ForeignKey(VersionChoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matched_text = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "choice"], name="uniq_response_choice")]

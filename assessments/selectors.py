@@ -122,7 +122,7 @@ class ChoiceView:
     text: str
     selected: bool = False
     position: int | None = None
-    matched_id: int | None = None
+    matched_text: str = ""
     # Only filled for the review, never for an open attempt:
     is_correct: bool | None = None
     feedback: str = ""
@@ -138,7 +138,7 @@ class ItemView:
     stem: str
     image: object
     choices: list
-    partners: list = field(default_factory=list)  # matching: (id, text) of right-hand sides
+    partners: list = field(default_factory=list)  # matching: texts of the right-hand sides
     text_answer: str = ""
     answered: bool = False
     # Review only:
@@ -181,7 +181,7 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
             for c in _ordered_choices(choices, r.shuffle_seed):
                 sel = selections.get(c.pk)
                 cv = ChoiceView(id=c.pk, text=c.text, selected=sel is not None,
-                                position=sel.position if sel else None, matched_id=sel.matched_id if sel else None)
+                                position=sel.position if sel else None, matched_text=sel.matched_text if sel else "")
                 if review and show_answers:
                     cv.is_correct = c.is_correct
                     cv.correct_match = c.match_text
@@ -190,12 +190,8 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
                     cv.feedback = c.feedback
                 views.append(cv)
             if v.kind == QuestionKind.MATCHING:
-                seen = set()
-                for c in _ordered_choices(choices, (r.shuffle_seed or 0) + 7):
-                    if c.match_text not in seen:
-                        seen.add(c.match_text)
-                        partners.append((c.pk, c.match_text))
-                partners.sort(key=lambda p: p[1]) if not r.shuffle_seed else None
+                # Right-hand sides in alphabetical order: their order says nothing about the pairs.
+                partners = sorted({c.match_text for c in choices}, key=lambda t: (t.casefold(), t))
             if v.kind == QuestionKind.ORDERING and any(cv.position for cv in views):
                 views.sort(key=lambda cv: cv.position or 999)
         item = ItemView(
@@ -378,8 +374,7 @@ def question_preview_data(*, question: Question) -> ItemView:
     views = [ChoiceView(id=i, text=c.text) for i, c in enumerate(choices, start=1)]
     partners = []
     if question.kind == QuestionKind.MATCHING:
-        partners = sorted({c.match_text for c in choices})
-        partners = list(enumerate(partners, start=1))
+        partners = sorted({c.match_text for c in choices}, key=lambda t: (t.casefold(), t))
     if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
         views = []
     return ItemView(response=None, number=1, kind=question.kind, stem=question.stem, image=question.image,

@@ -224,14 +224,19 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
                 question_id__in=[q.pk for q in missing], fingerprint__in=[prints[q.pk] for q in missing]))
         by_question = {v.question_id: v for v in new_versions}
         rows = []
+        shuffler = random.SystemRandom()
         for q in missing:
             version = by_question[q.pk]
             result[q.pk] = version
-            rows += [
+            version_rows = [
                 VersionChoice(version=version, position=i, text=c.text, match_text=c.match_text,
                               is_correct=c.is_correct, feedback=c.feedback)
                 for i, c in enumerate(q.choices.all(), start=1)
             ]
+            if q.kind == QuestionKind.ORDERING:
+                # Inserted in random order so that ids (visible in the form) say nothing about the right order.
+                shuffler.shuffle(version_rows)
+            rows += version_rows
         VersionChoice.objects.bulk_create(rows)
     return result
 
@@ -367,7 +372,8 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
     Response.objects.bulk_create([
         Response(
             attempt=attempt, version=versions[qid], position=i, max_mark=marks.get(qid, versions[qid].default_mark),
-            shuffle_seed=rng.randrange(1, 2**31) if quiz.shuffle_choices else 0,
+            shuffle_seed=(rng.randrange(1, 2**31)
+                          if quiz.shuffle_choices or versions[qid].kind == QuestionKind.ORDERING else 0),
         )
         for i, qid in enumerate(question_ids, start=1) if qid in versions
     ])
@@ -391,7 +397,7 @@ def response_save(*, response_id: int, user, choice_ids: list[int] | None = None
     Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has
     passed, with ValidationError when the answer does not fit the question.
     `choice_ids`: options chosen (single/multiple/true-false); `order`: option ids in the officer's order;
-    `matches`: {item id: partner id}; `text`: short answer or essay.
+    `matches`: {item id: right-hand text}; `text`: short answer or essay.
     """
     # No savepoint (it would cost two queries); refusals are returned, not raised, inside the block so that
     # the caller's transaction stays usable.
@@ -404,7 +410,7 @@ def response_save(*, response_id: int, user, choice_ids: list[int] | None = None
 
 
 def _response_save(*, response_id, user, choice_ids, text, order, matches, kind, now):
-    ids = set(choice_ids or []) | set(order or []) | set((matches or {}).keys()) | set((matches or {}).values())
+    ids = set(choice_ids or []) | set(order or []) | set((matches or {}).keys())
     valid = Subquery(
         VersionChoice.objects.filter(version=OuterRef("version"), pk__in=ids or [0])
         .values("version").annotate(n=Count("pk")).values("n"),
@@ -448,7 +454,7 @@ def _response_save(*, response_id, user, choice_ids, text, order, matches, kind,
             return ValidationError(_("Give every item a place."))
         rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(order, 1)]
     elif kind == QuestionKind.MATCHING:
-        rows = [ResponseChoice(response_id=response.pk, choice_id=item, matched_id=partner)
+        rows = [ResponseChoice(response_id=response.pk, choice_id=item, matched_text=str(partner)[:500])
                 for item, partner in (matches or {}).items() if partner]
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:
@@ -473,7 +479,7 @@ def _grade_responses(attempt: Attempt) -> bool:
     waiting = False
     for r in responses:
         v = r.version
-        selections = [grading.Selection(s.choice_id, s.position, s.matched_id) for s in r.selections.all()]
+        selections = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
         fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections,
                                  text=r.text_answer, partial_credit=v.partial_credit,
                                  ignore_diacritics=v.ignore_diacritics)

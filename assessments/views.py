@@ -55,9 +55,9 @@ def parse_answer(*, kind: str, data, prefix: str) -> dict:
         for key in data:
             if key.startswith(f"{prefix}_match_"):
                 cid = ints([key.rsplit("_", 1)[-1]])
-                partner = ints([data.get(key)])
+                partner = (data.get(key) or "").strip()
                 if cid and partner:
-                    matches[cid[0]] = partner[0]
+                    matches[cid[0]] = partner
         return {"matches": matches}
     return {}
 

@@ -56,8 +56,8 @@ def test_short_answer_ignores_case_and_spaces_and_optionally_diacritics():
 
 def test_matching_partial_and_all_or_nothing():
     pairs = [C(pk=1, match_text="A"), C(pk=2, match_text="B"), C(pk=3, match_text="C")]
-    right = [Selection(1, matched_id=1), Selection(2, matched_id=2), Selection(3, matched_id=3)]
-    two = [Selection(1, matched_id=1), Selection(2, matched_id=2), Selection(3, matched_id=1)]
+    right = [Selection(1, matched_text="A"), Selection(2, matched_text=" b "), Selection(3, matched_text="C")]
+    two = [Selection(1, matched_text="A"), Selection(2, matched_text="B"), Selection(3, matched_text="A")]
     assert grade(kind=K.MATCHING, choices=pairs, selections=right) == 1
     assert grade(kind=K.MATCHING, choices=pairs, selections=two) == Decimal(2) / 3
     assert grade(kind=K.MATCHING, choices=pairs, selections=two, partial_credit=False) == 0

@@ -396,9 +396,9 @@ def test_ordering_and_matching_answers_are_child_rows(module_page, officer, cate
     ordering, matching = attempt.responses.select_related("version").order_by("position")
     items = list(ordering.version.choices.order_by("position").values_list("pk", flat=True))
     services.response_save(response_id=ordering.pk, user=officer.user, order=items)
-    pairs = list(matching.version.choices.order_by("position").values_list("pk", flat=True))
+    pairs = list(matching.version.choices.order_by("position").values_list("pk", "match_text"))
     services.response_save(response_id=matching.pk, user=officer.user,
-                           matches={pairs[0]: pairs[0], pairs[1]: pairs[2], pairs[2]: pairs[1]})
+                           matches={pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[2][1], pairs[2][0]: pairs[1][1]})
     with pytest.raises(ValidationError):
         services.response_save(response_id=ordering.pk, user=officer.user, order=items[:2])
     attempt = services.attempt_submit(attempt=attempt)
