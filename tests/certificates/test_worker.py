@@ -1,0 +1,128 @@
+"""Certificates through real PostgreSQL connections and real `celery worker` processes (CI's services stage).
+
+Skipped without DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… (failed instead when CI=true).
+"""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import close_old_connections, connection
+
+from certificates import services
+from certificates.models import Certificate, SerialCounter
+from certificates.storage import private_root
+from tests.certificates.factories import CertificateTemplateFactory, EnrolmentFactory, make_course
+from tests.people.factories import CompetencyFactory, OfficerFactory, UnitFactory
+from tests.worker import start_worker, wait_until
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def setup_data(db):
+    CertificateTemplateFactory(name="Mặc định", is_default=True)
+    unit = UnitFactory(code="CERT-TT", name="Trung tâm PVHCC phường Tân Định")
+    competency = CompetencyFactory(code="NV09", name_vi="Số hóa hồ sơ")
+    course = make_course(title="Số hóa hồ sơ, kết quả giải quyết TTHC", competencies=[(competency, 2)])
+    return unit, course
+
+
+def _pdf_files():
+    root = private_root()
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*.pdf")) if root.exists() else []
+
+
+def _run_in_threads(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(target())
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results, errors
+
+
+def test_concurrent_completion_issues_one_certificate(setup_data, monkeypatch):
+    unit, course = setup_data
+    assert connection.vendor == "postgresql"
+    sent = []
+    monkeypatch.setattr(services, "_send_render", sent.append)
+    officer = OfficerFactory(unit=unit, full_name="Đặng Thị Ngọc Ánh")
+    enrolment = EnrolmentFactory(officer=officer, course=course)
+    other_enrolment = EnrolmentFactory(officer=officer, course=course)
+
+    def issue():
+        which = enrolment if threading.get_ident() % 2 else other_enrolment
+        return services.certificate_issue(officer=officer, course=course, enrolment=which).pk
+
+    results, errors = _run_in_threads(8, issue)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Certificate.objects.filter(officer=officer, course=course).count() == 1
+    assert SerialCounter.objects.get().last_number == 1
+    assert len(sent) == 1
+
+
+def test_concurrent_issues_for_different_officers_get_gap_free_serials(setup_data, monkeypatch):
+    unit, course = setup_data
+    monkeypatch.setattr(services, "_send_render", lambda certificate_id: None)
+    officers = [OfficerFactory(unit=unit) for _ in range(8)]
+    iterator = iter(officers)
+    lock = threading.Lock()
+
+    def issue():
+        with lock:
+            officer = next(iterator)
+        return services.certificate_issue(officer=officer, course=course).serial
+
+    serials, errors = _run_in_threads(8, issue)
+    assert errors == []
+    year = Certificate.objects.first().issued_on.year
+    assert sorted(serials) == [f"OSA-{year}-{n:06d}" for n in range(1, 9)]
+
+
+def test_certificates_are_rendered_by_a_real_worker(setup_data, celery_worker_process):
+    unit, course = setup_data
+    officer = OfficerFactory(unit=unit, full_name="Huỳnh Thanh Tâm")
+    certificate = services.certificate_issue(officer=officer, course=course)  # committed: on_commit -> .delay
+    wait_until(lambda: Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.READY, timeout=90,
+               message="the worker to render the PDF")
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as fh:
+        assert fh.read(4) == b"%PDF"
+    assert "certificate_render_pdf_task" in celery_worker_process.log()
+    assert _pdf_files() == [f"certificates/{certificate.issued_on.year}/{certificate.serial}.pdf"]
+
+
+def test_killed_worker_mid_batch_every_certificate_ends_ready_once(setup_data, services_celery):
+    unit, course = setup_data
+    officers = [OfficerFactory(unit=unit) for _ in range(24)]
+    with start_worker(services_celery, pool="prefork", concurrency=2, visibility_timeout=5) as worker:
+        ids = [services.certificate_issue(officer=o, course=course).pk for o in officers]
+        wait_until(lambda: Certificate.objects.filter(pk__in=ids, status="ready").count() >= 3, timeout=90,
+                   interval=0.05, message="a few certificates rendered before the kill")
+        worker.kill()
+        done_at_kill = Certificate.objects.filter(pk__in=ids, status="ready").count()
+        assert done_at_kill < len(ids), "the batch finished before the kill; make it larger"
+        worker.restart()
+        wait_until(lambda: Certificate.objects.filter(pk__in=ids, status="ready").count() == len(ids),
+                   timeout=180, message="every certificate READY after the restart")
+    certificates = list(Certificate.objects.filter(pk__in=ids))
+    assert Counter(c.status for c in certificates) == {"ready": len(ids)}
+    assert Certificate.objects.count() == len(ids)
+    files = _pdf_files()
+    assert len(files) == len(ids) == len(set(files))
+    assert sorted(files) == sorted(f"certificates/{c.issued_on.year}/{c.serial}.pdf" for c in certificates)
