@@ -4,7 +4,12 @@ import pytest
 from django.urls import reverse
 
 from courses.selectors import courses_search
-from tests.courses.factories import CourseCompetencyFactory, LessonPageFactory, ModulePageFactory, build_course
+from tests.courses.factories import (
+    CourseCompetencyFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    build_course,
+)
 from tests.people.factories import CompetencyAreaFactory, CompetencyFactory, DeskRoleFactory
 
 pytestmark = pytest.mark.django_db
