@@ -75,7 +75,11 @@ def navigation(request):
     leader = is_leader(user)
     trainer = is_trainer(user)
     administrator = is_administrator(user)
-    display_name = officer.full_name if officer is not None else (user.get_full_name() or user.get_username())
+    if officer is not None:
+        display_name = officer.full_name
+    else:
+        # Vietnamese order: family and middle names (last_name) before the given name (first_name).
+        display_name = f"{user.last_name} {user.first_name}".strip() or user.get_username()
     return {
         "nav": {
             "authenticated": True,

@@ -227,6 +227,13 @@ class TestLayout:
         assert 'href="/admin/"' in html
         assert vi("Administration") in html
 
+    def test_user_without_officer_record_is_named_in_vietnamese_order(self, client, trainer):
+        trainer.first_name, trainer.last_name = "Ngọc", "Trần Thị Bích"
+        trainer.save()
+        client.force_login(trainer)
+        html = client.get(reverse("password_change")).content.decode()
+        assert "Trần Thị Bích Ngọc" in html
+
     def test_current_page_is_marked(self, client, leader):
         client.force_login(leader.user)
         html = client.get(reverse("dashboards:units")).content.decode()
