@@ -1,0 +1,175 @@
+"""Question export to GIFT (with our osa- comment options) and to the XLSX import template.
+
+Both re-import to the same questions (type, text, answers, feedback, explanation, mark, scoring, validity,
+tags, legal reference). See assessments/imports.py for the formats.
+"""
+
+import io
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from .imports import MAX_CHOICES, XLSX_HEADERS, gift_escape
+from .models import Choice, Question, QuestionCategory, QuestionKind
+
+
+def questions_for_export(*, category: QuestionCategory, include_subcategories: bool = True) -> QuerySet[Question]:
+    """Questions of a category (and its sub-categories) with their answers and tags, in a stable order."""
+    qs = category.subtree() if include_subcategories else QuestionCategory.objects.filter(pk=category.pk)
+    return (Question.objects.filter(category__in=qs)
+            .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "pk")), "tags")
+            .order_by("category__path", "pk"))
+
+
+def _mark(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+def _weight(n: int) -> str:
+    return format((Decimal(100) / n).quantize(Decimal("0.00001")).normalize(), "f")
+
+
+def export_gift(questions) -> str:
+    """GIFT text for the questions (UTF-8, one blank line between questions)."""
+    blocks = []
+    for q in questions:
+        lines = []
+        choices = list(q.choices.all())
+        if q.kind == QuestionKind.ORDERING:
+            lines.append("// osa-type: ordering")
+        if q.default_mark != 1:
+            lines.append(f"// osa-mark: {_mark(q.default_mark)}")
+        if not q.partial_credit:
+            lines.append("// osa-scoring: all-or-nothing")
+        if q.ignore_diacritics:
+            lines.append("// osa-diacritics: ignore")
+        if q.legal_reference:
+            lines.append(f"// osa-legal: {q.legal_reference}")
+        tags = sorted(t.name for t in q.tags.all())
+        if tags:
+            lines.append(f"// osa-tags: {', '.join(tags)}")
+        if q.valid_from or q.valid_until:
+            lines.append(f"// osa-valid: {q.valid_from.isoformat() if q.valid_from else ''}.."
+                         f"{q.valid_until.isoformat() if q.valid_until else ''}")
+        if q.rubric:
+            lines.append(f"// osa-rubric: {q.rubric.replace(chr(10), chr(92) + 'n')}")
+        head = f"::{gift_escape(q.title)}::" if q.title else ""
+        answers = _gift_answers(q, choices)
+        explanation = f"\n####{gift_escape(q.explanation)}" if q.explanation else ""
+        lines.append(f"{head}[html]{gift_escape(q.stem)}{{{answers}{explanation}\n}}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _fb(text: str) -> str:
+    return f"#{gift_escape(text)}" if text else ""
+
+
+def _gift_answers(q: Question, choices: list[Choice]) -> str:
+    if q.kind == QuestionKind.ESSAY:
+        return ""
+    if q.kind == QuestionKind.TRUE_FALSE:
+        right = next((c for c in choices if c.is_correct), None)
+        wrong = next((c for c in choices if not c.is_correct), None)
+        is_true = bool(choices) and choices[0].is_correct
+        word = "TRUE" if is_true else "FALSE"
+        wrong_fb, right_fb = (wrong.feedback if wrong else ""), (right.feedback if right else "")
+        fb = f"#{gift_escape(wrong_fb)}#{gift_escape(right_fb)}" if (wrong_fb or right_fb) else ""
+        return word + fb
+    out = []
+    if q.kind == QuestionKind.MATCHING:
+        out = [f"\n={gift_escape(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
+    elif q.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ORDERING):
+        out = [f"\n={gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+    elif q.kind == QuestionKind.MULTIPLE:
+        n = max(1, sum(c.is_correct for c in choices))
+        out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+    else:
+        out = [f"\n{'=' if c.is_correct else '~'}{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+    return "".join(out)
+
+
+def _yes(value: bool) -> str:
+    return "có" if value else "không"
+
+
+def export_xlsx(questions, *, template_only: bool = False) -> bytes:
+    """Our XLSX template with one question per row (or only the header and examples when template_only)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Câu hỏi"
+    ws.append(XLSX_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1D4ED8")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    rows = _example_rows() if template_only else (_xlsx_row(q) for q in questions)
+    for row in rows:
+        ws.append(row)
+    for i, _h in enumerate(XLSX_HEADERS, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 24
+    guide = wb.create_sheet("Hướng dẫn")
+    for line in GUIDE:
+        guide.append([line])
+    guide.column_dimensions["A"].width = 120
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx_row(q: Question) -> list:
+    choices = list(q.choices.all())[:MAX_CHOICES]
+    answers, feedback = [""] * MAX_CHOICES, [""] * MAX_CHOICES
+    correct = ""
+    for i, c in enumerate(choices):
+        answers[i] = f"{c.text} -> {c.match_text}" if q.kind == QuestionKind.MATCHING else c.text
+        feedback[i] = c.feedback
+    if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        correct = ",".join(str(i) for i, c in enumerate(choices, start=1) if c.is_correct)
+    elif q.kind == QuestionKind.TRUE_FALSE:
+        correct = "Đúng" if choices and choices[0].is_correct else "Sai"
+    return [q.kind, q.title, q.stem, *answers, correct, *feedback, q.explanation, q.legal_reference,
+            float(q.default_mark), _yes(q.partial_credit), _yes(q.ignore_diacritics),
+            q.valid_from.strftime("%d/%m/%Y") if q.valid_from else "",
+            q.valid_until.strftime("%d/%m/%Y") if q.valid_until else "",
+            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric]
+
+
+def _example_rows() -> list[list]:
+    def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không"):
+        answers = answers + [""] * (MAX_CHOICES - len(answers))
+        return [kind, title, stem, *answers, correct, *([""] * MAX_CHOICES), explanation, legal, mark, partial,
+                ignore, "", "", "", ""]
+
+    return [
+        row("single", "Tên bộ phận một cửa cấp xã", "Từ 01/7/2025, bộ phận một cửa cấp xã là đơn vị nào?",
+            ["Trung tâm Phục vụ hành chính công cấp xã", "Bộ phận TN&TKQ cấp huyện", "Phòng Tư pháp"], "1",
+            "NĐ 118/2025/NĐ-CP thay NĐ 61/2018.", "NĐ 118/2025/NĐ-CP"),
+        row("multiple", "Kênh nộp hồ sơ", "Người dân có thể nộp hồ sơ qua những kênh nào?",
+            ["Trực tiếp", "Bưu chính công ích", "Trực tuyến", "Mạng xã hội"], "1,2,3"),
+        row("true_false", "Bổ sung một lần", "Công chức chỉ được yêu cầu bổ sung hồ sơ một lần.", [], "Đúng"),
+        row("short_answer", "Lĩnh vực", "Đăng ký khai sinh thuộc lĩnh vực nào?", ["hộ tịch"], "", ignore="có"),
+        row("matching", "Biểu mẫu", "Ghép mẫu với tên gọi.",
+            ["Mẫu 01 -> Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Mẫu 03 -> Phiếu từ chối giải quyết"], ""),
+        row("ordering", "Quy trình", "Sắp xếp các bước theo đúng thứ tự.",
+            ["Tiếp nhận", "Số hóa", "Chuyển xử lý", "Trả kết quả"], ""),
+        row("essay", "Tình huống", "Nêu cách xử lý khi hồ sơ thiếu thành phần.", [], "", mark=2),
+    ]
+
+
+GUIDE = [
+    "Mẫu nhập câu hỏi — Học viện Một cửa",
+    "Mỗi dòng của trang “Câu hỏi” là một câu hỏi. Dòng 1 là tiêu đề cột: giữ nguyên.",
+    "Loại câu hỏi: single (một đáp án), multiple (nhiều đáp án), true_false (đúng/sai), short_answer (trả lời ngắn), "
+    "matching (ghép cặp), ordering (sắp xếp), essay (tự luận).",
+    "Phương án 1…8: các phương án. Ghép cặp: “vế trái -> vế phải”. Sắp xếp: ghi theo đúng thứ tự. "
+    "Trả lời ngắn: mọi đáp án được chấp nhận.",
+    "Đáp án đúng: số thứ tự phương án đúng (ví dụ 1 hoặc 1,3); đúng/sai: “Đúng” hoặc “Sai”.",
+    "Điểm: điểm mặc định (mặc định 1). Chấm một phần, Bỏ qua dấu: “có” hoặc “không”.",
+    "Hiệu lực từ/đến: dd/mm/yyyy — câu hỏi gắn với văn bản đã hết hiệu lực sẽ không còn được rút ngẫu nhiên.",
+    "Thẻ: cách nhau bằng dấu phẩy. Tệp được kiểm tra toàn bộ: có lỗi thì không câu nào được ghi.",
+]

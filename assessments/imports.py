@@ -1,0 +1,584 @@
+"""Question import from Moodle GIFT, Aiken and our XLSX template.
+
+The whole file is parsed and validated first; questions are written only when there is no error at all
+(all or nothing). Errors carry the line (GIFT, Aiken) or row (XLSX) and a reason in the active language.
+
+GIFT extensions (comment lines, ignored by Moodle) carry what GIFT cannot say; they apply to the next
+question: `// osa-type: ordering` (items `=…` in the correct order), `// osa-mark: 2`,
+`// osa-scoring: all-or-nothing`, `// osa-diacritics: ignore`, `// osa-legal: …`, `// osa-tags: a, b`,
+`// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`.
+"""
+
+import datetime as dt
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from people.text import fold, normalize_text
+
+from .models import Question, QuestionKind
+from .services import QuestionData, category_for_path, question_create, question_validate_choices
+
+FORMATS = ("gift", "aiken", "xlsx")
+EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx"}
+MAX_CHOICES = 8
+
+
+@dataclass
+class ImportProblem:
+    where: int  # line (text formats) or row (XLSX)
+    reason: str
+    is_row: bool = False
+
+    def __str__(self) -> str:
+        if self.is_row:
+            return _("Row %(n)s: %(reason)s") % {"n": self.where, "reason": self.reason}
+        return _("Line %(n)s: %(reason)s") % {"n": self.where, "reason": self.reason}
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Parsed:
+    where: int
+    data: QuestionData
+    is_row: bool = False
+    extra_errors: list = field(default_factory=list)
+
+
+def format_for(filename: str, explicit: str | None = None) -> str:
+    """The format named explicitly, or the one the file extension implies."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise ValidationError(_("Unknown format “%(f)s”: use gift, aiken or xlsx.") % {"f": explicit})
+        return explicit
+    name = (filename or "").lower()
+    for ext, fmt in EXTENSIONS.items():
+        if name.endswith(ext):
+            return fmt
+    raise ValidationError(_("Cannot tell the format from the file name; give it explicitly (gift, aiken, xlsx)."))
+
+
+def _plain_to_html(text: str) -> str:
+    text = text.strip()
+    if text.startswith("<"):
+        return text
+    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+# --- GIFT -----------------------------------------------------------------------------------------------
+
+_GIFT_SPECIAL = "~=#{}:\\"
+
+
+def gift_escape(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in _GIFT_SPECIAL else ch for ch in (text or "")).replace("\n", "\\n")
+
+
+def _unescape(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append("\n" if nxt == "n" else nxt)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _split_unescaped(text: str, seps: str) -> list[tuple[str, str]]:
+    """Split on unescaped separator characters; returns (separator, chunk) pairs (first separator '')."""
+    parts, buf, sep, i = [], [], "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            buf.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch in seps:
+            parts.append((sep, "".join(buf)))
+            buf, sep = [], ch
+        else:
+            buf.append(ch)
+        i += 1
+    parts.append((sep, "".join(buf)))
+    return parts
+
+
+def _find_unescaped(text: str, target: str, start: int = 0) -> int:
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(target, i):
+            return i
+        i += 1
+    return -1
+
+
+def _gift_blocks(text: str):
+    """(first line number, meta dict, block text) per question; comment lines give the osa- metadata."""
+    block, meta, start = [], {}, None
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            m = re.match(r"//\s*osa-([a-z]+)\s*:\s*(.*)$", stripped)
+            if m:
+                meta[m.group(1)] = (m.group(2).strip(), n)
+            continue
+        if stripped.startswith("$CATEGORY:"):
+            continue
+        if not stripped:
+            if block:
+                yield start, meta, "\n".join(block)
+                block, meta, start = [], {}, None
+            continue
+        if start is None:
+            start = n
+        block.append(line)
+    if block:
+        yield start, meta, "\n".join(block)
+
+
+def _apply_meta(data: QuestionData, meta: dict, problems: list, line: int) -> None:
+    for key, (value, n) in meta.items():
+        if key == "mark":
+            try:
+                data.default_mark = Decimal(value.replace(",", "."))
+            except InvalidOperation:
+                problems.append(ImportProblem(n, _("The mark “%(v)s” is not a number.") % {"v": value}))
+        elif key == "scoring":
+            data.partial_credit = value.strip().lower() != "all-or-nothing"
+        elif key == "diacritics":
+            data.ignore_diacritics = value.strip().lower() == "ignore"
+        elif key == "legal":
+            data.legal_reference = value
+        elif key == "tags":
+            data.tags = [t.strip() for t in value.split(",") if t.strip()]
+        elif key == "rubric":
+            data.rubric = value.replace("\\n", "\n")
+        elif key == "valid":
+            start, _sep, end = value.partition("..")
+            try:
+                data.valid_from = dt.date.fromisoformat(start.strip()) if start.strip() else None
+                data.valid_until = dt.date.fromisoformat(end.strip()) if end.strip() else None
+            except ValueError:
+                problems.append(ImportProblem(n, _("Dates must be written YYYY-MM-DD..YYYY-MM-DD.")))
+        elif key == "type":
+            pass
+        else:
+            problems.append(ImportProblem(n, _("Unknown option “osa-%(k)s”.") % {"k": key}))
+
+
+def parse_gift(text: str) -> list[Parsed]:
+    """Parse GIFT text; raises ImportFailed with every problem found."""
+    problems: list[ImportProblem] = []
+    parsed: list[Parsed] = []
+    for line, meta, block in _gift_blocks(text):
+        title = ""
+        body = block.strip()
+        if body.startswith("::"):
+            end = _find_unescaped(body, "::", 2)
+            if end < 0:
+                problems.append(ImportProblem(line, _("The title is not closed with “::”.")))
+                continue
+            title, body = _unescape(body[2:end]).strip(), body[end + 2:].strip()
+        open_at = _find_unescaped(body, "{")
+        close_at = _find_unescaped(body, "}", open_at + 1) if open_at >= 0 else -1
+        if open_at < 0 or close_at < 0:
+            problems.append(ImportProblem(line, _("The answers must be written between “{” and “}”.")))
+            continue
+        stem_raw = body[:open_at].strip()
+        after = body[close_at + 1:].strip()
+        answer = body[open_at + 1:close_at].strip()
+        fmt = "moodle"
+        m = re.match(r"^\[(html|moodle|plain|markdown)\]", stem_raw)
+        if m:
+            fmt, stem_raw = m.group(1), stem_raw[m.end():]
+        stem_text = _unescape(stem_raw).strip()
+        if after:
+            stem_text = f"{stem_text} _____ {_unescape(after).strip()}"
+        if not stem_text:
+            problems.append(ImportProblem(line, _("The question text is empty.")))
+            continue
+        stem = stem_text if fmt == "html" else _plain_to_html(stem_text)
+        explanation = ""
+        gf = _find_unescaped(answer, "####")
+        if gf >= 0:
+            explanation, answer = _unescape(answer[gf + 4:]).strip(), answer[:gf].strip()
+        data = QuestionData(kind=QuestionKind.ESSAY, stem=stem, title=title, choices=[], explanation=explanation)
+        kind_hint = meta.get("type", ("", 0))[0].strip().lower()
+        try:
+            _gift_answers(data, answer, kind_hint)
+        except ValueError as exc:
+            problems.append(ImportProblem(line, str(exc)))
+            continue
+        _apply_meta(data, meta, problems, line)
+        parsed.append(Parsed(line, data))
+    if not parsed and not problems:
+        problems.append(ImportProblem(1, _("The file contains no question.")))
+    _validate(parsed, problems)
+    if problems:
+        raise ImportFailed(problems)
+    return parsed
+
+
+def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
+    if not answer:
+        data.kind = QuestionKind.ESSAY
+        return
+    head = _split_unescaped(answer, "#")
+    word = head[0][1].strip().upper()
+    if word in ("T", "TRUE", "F", "FALSE") and not re.search(r"(?<!\\)[=~]", answer):
+        is_true = word in ("T", "TRUE")
+        wrong_fb = _unescape(head[1][1]).strip() if len(head) > 1 else ""
+        right_fb = _unescape(head[2][1]).strip() if len(head) > 2 else ""
+        data.kind = QuestionKind.TRUE_FALSE
+        data.choices = [
+            {"text": "Đúng", "is_correct": is_true, "feedback": right_fb if is_true else wrong_fb},
+            {"text": "Sai", "is_correct": not is_true, "feedback": wrong_fb if is_true else right_fb},
+        ]
+        return
+    if answer.startswith("#"):
+        raise ValueError(_("Numerical questions are not supported."))
+    items = [(sep, chunk) for sep, chunk in _split_unescaped(answer, "=~") if sep]
+    if not items or _split_unescaped(answer, "=~")[0][1].strip():
+        raise ValueError(_("Each answer must start with “=” (right) or “~” (wrong)."))
+    choices, weights = [], []
+    for sep, chunk in items:
+        text_fb = _split_unescaped(chunk, "#")
+        text = text_fb[0][1].strip()
+        feedback = _unescape("#".join(c for _s, c in text_fb[1:])).strip()
+        weight = None
+        wm = re.match(r"^%(-?\d+(?:[.,]\d+)?)%", text)
+        if wm:
+            weight = Decimal(wm.group(1).replace(",", "."))
+            text = text[wm.end():].strip()
+        match_text = ""
+        arrow = _find_unescaped(text, "->")
+        if arrow >= 0:
+            text, match_text = text[:arrow].strip(), _unescape(text[arrow + 2:]).strip()
+        choices.append({"sep": sep, "text": _unescape(text).strip(), "match_text": match_text,
+                        "feedback": feedback, "weight": weight})
+        weights.append(weight)
+    if kind_hint == "ordering":
+        data.kind = QuestionKind.ORDERING
+        data.choices = [{"text": c["text"], "is_correct": True, "feedback": c["feedback"]} for c in choices]
+        return
+    if any(c["match_text"] for c in choices):
+        if not all(c["match_text"] and c["sep"] == "=" for c in choices):
+            raise ValueError(_("In a matching question every pair is written “=left -> right”."))
+        data.kind = QuestionKind.MATCHING
+        data.choices = [{"text": c["text"], "match_text": c["match_text"], "feedback": c["feedback"]}
+                        for c in choices]
+        return
+    if all(c["sep"] == "=" for c in choices):
+        data.kind = QuestionKind.SHORT_ANSWER
+        data.choices = [{"text": c["text"], "is_correct": True, "feedback": c["feedback"]} for c in choices]
+        return
+    weighted = any(w is not None for w in weights)
+    for c in choices:
+        c["is_correct"] = c["sep"] == "=" or (c["weight"] is not None and c["weight"] > 0)
+    data.kind = QuestionKind.MULTIPLE if weighted or sum(c["is_correct"] for c in choices) > 1 else QuestionKind.SINGLE
+    data.choices = [{"text": c["text"], "is_correct": c["is_correct"], "feedback": c["feedback"]} for c in choices]
+
+
+# --- Aiken ----------------------------------------------------------------------------------------------
+
+_AIKEN_OPTION = re.compile(r"^([A-Z])[\.\)]\s+(.+)$")
+_AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(\S+)\s*$", re.IGNORECASE)
+
+
+def parse_aiken(text: str) -> list[Parsed]:
+    """Parse Aiken (single-choice questions); raises ImportFailed with every problem found."""
+    problems: list[ImportProblem] = []
+    parsed: list[Parsed] = []
+    stem_lines: list[str] = []
+    options: list[tuple[str, str]] = []
+    start = None
+
+    def reset():
+        nonlocal stem_lines, options, start
+        stem_lines, options, start = [], [], None
+
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        answer = _AIKEN_ANSWER.match(line)
+        option = _AIKEN_OPTION.match(line)
+        if answer:
+            letter = answer.group(1).upper()
+            if not stem_lines:
+                problems.append(ImportProblem(n, _("“ANSWER:” comes before any question text.")))
+            elif len(options) < 2:
+                problems.append(ImportProblem(start, _("A question needs at least two options (A., B., …).")))
+            elif letter not in [o[0] for o in options]:
+                problems.append(ImportProblem(n, _("The answer “%(l)s” is not one of the options.") % {"l": letter}))
+            else:
+                parsed.append(Parsed(start, QuestionData(
+                    kind=QuestionKind.SINGLE, stem=_plain_to_html("\n".join(stem_lines)), choices=[
+                        {"text": t, "is_correct": k == letter} for k, t in options])))
+            reset()
+        elif option and stem_lines:
+            letter = option.group(1)
+            if options and ord(letter) != ord(options[-1][0]) + 1 or not options and letter != "A":
+                problems.append(ImportProblem(n, _("Options must be lettered A, B, C… in order.")))
+            options.append((letter, option.group(2).strip()))
+        else:
+            if options:
+                problems.append(ImportProblem(start, _("The question has no “ANSWER:” line.")))
+                reset()
+            if start is None:
+                start = n
+            stem_lines.append(line)
+    if stem_lines:
+        problems.append(ImportProblem(start, _("The question has no “ANSWER:” line.")))
+    if not parsed and not problems:
+        problems.append(ImportProblem(1, _("The file contains no question.")))
+    _validate(parsed, problems)
+    if problems:
+        raise ImportFailed(problems)
+    return parsed
+
+
+# --- XLSX -----------------------------------------------------------------------------------------------
+
+XLSX_COLUMNS = (
+    [("type", "Loại câu hỏi"), ("title", "Tiêu đề"), ("stem", "Nội dung câu hỏi")]
+    + [(f"answer_{i}", f"Phương án {i}") for i in range(1, MAX_CHOICES + 1)]
+    + [("correct", "Đáp án đúng")]
+    + [(f"feedback_{i}", f"Phản hồi {i}") for i in range(1, MAX_CHOICES + 1)]
+    + [("explanation", "Giải thích"), ("legal_reference", "Căn cứ pháp lý"), ("mark", "Điểm"),
+       ("partial_credit", "Chấm một phần"), ("ignore_diacritics", "Bỏ qua dấu"), ("valid_from", "Hiệu lực từ"),
+       ("valid_until", "Hiệu lực đến"), ("tags", "Thẻ"), ("rubric", "Hướng dẫn chấm")]
+)
+XLSX_HEADERS = [f"{vi} ({key})" for key, vi in XLSX_COLUMNS]
+KIND_WORDS = {
+    "single": QuestionKind.SINGLE, "mot dap an": QuestionKind.SINGLE,
+    "multiple": QuestionKind.MULTIPLE, "nhieu dap an": QuestionKind.MULTIPLE,
+    "true_false": QuestionKind.TRUE_FALSE, "dung/sai": QuestionKind.TRUE_FALSE, "dung sai": QuestionKind.TRUE_FALSE,
+    "short_answer": QuestionKind.SHORT_ANSWER, "tra loi ngan": QuestionKind.SHORT_ANSWER,
+    "matching": QuestionKind.MATCHING, "ghep cap": QuestionKind.MATCHING,
+    "ordering": QuestionKind.ORDERING, "sap xep": QuestionKind.ORDERING,
+    "essay": QuestionKind.ESSAY, "tu luan": QuestionKind.ESSAY,
+}
+TRUE_WORDS = {"1", "x", "co", "true", "yes", "dung", "t"}
+FALSE_WORDS = {"", "0", "khong", "false", "no", "sai", "f"}
+
+
+def _header_key(value) -> str | None:
+    text = normalize_text(str(value or ""))
+    m = re.search(r"\(([a-z_0-9]+)\)\s*$", text)
+    if m:
+        return m.group(1)
+    folded = fold(text)
+    for key, vi in XLSX_COLUMNS:
+        if folded in (key, fold(vi)):
+            return key
+    return None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(str(value)) if not isinstance(value, str) else value.strip()
+
+
+def _cell_bool(value, default: bool) -> bool | None:
+    text = fold(_cell_text(value))
+    if not text:
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return None
+
+
+def _cell_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _cell_text(value)
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_xlsx(content: bytes) -> list[Parsed]:
+    """Parse our XLSX template (first sheet, header row 1); raises ImportFailed with every problem found."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the same error for the user
+        raise ImportFailed([ImportProblem(1, _("The file is not a readable XLSX workbook."), True)]) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    problems: list[ImportProblem] = []
+    if not header:
+        raise ImportFailed([ImportProblem(1, _("The sheet is empty."), True)])
+    keys = [_header_key(h) for h in header]
+    for required in ("type", "stem"):
+        if required not in keys:
+            problems.append(ImportProblem(1, _("The column “%(c)s” is missing.") % {
+                "c": dict(XLSX_COLUMNS)[required]}, True))
+    if problems:
+        raise ImportFailed(problems)
+    parsed: list[Parsed] = []
+    for n, values in enumerate(rows, start=2):
+        row = {k: v for k, v in zip(keys, values, strict=False) if k}
+        if not any(_cell_text(v) for v in row.values()):
+            continue
+        before = len(problems)
+        kind = KIND_WORDS.get(fold(_cell_text(row.get("type"))).replace("_", " ").strip()) or KIND_WORDS.get(
+            _cell_text(row.get("type")).strip().lower())
+        if kind is None:
+            problems.append(ImportProblem(n, _("Unknown question type “%(t)s”.") % {"t": _cell_text(row.get("type"))},
+                                          True))
+            continue
+        stem = _cell_text(row.get("stem"))
+        if not stem:
+            problems.append(ImportProblem(n, _("The question text is empty."), True))
+        answers = [(i, _cell_text(row.get(f"answer_{i}"))) for i in range(1, MAX_CHOICES + 1)]
+        answers = [(i, a) for i, a in answers if a]
+        feedback = {i: _cell_text(row.get(f"feedback_{i}")) for i in range(1, MAX_CHOICES + 1)}
+        correct_raw = _cell_text(row.get("correct"))
+        choices = []
+        if kind == QuestionKind.TRUE_FALSE:
+            value = _cell_bool(correct_raw, default=None)
+            if value is None:
+                problems.append(ImportProblem(n, _("For a true/false question write “Đúng” or “Sai” as the answer."),
+                                              True))
+                value = True
+            texts = [a for _i, a in answers] or ["Đúng", "Sai"]
+            if len(texts) != 2:
+                texts = ["Đúng", "Sai"]
+            choices = [{"text": texts[0], "is_correct": value, "feedback": feedback.get(1, "")},
+                       {"text": texts[1], "is_correct": not value, "feedback": feedback.get(2, "")}]
+        elif kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            marks = [p.strip() for p in re.split(r"[,;\s]+", correct_raw) if p.strip()]
+            numbers = set()
+            for p in marks:
+                if p.isdigit():
+                    numbers.add(int(p))
+                elif len(p) == 1 and p.upper() in "ABCDEFGH":
+                    numbers.add(ord(p.upper()) - 64)
+                else:
+                    problems.append(ImportProblem(n, _("“%(v)s” is not an answer number.") % {"v": p}, True))
+            present = {i for i, _a in answers}
+            if numbers - present:
+                problems.append(ImportProblem(n, _("The correct answer refers to an empty option."), True))
+            choices = [{"text": a, "is_correct": i in numbers, "feedback": feedback.get(i, "")} for i, a in answers]
+        elif kind == QuestionKind.MATCHING:
+            for i, a in answers:
+                left, sep, right = a.partition("->")
+                if not sep:
+                    problems.append(ImportProblem(n, _("Write each pair as “left -> right” (option %(i)s).") % {"i": i},
+                                                  True))
+                choices.append({"text": left.strip(), "match_text": right.strip(), "feedback": feedback.get(i, "")})
+        else:
+            choices = [{"text": a, "is_correct": True, "feedback": feedback.get(i, "")} for i, a in answers]
+        mark_raw = _cell_text(row.get("mark"))
+        try:
+            mark = Decimal(mark_raw.replace(",", ".")) if mark_raw else Decimal("1")
+        except InvalidOperation:
+            problems.append(ImportProblem(n, _("The mark “%(v)s” is not a number.") % {"v": mark_raw}, True))
+            mark = Decimal("1")
+        partial = _cell_bool(row.get("partial_credit"), default=True)
+        ignore = _cell_bool(row.get("ignore_diacritics"), default=False)
+        if partial is None or ignore is None:
+            problems.append(ImportProblem(n, _("Yes/no columns take “có” or “không”."), True))
+        try:
+            valid_from, valid_until = _cell_date(row.get("valid_from")), _cell_date(row.get("valid_until"))
+        except ValueError:
+            problems.append(ImportProblem(n, _("Dates must be written dd/mm/yyyy."), True))
+            valid_from = valid_until = None
+        if len(problems) > before:
+            continue
+        parsed.append(Parsed(n, QuestionData(
+            kind=kind, stem=_plain_to_html(stem), title=_cell_text(row.get("title")), choices=choices,
+            explanation=_cell_text(row.get("explanation")), legal_reference=_cell_text(row.get("legal_reference")),
+            default_mark=mark, partial_credit=bool(partial), ignore_diacritics=bool(ignore),
+            rubric=_cell_text(row.get("rubric")), valid_from=valid_from, valid_until=valid_until,
+            tags=[t.strip() for t in _cell_text(row.get("tags")).split(",") if t.strip()],
+        ), is_row=True))
+    if not parsed and not problems:
+        problems.append(ImportProblem(2, _("The file contains no question."), True))
+    _validate(parsed, problems)
+    if problems:
+        raise ImportFailed(problems)
+    return parsed
+
+
+# --- Validation and writing -----------------------------------------------------------------------------
+
+def _validate(parsed: list[Parsed], problems: list[ImportProblem]) -> None:
+    """Check each question as the model would, so that writing cannot fail half-way."""
+    for item in parsed:
+        d = item.data
+        for reason in question_validate_choices(kind=d.kind, choices=d.choices or []):
+            problems.append(ImportProblem(item.where, reason, item.is_row))
+        if not (Decimal("0.01") <= d.default_mark <= Decimal("100")):
+            problems.append(ImportProblem(item.where, _("The mark must be between 0.01 and 100."), item.is_row))
+        if d.valid_from and d.valid_until and d.valid_until < d.valid_from:
+            problems.append(ImportProblem(item.where, _("The end of validity cannot be before its start."),
+                                          item.is_row))
+        if len(d.title) > 255 or any(len(c.get("text", "")) > 500 or len(c.get("match_text", "")) > 500
+                                     for c in d.choices or []):
+            problems.append(ImportProblem(item.where, _("A text is too long."), item.is_row))
+    problems.sort(key=lambda p: p.where)
+
+
+def parse(*, content: bytes, fmt: str) -> list[Parsed]:
+    if fmt == "xlsx":
+        return parse_xlsx(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailed([ImportProblem(1, _("The file must be encoded in UTF-8."))]) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return parse_gift(text) if fmt == "gift" else parse_aiken(text)
+
+
+@transaction.atomic
+def questions_import(*, content: bytes, fmt: str, category_path: str) -> list[Question]:
+    """Import a whole file into a category (created if missing): every question or none.
+
+    Raises ImportFailed with line/row-numbered reasons; nothing is written then.
+    """
+    parsed = parse(content=content, fmt=fmt)
+    category = category_for_path(path=category_path)
+    created = []
+    for item in parsed:
+        try:
+            created.append(question_create(category=category, data=item.data))
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            raise ImportFailed([ImportProblem(item.where, " ".join(exc.messages), item.is_row)]) from None
+    return created
