@@ -5,6 +5,7 @@ every model (end dates and the `active` flags retire records instead). Saves go 
 that subtree paths are re-derived and the role signals reach courses/ (automatic enrolment).
 """
 
+from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.urls import path
@@ -228,7 +229,7 @@ class OfficerViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
             FieldPanel("is_active"),
         ], heading=_("Officer")),
-        FieldPanel("led_units"),
+        FieldPanel("led_units", widget=forms.CheckboxSelectMultiple),
         AssignmentsPanel(heading=_("Desk roles")),
     ])
 
