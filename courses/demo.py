@@ -79,8 +79,9 @@ def _image(spec: dict) -> Image:
 def _document(spec: dict) -> Document:
     document = Document.objects.filter(title=spec["title"]).first()
     if document is None:
-        document = Document(title=spec["title"])
-        document.file.save(f"{spec['key']}.txt", ContentFile(spec["text"].strip().encode("utf-8") + b"\n"), save=False)
+        data = spec["text"].strip().encode("utf-8") + b"\n"
+        document = Document(title=spec["title"], file_size=len(data))
+        document.file.save(f"{spec['key']}.txt", ContentFile(data), save=False)
         document.save()
     return document
 

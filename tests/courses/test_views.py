@@ -161,3 +161,16 @@ class TestLeaderAssignment:
             "course": course.pk, "target": "officer", "officer": officer.pk, "due_on": "2020-01-01"})
         assert response.status_code == 200
         assert not Enrolment.objects.exists()
+
+
+def test_admin_lists_enrolments_but_never_adds_or_deletes(client, administrator, officer):
+    enrolment = EnrolmentFactory(officer=officer, course=build_course(title="Chữ ký số"))
+    admin = administrator
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.get(reverse("wagtailsnippets_courses_enrolment:list"))
+    assert response.status_code == 200 and "Chữ ký số" in response.content.decode()
+    assert client.get(reverse("wagtailsnippets_courses_enrolment:inspect", args=[enrolment.pk])).status_code == 200
+    assert client.get("/admin/courses/enrolments/add/").status_code in (302, 403)
+    assert client.get(f"/admin/courses/enrolments/delete/{enrolment.pk}/").status_code in (302, 403)
