@@ -25,9 +25,9 @@ def font_faces() -> list[dict]:
     """@font-face rules as local file URLs: nothing is fetched at render time."""
     if FONT_DIR and (FONT_DIR / "BeVietnamPro-Regular.ttf").exists():
         files = {
+            # Only the faces the template uses: each declared face is loaded on every render.
             (400, "normal"): "BeVietnamPro-Regular.ttf", (400, "italic"): "BeVietnamPro-Italic.ttf",
-            (600, "normal"): "BeVietnamPro-SemiBold.ttf", (700, "normal"): "BeVietnamPro-Bold.ttf",
-            (700, "italic"): "BeVietnamPro-BoldItalic.ttf", (800, "normal"): "BeVietnamPro-ExtraBold.ttf",
+            (700, "normal"): "BeVietnamPro-Bold.ttf", (800, "normal"): "BeVietnamPro-ExtraBold.ttf",
         }
         return [{"family": "Be Vietnam Pro", "weight": w, "style": s, "url": (FONT_DIR / f).as_uri()}
                 for (w, s), f in files.items()]
@@ -96,6 +96,7 @@ def certificate_context(*, certificate, template=None) -> dict:
         "fonts": font_faces(),
         "date_line": vietnamese_date_line(place=certificate.issuing_place, day=certificate.issued_on),
         "verify_url": url,
+        "verify_base": url[: -len(certificate.code) - 1] if url.endswith(f"{certificate.code}/") else url,
         "qr_uri": qr_data_uri(url),
         "ornament_uri": (STATIC_DIR / "ornament.svg").as_uri(),
         "divider_uri": (STATIC_DIR / "divider.svg").as_uri(),
