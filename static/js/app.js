@@ -3,7 +3,7 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  var wide = window.matchMedia("(min-width: 960px)");
+  var wide = window.matchMedia("(min-width: 1120px)");
 
   function syncMenu() {
     var menu = document.querySelector("details[data-menu]");
