@@ -12,6 +12,15 @@ from tests.assessments.factories import QuestionCategoryFactory, make_question
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_reasons():
+    """Reasons are checked by their English msgids (the Vietnamese catalogue is merged separately)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 GOOD_GIFT = """// Câu hỏi về cơ chế một cửa
 $CATEGORY: $course$/top/Một cửa
 

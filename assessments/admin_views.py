@@ -1,0 +1,232 @@
+"""Wagtail admin screens of assessments/ (registered in wagtail_hooks.py): duplicate a question, import and
+export question files, the essay marking queue, and item analysis with its XLSX export. Trainers only."""
+
+import io
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from courses.models import CoursePage
+from people.models import Unit
+from people.roles import is_trainer
+
+from . import exports, imports, selectors, services
+from .models import Attempt, Question, QuestionCategory, QuizPage, Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _check(request):
+    if not is_trainer(request.user):
+        raise PermissionDenied
+
+
+def _context(request, title: str, icon: str, **extra) -> dict:
+    return {
+        "page_title": title, "header_title": title, "header_icon": icon,
+        "breadcrumbs_items": [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": title}],
+        **extra,
+    }
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Duplicate --------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def question_duplicate(request, pk: int):
+    """GET asks for confirmation; POST copies the question and its answers and opens the copy."""
+    _check(request)
+    question = get_object_or_404(Question, pk=pk)
+    if request.method == "POST":
+        copy = services.question_duplicate(question=question)
+        messages.success(request, _("Question duplicated: you are editing the copy."))
+        return redirect("wagtailsnippets_assessments_question:edit", copy.pk)
+    return render(request, "assessments/admin/question_duplicate.html",
+                  _context(request, _("Duplicate a question"), "copy", question=question))
+
+
+# --- Import / export ----------------------------------------------------------------------------------------
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy(
+        "GIFT (.gift, .txt), Aiken (.aiken) or our XLSX template (.xlsx), at most 5 MB."))
+    format = forms.ChoiceField(label=gettext_lazy("Format"), required=False, choices=[
+        ("", gettext_lazy("From the file extension")), ("gift", "GIFT"), ("aiken", "Aiken"), ("xlsx", "XLSX")])
+    category = forms.CharField(label=gettext_lazy("Category"), max_length=500, help_text=gettext_lazy(
+        "Path of the category, levels separated by “/”; missing levels are created."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class QuestionExportForm(forms.Form):
+    category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=QuestionCategory.objects.all())
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[("gift", "GIFT"), ("xlsx", "XLSX")])
+
+
+@require_http_methods(["GET", "POST"])
+def question_import(request):
+    """Upload → validate the whole file → write every question or none; list every problem by line/row."""
+    _check(request)
+    problems, created = None, None
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            fmt = imports.format_for(upload.name, form.cleaned_data["format"] or None)
+            created = imports.questions_import(content=upload.read(), fmt=fmt,
+                                               category_path=form.cleaned_data["category"])
+        except imports.ImportFailed as exc:
+            problems = exc.problems
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("%(n)s question(s) imported into “%(c)s”.") % {
+                "n": len(created), "c": form.cleaned_data["category"]})
+            return redirect(reverse("wagtailsnippets_assessments_question:list")
+                            + f"?category={created[0].category_id}" if created else "")
+    return render(request, "assessments/admin/question_import.html", _context(
+        request, _("Import questions"), "upload", form=form, problems=problems,
+        export_form=QuestionExportForm(), columns=imports.XLSX_HEADERS))
+
+
+@require_http_methods(["GET"])
+def question_export(request):
+    """Download the questions of a category (and sub-categories) as GIFT or XLSX."""
+    _check(request)
+    form = QuestionExportForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category and a format."))
+        return redirect("assessments_transfer:import")
+    category = form.cleaned_data["category"]
+    questions = list(exports.questions_for_export(category=category))
+    name = slugify(category.path.replace("/", "-")) or "cau-hoi"
+    if form.cleaned_data["format"] == "gift":
+        return _download(exports.export_gift(questions).encode(), f"{name}.gift", "text/plain; charset=utf-8")
+    return _download(exports.export_xlsx(questions), f"{name}.xlsx", XLSX)
+
+
+@require_http_methods(["GET"])
+def question_template_xlsx(request):
+    _check(request)
+    return _download(exports.export_xlsx([], template_only=True), "mau-cau-hoi.xlsx", XLSX)
+
+
+# --- Marking queue ------------------------------------------------------------------------------------------
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_http_methods(["GET"])
+def marking_queue(request):
+    """Essays waiting for a trainer, filterable by quiz, course and unit."""
+    _check(request)
+    quiz_id, course_id, unit_id = (_int(request.GET.get(k)) for k in ("quiz", "course", "unit"))
+    queue = list(selectors.marking_queue(viewer=request.user, quiz_id=quiz_id, course_id=course_id,
+                                         unit_id=unit_id)[:200])
+    return render(request, "assessments/admin/marking_queue.html", _context(
+        request, _("Essays to mark"), "edit", queue=queue,
+        quizzes=QuizPage.objects.order_by("title"), courses=CoursePage.objects.order_by("title"),
+        units=Unit.objects.filter(is_active=True).order_by("path"),
+        selected={"quiz": quiz_id, "course": course_id, "unit": unit_id}))
+
+
+@require_http_methods(["GET", "POST"])
+def marking_detail(request, pk: int):
+    """Mark one essay: a score up to the question's mark and a rubric comment."""
+    _check(request)
+    response = get_object_or_404(
+        Response.objects.select_related("attempt", "attempt__officer", "attempt__officer__unit", "version")
+        .exclude(attempt__status=Attempt.Status.IN_PROGRESS), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            score = Decimal((request.POST.get("score") or "").replace(",", "."))
+            services.response_mark(response=response, score=score, comment=request.POST.get("comment", ""),
+                                   marker=request.user)
+        except (InvalidOperation, ValidationError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Enter a number.")
+        else:
+            messages.success(request, _("Marked. The attempt is graded when all its essays are marked."))
+            return redirect("assessments_marking:queue")
+    return render(request, "assessments/admin/marking_detail.html", _context(
+        request, _("Mark an essay"), "edit", response=response, error=error))
+
+
+# --- Item analysis ----------------------------------------------------------------------------------------
+
+@require_http_methods(["GET"])
+def analysis_index(request):
+    """Quizzes with their number of graded attempts, linking to each quiz's item analysis."""
+    _check(request)
+    from django.db.models import Count, Q
+
+    quizzes = QuizPage.objects.annotate(
+        graded=Count("attempts", filter=Q(attempts__status=Attempt.Status.GRADED))).order_by("path")
+    return render(request, "assessments/admin/analysis_index.html",
+                  _context(request, _("Item analysis"), "table", quizzes=quizzes))
+
+
+@require_http_methods(["GET"])
+def analysis_detail(request, quiz_id: int):
+    _check(request)
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    stats = selectors.item_statistics_for_quiz(quiz=quiz)
+    return render(request, "assessments/admin/analysis_detail.html",
+                  _context(request, _("Item analysis: %(title)s") % {"title": quiz.title}, "table",
+                           quiz=quiz, stats=stats))
+
+
+@require_http_methods(["GET"])
+def analysis_xlsx(request, quiz_id: int):
+    """The item analysis as a workbook: questions, answer distribution, score distribution."""
+    _check(request)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    stats = selectors.item_statistics_for_quiz(quiz=quiz)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Câu hỏi"
+    ws.append(["Câu hỏi", "Loại", "Số lượt", "Độ khó (facility)", "Độ phân biệt (discrimination)"])
+    for s in stats.items:
+        ws.append([s.label, s.kind, s.n, round(s.facility, 3) if s.facility is not None else None,
+                   round(s.discrimination, 3) if s.discrimination is not None else None])
+    dist = wb.create_sheet("Phương án")
+    dist.append(["Câu hỏi", "Phương án", "Đúng", "Số lần chọn", "Tỉ lệ"])
+    for s in stats.items:
+        for c in s.choices:
+            dist.append([s.label, c.text, "có" if c.is_correct else "không", c.count, round(c.share, 3)])
+    scores = wb.create_sheet("Phân bố điểm")
+    scores.append(["Khoảng điểm (%)", "Số lượt"])
+    for label, count, _share in stats.distribution:
+        scores.append([label, count])
+    for sheet in wb.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _download(buf.getvalue(), f"phan-tich-{slugify(quiz.slug)}.xlsx", XLSX)
