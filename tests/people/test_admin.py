@@ -195,3 +195,14 @@ def test_saving_a_requirement_in_the_admin_notifies_courses(admin_client, db, dj
         stop()
     assert response.status_code == 302, response.content.decode()[:3000]
     assert received == [{"signal": signals.role_requirements_changed, "role_ids": [role.pk]}]
+
+
+def test_bulk_delete_is_refused_even_for_a_superuser(client, officer, unit_tree):
+    client.force_login(UserFactory(username="root2", is_superuser=True, is_staff=True))
+    url = reverse("wagtail_bulk_action", args=("people", "officer", "delete")) + f"?id={officer.pk}"
+    client.post(url)
+    empty = Unit.objects.create(code="EMPTY", name="Tổ trống", kind=Unit.Kind.TEAM, parent=unit_tree["centre_b"])
+    url = reverse("wagtail_bulk_action", args=("people", "unit", "delete")) + f"?id={empty.pk}"
+    client.post(url)
+    assert Officer.objects.filter(pk=officer.pk).exists()
+    assert Unit.objects.filter(pk=empty.pk).exists()
