@@ -10,19 +10,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from . import services, views
@@ -54,6 +57,52 @@ class NoDeletePermissionPolicy(ModelPermissionPolicy):
 PEOPLE_MODELS = (Unit, Officer, DeskRole, RoleAssignment, CompetencyArea, Competency, RoleRequirement, Attainment)
 for _model in PEOPLE_MODELS:
     register_permission_policy(_model, NoDeletePermissionPolicy(_model), exact_class=True)
+
+
+class DayColumn(Column):
+    """A date as dd/mm/yyyy (Wagtail's DateColumn shows “7 months ago”, which is vague for start/end dates)."""
+
+    empty_value_display = "—"
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return date_format(value, "SHORT_DATE_FORMAT") if value else None
+
+
+# --- Choosers with search (our models are not in Wagtail's search index) -----------------------------------
+
+
+class OfficerChooserFilterForm(BaseFilterForm):
+    q = forms.CharField(label=_("Search term"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Search")}))
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(search_name__contains=fold(query)) | Q(employee_code__icontains=query))
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class UnitChooserFilterForm(OfficerChooserFilterForm):
+    def filter(self, objects):
+        objects = BaseFilterForm.filter(self, objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(code__icontains=query)
+                                     | Q(former_names__name__icontains=query)).distinct()
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+def _chooser_viewset_class(form_class):
+    choose = type("ChooseView", (ChooseView,), {"filter_form_class": form_class})
+    results = type("ChooseResultsView", (ChooseResultsView,), {"filter_form_class": form_class})
+    return type("ChooserViewSet", (SnippetChooserViewSet,),
+                {"choose_view_class": choose, "choose_results_view_class": results})
 
 
 # --- Units ------------------------------------------------------------------------------------------------
@@ -112,6 +161,7 @@ class UnitViewSet(SnippetViewSet):
     icon = "site"
     menu_label = _("Units")
     index_view_class = UnitIndexView
+    chooser_viewset_class = _chooser_viewset_class(UnitChooserFilterForm)
     add_view_class = UnitCreateView
     edit_view_class = UnitEditView
     list_display = ["name", "code", "kind", BooleanColumn("is_active", label=_("Active"))]
@@ -212,6 +262,7 @@ class OfficerViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Officers")
     index_view_class = OfficerIndexView
+    chooser_viewset_class = _chooser_viewset_class(OfficerChooserFilterForm)
     add_view_class = OfficerCreateView
     edit_view_class = OfficerEditView
     list_display = ["full_name", "employee_code", "unit", BooleanColumn("is_active", label=_("Active"))]
@@ -315,8 +366,8 @@ class RoleAssignmentViewSet(SnippetViewSet):
     index_view_class = RoleAssignmentIndexView
     add_view_class = RoleAssignmentCreateView
     edit_view_class = RoleAssignmentEditView
-    list_display = ["officer", "role", "unit", DateColumn("start_date", label=_("Start date")),
-                    DateColumn("end_date", label=_("End date"))]
+    list_display = ["officer", "role", "unit", DayColumn("start_date", label=_("Start date"), sort_key="start_date"),
+                    DayColumn("end_date", label=_("End date"), sort_key="end_date")]
     list_per_page = 50
     filterset_class = RoleAssignmentFilterSet
     search_fields = ["officer__search_name"]
@@ -458,8 +509,8 @@ class AttainmentViewSet(SnippetViewSet):
     menu_label = _("Attainments")
     index_view_class = RoleAssignmentIndexView
     add_view_class = AttainmentCreateView
-    list_display = ["officer", "competency", "level", DateColumn("achieved_on", label=_("Achieved on")),
-                    DateColumn("expires_on", label=_("Expires on")), "evidence_kind"]
+    list_display = ["officer", "competency", "level", DayColumn("achieved_on", label=_("Achieved on"), sort_key="achieved_on"),
+                    DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "evidence_kind"]
     list_per_page = 50
     filterset_class = AttainmentFilterSet
     search_fields = ["officer__search_name"]

@@ -206,3 +206,21 @@ def test_bulk_delete_is_refused_even_for_a_superuser(client, officer, unit_tree)
     client.post(url)
     assert Officer.objects.filter(pk=officer.pk).exists()
     assert Unit.objects.filter(pk=empty.pk).exists()
+
+
+def test_officer_chooser_searches_without_diacritics(admin_client, officer, other_unit_officer):
+    response = admin_client.get(reverse("wagtailsnippetchoosers_people_officer:choose_results"), {"q": "nguyen"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Nguyễn Thị Lan" in content and "Trần Văn Hùng" not in content
+
+
+def test_unit_chooser_searches_by_name_and_code(admin_client, unit_tree):
+    response = admin_client.get(reverse("wagtailsnippetchoosers_people_unit:choose_results"), {"q": "WARDB"})
+    content = response.content.decode()
+    assert "UBND phường Bình Quới" in content and "UBND phường Gia Định" not in content
+
+
+def test_assignment_dates_are_shown_as_day_month_year(admin_client, people_data):
+    content = admin_client.get(reverse("wagtailsnippets_people_roleassignment:list")).content.decode()
+    assert "01/07/2025" in content
