@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
@@ -52,11 +53,9 @@ class CertificateIndexView(IndexView):
             buttons.append(ListingButton(_("Render again"), url=_url("render_again", instance.pk), icon_name="rotate",
                                          priority=5))
         if instance.pdf and instance.status != Certificate.Status.PENDING:
-            buttons.append(ListingButton(_("Open PDF"), url=_url("pdf", instance.pk), icon_name="doc-full",
-                                         priority=15))
+            buttons.append(MenuItem(_("Open PDF"), url=_url("pdf", instance.pk), icon_name="doc-full", priority=15))
         if instance.status in Certificate.LIVE_STATUSES:
-            buttons.append(ListingButton(_("Revoke"), url=_url("revoke", instance.pk), icon_name="warning",
-                                         priority=40))
+            buttons.append(MenuItem(_("Revoke"), url=_url("revoke", instance.pk), icon_name="warning", priority=40))
         return buttons
 
 

@@ -1,5 +1,7 @@
 """Certificate pages: mine, downloads, the public verify page and unit archives for leaders."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -15,7 +17,7 @@ from people.roles import is_administrator, is_leader
 from people.selectors import units_led_by
 
 from . import selectors, services
-from .models import Certificate, UnitArchive
+from .models import Certificate, CertificateSettings, UnitArchive
 
 VERIFY_RATE_LIMIT = 20  # look-ups per window and client address
 VERIFY_RATE_WINDOW = 10 * 60  # seconds
@@ -92,7 +94,7 @@ def verify_code(request, code):
 def mine(request):
     """ "Chứng nhận của tôi": the officer's certificates with downloads."""
     certificates = list(selectors.certificates_for_user(user=request.user).select_related("supersedes"))
-    return render(request, "certificates/mine.html", {"certificates": certificates, "today": timezone.localdate()})
+    return render(request, "certificates/mine.html", {"certificates": certificates, **_dates()})
 
 
 @login_required
@@ -108,6 +110,12 @@ def download(request, pk):
         raise Http404 from exc
     return FileResponse(handle, as_attachment=request.GET.get("inline") != "1",
                         filename=f"{certificate.serial}.pdf", content_type="application/pdf")
+
+
+def _dates() -> dict:
+    """Today and the start of the renewal window, for the "expired" / "expires soon" badges."""
+    today = timezone.localdate()
+    return {"today": today, "soon": today + dt.timedelta(days=CertificateSettings.load().renewal_lead_days)}
 
 
 def _require_leader(user):
@@ -140,7 +148,7 @@ def unit_certificates(request, unit_id):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "certificates/unit_certificates.html", {
         "unit": unit, "page": page, "status": status, "statuses": Certificate.Status.choices,
-        "today": timezone.localdate(),
+        **_dates(),
     })
 
 
