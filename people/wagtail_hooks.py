@@ -19,7 +19,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -67,6 +67,19 @@ class DayColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return date_format(value, "SHORT_DATE_FORMAT") if value else None
+
+
+class ActiveColumn(Column):
+    """Active / retired as words, so screen readers do not hear “True” in a Vietnamese page."""
+
+    def __init__(self, name="is_active", **kwargs):
+        kwargs.setdefault("label", _("Status"))
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        if instance.is_active:
+            return format_html('<span class="w-status w-status--primary">{}</span>', _("Active"))
+        return format_html('<span class="w-status">{}</span>', _("Retired"))
 
 
 # --- Choosers with search (our models are not in Wagtail's search index) -----------------------------------
@@ -164,7 +177,7 @@ class UnitViewSet(SnippetViewSet):
     chooser_viewset_class = _chooser_viewset_class(UnitChooserFilterForm)
     add_view_class = UnitCreateView
     edit_view_class = UnitEditView
-    list_display = ["name", "code", "kind", BooleanColumn("is_active", label=_("Active"))]
+    list_display = ["name", "code", "kind", ActiveColumn()]
     list_per_page = 100
     filterset_class = UnitFilterSet
     search_fields = ["name", "code", "former_names__name"]
@@ -265,7 +278,7 @@ class OfficerViewSet(SnippetViewSet):
     chooser_viewset_class = _chooser_viewset_class(OfficerChooserFilterForm)
     add_view_class = OfficerCreateView
     edit_view_class = OfficerEditView
-    list_display = ["full_name", "employee_code", "unit", BooleanColumn("is_active", label=_("Active"))]
+    list_display = ["full_name", "employee_code", "unit", ActiveColumn()]
     list_per_page = 50
     filterset_class = OfficerFilterSet
     search_fields = ["search_name"]
@@ -295,7 +308,7 @@ class DeskRoleViewSet(SnippetViewSet):
     model = DeskRole
     icon = "tag"
     menu_label = _("Desk roles")
-    list_display = ["name_vi", "code", "name_en", BooleanColumn("is_active", label=_("Active"))]
+    list_display = ["name_vi", "code", "name_en", ActiveColumn()]
     search_fields = ["code", "name_vi", "name_en"]
     search_backend_name = None
     copy_view_enabled = False
@@ -409,7 +422,7 @@ class CompetencyViewSet(SnippetViewSet):
     model = Competency
     icon = "success"
     menu_label = _("Competencies")
-    list_display = ["code", "name_vi", "area", BooleanColumn("is_active", label=_("Active"))]
+    list_display = ["code", "name_vi", "area", ActiveColumn()]
     list_per_page = 50
     filterset_class = CompetencyFilterSet
     search_fields = ["code", "name_vi", "name_en"]
