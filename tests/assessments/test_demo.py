@@ -1,0 +1,35 @@
+import io
+
+import pytest
+
+from assessments import demo
+from assessments.demo_content import BANKS
+from assessments.models import Question, QuestionKind, QuizPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_banks_and_timed_final_quizzes():
+    from courses import demo as courses_demo
+
+    out = io.StringIO()
+    courses_demo.seed(stdout=out)
+    demo.seed(stdout=out)
+    demo.seed(stdout=out)  # idempotent
+    for bank in BANKS:
+        questions = Question.objects.filter(category__path__startswith=f"{bank['root']}/")
+        assert questions.count() >= 20
+        assert set(questions.values_list("kind", flat=True)) == set(QuestionKind.values)
+    quizzes = list(QuizPage.objects.live())
+    assert len(quizzes) == 3
+    for quiz in quizzes:
+        assert quiz.time_limit_minutes > 0
+        module = quiz.get_parent()
+        assert module.pk == module.get_parent().get_children().order_by("path").last().pk
+
+
+def test_demo_skips_quizzes_without_courses():
+    out = io.StringIO()
+    demo.seed(stdout=out)
+    assert Question.objects.count() >= 60 and not QuizPage.objects.exists()
+    assert "Bỏ qua" in out.getvalue()
