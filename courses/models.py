@@ -209,6 +209,9 @@ class LessonPage(Page):
 class Enrolment(models.Model):
     """An officer enrolled in a course, with why and by when. One open enrolment per officer × course."""
 
+    # Training records are not "usages" of a page: keep them out of Wagtail's reference index (and its writes).
+    wagtail_reference_index_ignore = True
+
     class Reason(models.TextChoices):
         ROLE = "role", _("Required by desk role")
         LEADER = "leader", _("Assigned by leader")
@@ -264,6 +267,8 @@ class Enrolment(models.Model):
 
 class LessonProgress(models.Model):
     """An officer's progress through one lesson within an enrolment."""
+
+    wagtail_reference_index_ignore = True
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="lesson_progress")
     lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="progress")

@@ -1,0 +1,167 @@
+"""Benchmark: "Học tập của tôi" and the course page with 50 enrolments and a 100-lesson course -> results-courses.md
+
+    .venv/bin/python bench/courses.py                       # fresh SQLite file database in /tmp
+    .venv/bin/python bench/courses.py --postgres            # fresh PostgreSQL database lms_bench_courses
+    .venv/bin/python bench/courses.py --runs 50
+
+The officer has 50 enrolments (required, self-chosen and completed, with progress); one of them is a course of
+10 modules x 10 lessons, half studied. Each page is requested through Django's test client with a logged-in
+session (full middleware, Wagtail routing and templates); the median of --runs requests after 3 warm-up requests
+is reported with the number of SQL queries of one request.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_NAME = "lms_bench_courses"
+
+
+def _parse():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--postgres", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results-courses.md"))
+    return parser.parse_args()
+
+
+def _prepare(args) -> str:
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-courses-media-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
+            conn.execute(f"CREATE DATABASE {PG_NAME}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+        return "PostgreSQL 15"
+    path = Path(tempfile.gettempdir()) / "lms_bench_courses.sqlite3"
+    path.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    return "SQLite (file)"
+
+
+def _seed():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.models import Enrolment, LessonPage
+    from courses.services import lesson_complete
+    from tests.courses.factories import (
+        CoursePageFactory,
+        EnrolmentFactory,
+        LessonPageFactory,
+        ModulePageFactory,
+    )
+    from tests.people.factories import OfficerFactory, UnitFactory, UserFactory
+
+    officer = OfficerFactory(full_name="Lê Thị Ngọc Ánh", unit=UnitFactory(code="BENCH"),
+                             user=UserFactory(username="bench-officer", groups=["Officer"]))
+    big = CoursePageFactory(title="Khóa học 100 bài")
+    for m in range(10):
+        module = ModulePageFactory(parent=big, title=f"Học phần {m + 1}")
+        for n in range(10):
+            LessonPageFactory(parent=module, title=f"Bài {m + 1}.{n + 1}")
+    EnrolmentFactory(officer=officer, course=big, reason=Enrolment.Reason.ROLE,
+                     due_on=timezone.localdate() + dt.timedelta(days=20))
+    for lesson in LessonPage.objects.descendant_of(big).order_by("path")[:50]:
+        lesson_complete(lesson=lesson, user=officer.user)
+    today = timezone.localdate()
+    for i in range(49):
+        course = CoursePageFactory(title=f"Khóa học {i + 1}")
+        module = ModulePageFactory(parent=course)
+        lessons = [LessonPageFactory(parent=module, title=f"Bài {i}.{n}") for n in range(3)]
+        status = Enrolment.Status.COMPLETED if i % 7 == 0 else Enrolment.Status.ACTIVE
+        EnrolmentFactory(
+            officer=officer, course=course, status=status,
+            reason=[Enrolment.Reason.ROLE, Enrolment.Reason.LEADER, Enrolment.Reason.SELF][i % 3],
+            due_on=today + dt.timedelta(days=i - 10),
+            completed_at=timezone.now() if status == Enrolment.Status.COMPLETED else None,
+        )
+        if status == Enrolment.Status.ACTIVE and i % 2:
+            lesson_complete(lesson=lessons[0], user=officer.user)
+    return officer, big
+
+
+def _measure(client, url, runs):
+    from django.db import connection
+
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return statistics.median(timings), len(executed)
+
+
+def main():
+    args = _parse()
+    engine = _prepare(args)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    officer, big = _seed()
+    client = Client()
+    client.force_login(officer.user)
+    rows = [
+        ("Học tập của tôi (`courses:my-learning`), 50 enrolments", reverse("courses:my-learning")),
+        ("Course page, 100 lessons in 10 modules", big.url),
+        ("Lesson page in that course (records the visit)",
+         big.get_children().first().get_children().first().url),
+        ("Catalogue (`/khoa-hoc/`), 50 courses", big.get_parent().url),
+    ]
+    lines = [
+        "## Courses: pages with 50 enrolments and a 100-lesson course",
+        "",
+        f"`bench/courses.py --runs {args.runs}` on {engine}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs. Median of {args.runs} requests through Django's test "
+        "client (full middleware, Wagtail routing, templates), after 3 warm-up requests.",
+        "",
+        "| page | median (ms) | SQL queries |",
+        "|---|---:|---:|",
+    ]
+    for label, url in rows:
+        median, queries = _measure(client, url, args.runs)
+        lines.append(f"| {label} | {median:.1f} | {queries} |")
+        print(f"{label}: {median:.1f} ms, {queries} queries")
+    lines += [
+        "",
+        "The query counts do not depend on the number of enrolments or lessons: the tests in "
+        "`tests/courses/test_queries.py` check 1 vs 50 enrolments and 5 vs 100 lessons under the same ceiling.",
+        "",
+    ]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"-> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
