@@ -175,6 +175,7 @@ def bench_worker(count: int, concurrency: int, media: str) -> dict:
 
 def main():
     args = _parse()
+    load_before = os.getloadavg()[0]
     media = _prepare_environment(args)
     render = bench_render(args.renders)
     print(f"render: ours {render['ours'] * 1000:.1f} ms, bare {render['bare'] * 1000:.1f} ms, "
@@ -185,11 +186,13 @@ def main():
         print(f"worker: {worker['count']} certificates issued in {worker['issue']:.1f} s, rendered in "
               f"{worker['worker']:.1f} s ({worker['files']} files)")
     cpu = os.cpu_count()
+    load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     lines = [
         "## Certificates (bench/certificates.py)",
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}, {cpu} CPU cores. "
-        f"Run: `{' '.join(['.venv/bin/python', 'bench/certificates.py', *sys.argv[1:]])}`",
+        f"Run: `{' '.join(['.venv/bin/python', 'bench/certificates.py', *sys.argv[1:]])}` ({load}; other "
+        "processes on a shared machine slow every number down alike).",
         "",
         "| measure | result | target | verdict |",
         "|---|---|---|---|",

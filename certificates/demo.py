@@ -51,7 +51,7 @@ def _completed_enrolment(*, officer: Officer, course: CoursePage, on: dt.date) -
 def _issue(*, officer, course, on: dt.date) -> Certificate:
     enrolment = _completed_enrolment(officer=officer, course=course, on=on)
     certificate = services.certificate_issue(officer=officer, course=course, enrolment=enrolment, issued_on=on)
-    services.certificate_render(certificate_id=certificate.pk)
+    services.certificate_render(certificate_id=certificate.pk, notify=False)
     certificate.refresh_from_db()
     return certificate
 

@@ -191,20 +191,55 @@ def certificate_issue_prior_learning(
                              basis=Certificate.Basis.PRIOR_LEARNING, note=note.strip())
 
 
-def certificate_pdf_store(*, certificate: Certificate, data: bytes) -> Certificate:
+def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool = True) -> Certificate:
     """Store the rendered PDF under the certificate's deterministic name (overwriting) and mark it ready
-    unless it was revoked or superseded meanwhile (those keep their status; only the file is refreshed)."""
+    unless it was revoked or superseded meanwhile (those keep their status; only the file is refreshed).
+    The officer is e-mailed once, when the certificate first becomes ready (after commit)."""
     if not data.startswith(b"%PDF"):
         raise CertificateError("The renderer did not return a PDF.")
     certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
     certificate.rendered_at = timezone.now()
     certificate.failure_message = ""
     fields = ["pdf", "rendered_at", "failure_message"]
-    if certificate.status in (Certificate.Status.PENDING, Certificate.Status.FAILED):
+    became_ready = certificate.status in (Certificate.Status.PENDING, Certificate.Status.FAILED)
+    if became_ready:
         certificate.status = Certificate.Status.READY
         fields.append("status")
     certificate.save(update_fields=fields)
+    if became_ready and notify:
+        certificate_id = certificate.pk
+        transaction.on_commit(lambda: certificate_notify_ready(certificate_id=certificate_id))
     return certificate
+
+
+def certificate_notify_ready(*, certificate_id: int) -> bool:
+    """E-mail the officer (in Vietnamese) that their certificate is ready, with the download and verify links."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .pdf import verify_url
+
+    certificate = Certificate.objects.select_related("officer", "officer__user").filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    recipient = certificate.officer.email or certificate.officer.user.email
+    if not recipient:
+        return False
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {"certificate": certificate, "mine_url": base + reverse("certificates:mine"),
+               "verify_url": verify_url(certificate.code), "site_name": settings.WAGTAIL_SITE_NAME}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("certificates/email/certificate_ready_subject.txt", context).split())
+        body = render_to_string("certificates/email/certificate_ready.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    except OSError:
+        logger.warning("Could not e-mail certificate %s to %s", certificate.serial, recipient, exc_info=True)
+        return False
+    return True
 
 
 def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
@@ -218,7 +253,7 @@ def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
 
 
 @transaction.atomic
-def certificate_render(*, certificate_id: int, force: bool = False) -> Certificate | None:
+def certificate_render(*, certificate_id: int, force: bool = False, notify: bool = True) -> Certificate | None:
     """Render and store one certificate's PDF under a row lock: safe to run twice or concurrently.
 
     Without `force` a certificate that is already READY with its file is left alone (a redelivered task is a
@@ -234,7 +269,7 @@ def certificate_render(*, certificate_id: int, force: bool = False) -> Certifica
         return certificate
     Certificate.objects.filter(pk=certificate_id).update(render_attempts=certificate.render_attempts + 1)
     data = render_certificate_pdf(certificate=certificate)
-    return certificate_pdf_store(certificate=certificate, data=data)
+    return certificate_pdf_store(certificate=certificate, data=data, notify=notify)
 
 
 def certificate_render_again(*, certificate: Certificate) -> None:

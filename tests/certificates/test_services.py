@@ -219,3 +219,17 @@ def test_prior_learning_by_administrator(officer, course, administrator):
     assert certificate.issued_by == administrator
     assert set(Attainment.objects.filter(evidence_reference=certificate.serial).values_list("evidence_kind", flat=True)) \
         == {Attainment.Evidence.PRIOR_LEARNING}
+
+
+def test_officer_is_emailed_once_when_ready(officer, course, mailoutbox, django_capture_on_commit_callbacks):
+    from certificates.tasks import certificate_render_pdf_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issue(officer, course)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_render_pdf_task.apply(args=[certificate.pk])  # a redelivery: no second e-mail
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [officer.email]
+    assert certificate.serial in message.subject
+    assert f"/chung-nhan/xac-minh/{certificate.code}/" in message.body

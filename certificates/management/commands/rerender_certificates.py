@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if queue:
                 certificate_render_pdf_task.delay(pk)
             else:
-                services.certificate_render(certificate_id=pk, force=True)
+                services.certificate_render(certificate_id=pk, force=True, notify=False)
             count += 1
         message = _("%(count)s certificates queued.") if queue else _("%(count)s certificates re-rendered.")
         self.stdout.write(self.style.SUCCESS(message % {"count": count}))
