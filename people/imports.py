@@ -45,6 +45,8 @@ EXAMPLE_ROW = ["CB00001", "Nguyễn Thị Minh Anh", "minhanh@example.gov.vn", "
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _PHONE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
+#: More data rows than this are refused (a spreadsheet can claim a million empty rows in a small file).
+MAX_ROWS = 50_000
 _MAX_LENGTHS = {COL_CODE: 40, COL_NAME: 150, COL_EMAIL: 254, COL_PHONE: 20}
 
 
@@ -140,7 +142,17 @@ def _read_xlsx(data: bytes) -> list[list]:
             "The file is not a valid Excel workbook (.xlsx)."), "file_type")]) from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(values) for values in sheet.iter_rows(values_only=True)]
+        rows: list = []
+        filled = 0
+        for values in sheet.iter_rows(values_only=True):
+            if any(v is not None and v != "" for v in values):
+                rows.append(list(values))
+                filled += 1
+                if filled > MAX_ROWS + 1:
+                    break  # enough to report "too many rows" without holding the rest in memory
+            else:
+                rows.append(())  # keeps row numbers right; empty rows are skipped later
+        return rows
     finally:
         workbook.close()
 
@@ -256,6 +268,10 @@ def validate_rows(table: list[list]) -> list[ImportRow]:
     if not data_rows:
         raise OfficerImportError([ImportProblem(None, None, _(
             "The file has a header row but no officer rows."), "empty")])
+    if len(data_rows) > MAX_ROWS:
+        raise OfficerImportError([ImportProblem(None, None, _(
+            "The file has %(count)s rows; at most %(max)s can be imported at once: split it into several files."
+        ) % {"count": len(data_rows), "max": MAX_ROWS}, "too_large")])
 
     units = {u.code: u for u in Unit.objects.all()}
     roles = {r.code: r for r in DeskRole.objects.all()}

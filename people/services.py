@@ -231,10 +231,14 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                 )
             users_by_name[user.username] = user
     exclude = ["user", "unit", "led_units"]
-    new_users = []
+    new_users, linked_users = [], []
     for code in new_codes:
         username = _username_for(code)
         if username in users_by_name:
+            user, record = users_by_name[username], by_code[code]
+            user.first_name, user.last_name = _name_parts(normalize_text(record.full_name))
+            user.email = normalize_text(record.email).lower()
+            linked_users.append(user)
             continue
         record = by_code[code]
         first, last = _name_parts(normalize_text(record.full_name))
@@ -287,7 +291,8 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         changed_officers, ["full_name", "sort_name", "search_name", "unit", "email", "phone", "updated_at"],
         batch_size=_CHUNK,
     )
-    User.objects.bulk_update(changed_users, ["first_name", "last_name", "email"], batch_size=_CHUNK)
+    User.objects.bulk_update([*changed_users, *linked_users], ["first_name", "last_name", "email"],
+                             batch_size=_CHUNK)
     result.updated = len(changed_officers)
 
     if any(o.pk is None for o in new_officers):

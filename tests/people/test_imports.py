@@ -197,6 +197,18 @@ def test_existing_login_without_officer_is_linked(unit_tree, roles):
     user = UserFactory(username="cb002")
     officers_import(data=csv_bytes(GOOD[2]), filename="x.csv")
     assert Officer.objects.get(employee_code="CB002").user == user
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Hùng", "Trần Văn")
+    assert user.groups.filter(name="Officer").exists()
+
+
+def test_too_many_rows(unit_tree, roles, monkeypatch):
+    from people import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    with pytest.raises(OfficerImportError) as excinfo:
+        officers_import(data=csv_bytes(*GOOD), filename="x.csv")
+    assert [p.kind for p in excinfo.value.problems] == ["too_large"]
 
 
 def test_every_problem_is_collected(unit_tree, roles):
@@ -322,3 +334,11 @@ def test_command_imports_and_exits_non_zero_on_errors(unit_tree, roles, tmp_path
     assert "«Họ và tên»" in err and "«Mã đơn vị»" in err
     with pytest.raises(CommandError):
         call_command("import_officers", str(tmp_path / "missing.csv"))
+
+
+def test_xlsx_with_empty_rows_keeps_spreadsheet_row_numbers(unit_tree, roles):
+    rows = [["CB001", "Nguyễn Thị Lan", None, None, "WARDA-TT", "TN", "01/07/2025", None], [None] * 8,
+            ["CB002", "Trần Văn Hùng", None, None, "KHONGCO", "TN", "01/07/2025", None], [None] * 8]
+    with pytest.raises(OfficerImportError) as excinfo:
+        officers_import(data=xlsx_bytes(rows), filename="x.xlsx")
+    assert problems_of(excinfo) == [(4, "Mã đơn vị", "unknown_unit")]
