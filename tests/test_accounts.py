@@ -234,6 +234,16 @@ class TestLayout:
         html = client.get(reverse("password_change")).content.decode()
         assert "Trần Thị Bích Ngọc" in html
 
+    def test_error_pages_use_the_layout(self, client, officer, unit_tree):
+        client.force_login(officer.user)
+        denied = client.get(reverse("dashboards:units"))
+        assert denied.status_code == 403
+        assert vi("Access denied") in denied.content.decode()
+        assert 'class="skip-link"' in denied.content.decode()
+        missing = client.get("/trang-khong-ton-tai/")
+        assert missing.status_code == 404
+        assert vi("Page not found") in missing.content.decode()
+
     def test_current_page_is_marked(self, client, leader):
         client.force_login(leader.user)
         html = client.get(reverse("dashboards:units")).content.decode()
