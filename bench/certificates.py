@@ -41,6 +41,7 @@ def _parse():
 def _prepare_environment(args):
     media = tempfile.mkdtemp(prefix="bench-cert-media-")
     os.environ["MEDIA_ROOT"] = media
+    os.environ["CERTIFICATES_PRIVATE_ROOT"] = os.path.join(media, "private")  # count only this run's files
     os.environ.setdefault("WAGTAILADMIN_BASE_URL", "https://hocvienmotcua.example.vn")
     if not args.skip_worker:
         os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
@@ -202,14 +203,15 @@ def main():
         f"| ratio ours / bare | {render['ratio']:.2f} | ≤ 1.3 | {'met' if render['ratio'] <= 1.3 else 'NOT met'} |",
     ]
     if worker:
+        n = f"{worker['count']:,}".replace(",", ".")
         lines += [
-            f"| issue {worker['count']:,} certificates (rows, serials, attainments, enqueue on Redis) | "
-            f"{worker['issue']:.1f} s | — | — |".replace(",", "."),
-            f"| render {worker['count']:,} PDFs, one worker process, concurrency {worker['concurrency']} "
+            f"| issue {n} certificates (rows, serials, attainments, enqueue on Redis) | {worker['issue']:.1f} s "
+            "| — | — |",
+            f"| render {n} PDFs, one worker process, concurrency {worker['concurrency']} "
             f"(worker start → last READY) | {worker['worker']:.1f} s | ≤ 90 s | "
-            f"{'met' if worker['worker'] <= 90 else 'NOT met'} |".replace(",", "."),
-            f"| PDF files written for {worker['count']:,} certificates | {worker['files']:,} | one each | "
-            f"{'met' if worker['files'] == worker['count'] else 'NOT met'} |".replace(",", "."),
+            f"{'met' if worker['worker'] <= 90 else 'NOT met'} |",
+            f"| PDF files written for {n} certificates | {worker['files']:,} | one each | ".replace(",", ".")
+            + f"{'met' if worker['files'] == worker['count'] else 'NOT met'} |",
         ]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -71,3 +71,9 @@ def test_template_preview_renders_a_sample(default_template):
     data = pdf.render_template_preview_pdf(template=default_template)
     assert data.startswith(b"%PDF")
     assert Certificate.objects.count() == 0
+
+
+def test_template_serve_preview_returns_inline_pdf(default_template, rf):
+    response = default_template.serve_preview(rf.get("/"), "")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
