@@ -121,6 +121,7 @@ class TestPasswordReset:
         assert message.to == [officer.user.email]
         assert message.subject == vi("One-Stop Academy: reset your password")
         assert vi("Your username: %(username)s") % {"username": "officer"} in message.body
+        assert vi("Hello %(name)s,") % {"name": "Nguyễn Thị Lan"} in message.body
         link = re.search(r"http://testserver(/accounts/reset/\S+)", message.body).group(1)
 
         response = client.get(link)  # Django swaps the token for a session marker and redirects
