@@ -39,10 +39,29 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("Python Playwright is not installed (pip install -e '.[dev]')")
+    from django.db import connections
+
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        _carry_test_database_state(before)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+def _carry_test_database_state(before) -> None:
+    """Give the connections seen after Playwright started what the test-database setup put on the old ones.
+
+    Django keeps connections in context-local storage, and Playwright's sync API runs the test in another
+    context, with new connection objects. Without the snapshot of the migration data on them, transactional
+    tests with serialized_rollback would not restore groups, permissions and the Wagtail root page after a flush.
+    """
+    from django.db import connections
+
+    for alias, old in before.items():
+        new = connections[alias]
+        if new is not old and hasattr(old, "_test_serialized_contents"):
+            new._test_serialized_contents = old._test_serialized_contents
 
 
 @pytest.fixture
