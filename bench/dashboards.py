@@ -76,17 +76,17 @@ def _seed(args):
     for w in range(args.wards):
         code = f"W{w:03d}"
         wards.append(Unit(code=code, name=f"UBND phường số {w + 1}", kind=Unit.Kind.WARD, parent=city,
-                          path=f"{city.path}{code}/", depth=1))
+                          path=f"{city.path}{code}/", depth=city.depth + 1))
     Unit.objects.bulk_create(wards, batch_size=500)
-    wards = list(Unit.objects.filter(depth=1).order_by("code"))
+    wards = list(Unit.objects.filter(parent=city).order_by("code"))
     Unit.objects.bulk_create([
         Unit(code=f"{w.code}-TT", name=f"Trung tâm Phục vụ hành chính công {w.name[5:]}", kind=Unit.Kind.SERVICE_CENTRE,
-             parent=w, path=f"{w.path}{w.code}-TT/", depth=2) for w in wards
+             parent=w, path=f"{w.path}{w.code}-TT/", depth=w.depth + 1) for w in wards
     ], batch_size=500)
-    centres = list(Unit.objects.filter(depth=2).order_by("code"))
+    centres = list(Unit.objects.filter(parent__in=wards).order_by("code"))
     Unit.objects.bulk_create([
         Unit(code=f"{c.code}-{t}", name=f"Quầy tiếp nhận số {t}", kind=Unit.Kind.TEAM, parent=c,
-             path=f"{c.path}{c.code}-{t}/", depth=3) for c in centres for t in (1, 2)
+             path=f"{c.path}{c.code}-{t}/", depth=c.depth + 1) for c in centres for t in (1, 2)
     ], batch_size=500)
     by_code = {u.code: u for u in Unit.objects.all()}
     units = [(w, by_code[f"{w.code}-TT"], [by_code[f"{w.code}-TT-1"], by_code[f"{w.code}-TT-2"]]) for w in wards]
