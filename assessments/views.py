@@ -155,7 +155,7 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
         target = int(request.POST.get("goto") or attempt.current_page)
     except ValueError:
         target = attempt.current_page
-    if not errors and action in ("save", ""):
+    if not errors and action == "save":
         messages.success(request, _("Your answers are saved."))
     services.attempt_page_set(attempt=attempt, page=target)
     return redirect(f"{page.url}?trang={target}")

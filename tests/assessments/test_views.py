@@ -180,3 +180,19 @@ def test_leader_overrides_only_within_scope(client, quiz, officer, leader, sibli
     assert officer.full_name.encode() not in client.get(url).content
     client.force_login(officer.user)
     assert client.get(url).status_code == 403
+
+
+def test_ids_and_timer_are_not_localised_with_thousand_separators(settings):
+    """vi formats 1234 as "1.234": form names, values and the timer must stay plain numbers."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from assessments.selectors import ChoiceView, ItemView
+
+    item = ItemView(response=SimpleNamespace(pk=12345), number=1, kind="single", stem="<p>Câu</p>", image=None,
+                    choices=[ChoiceView(id=67890, text="A")])
+    with translation.override("vi"):
+        html = render_to_string("assessments/includes/question.html", {"item": item})
+    assert 'name="q12345"' in html and 'value="67890"' in html and 'data-response="12345"' in html
