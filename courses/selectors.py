@@ -291,8 +291,13 @@ def course_tree(*, course: CoursePage, enrolment: Enrolment | None, current_less
     return modules
 
 
-def course_detail_for_user(*, course: CoursePage, user, current_lesson_id=None) -> CourseDetail:
-    """Everything the course page shows: tree with progress, enrolment, continue link, grants, roles, prerequisites."""
+def course_detail_for_user(
+    *, course: CoursePage, user, current_lesson_id=None, with_extras: bool = True
+) -> CourseDetail:
+    """Everything the course page shows: tree with progress, enrolment, continue link, grants, roles, prerequisites.
+
+    Lesson pages pass with_extras=False: they show the tree and progress, not the course's side panels.
+    """
     officer = officer_for_user(user=user)
     enrolment = _active_or_last_enrolment(officer=officer, course=course)
     modules = course_tree(course=course, enrolment=enrolment, current_lesson_id=current_lesson_id)
@@ -323,15 +328,17 @@ def course_detail_for_user(*, course: CoursePage, user, current_lesson_id=None) 
         done=done,
         total=total,
         continue_lesson=continue_lesson,
-        grants=list(course.granted_competencies.select_related("competency")),
-        target_roles=list(course.target_roles.all()),
-        prerequisites=list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth")),
+        grants=list(course.granted_competencies.select_related("competency")) if with_extras else [],
+        target_roles=list(course.target_roles.all()) if with_extras else [],
+        prerequisites=(
+            list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth")) if with_extras else []
+        ),
     )
 
 
 def continue_url_for_enrolment(*, enrolment: Enrolment, request=None) -> str:
     """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the first unfinished."""
-    detail = course_detail_for_user(course=enrolment.course, user=enrolment.officer.user)
+    detail = course_detail_for_user(course=enrolment.course, user=enrolment.officer.user, with_extras=False)
     target = detail.continue_lesson or enrolment.course
     return target.get_url(request=request)
 
@@ -345,7 +352,7 @@ class ModuleDetail:
 
 def module_detail_for_user(*, module: ModulePage, user) -> ModuleDetail:
     course = module.get_parent().specific
-    detail = course_detail_for_user(course=course, user=user)
+    detail = course_detail_for_user(course=course, user=user, with_extras=False)
     current = next((m for m in detail.modules if m.page.pk == module.pk), None)
     return ModuleDetail(course=course, module=current, detail=detail)
 
@@ -366,7 +373,7 @@ def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
     steplen = lesson.steplen
     course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
     module = Page.objects.get(path=lesson.path[:-steplen])
-    detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk)
+    detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk, with_extras=False)
     lessons = detail.lessons
     index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)
     previous = lessons[index - 1].page if index else None
