@@ -28,6 +28,8 @@ from courses.models import Enrolment
 from people.models import Competency, Officer
 from people.text import normalize_text
 
+from .forms import QuestionAdminForm
+
 MARK_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -159,6 +161,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             heading=_("Validity"),
         ),
     ]
+    base_form_class = QuestionAdminForm
     search_fields = [
         index.SearchField("title"), index.SearchField("stem"), index.SearchField("legal_reference"),
         index.AutocompleteField("title"), index.FilterField("kind"), index.FilterField("category"),
@@ -184,6 +187,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         from django.utils.text import Truncator
 
         return self.title or Truncator(strip_tags(self.stem)).chars(90)
+
+    label.fget.short_description = _("question")
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

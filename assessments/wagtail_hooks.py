@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
@@ -46,7 +46,7 @@ class QuestionCategoryViewSet(SnippetViewSet):
     menu_label = _("Categories")
     add_view_class = CategoryCreateView
     edit_view_class = CategoryEditView
-    list_display = [Column("path", label=_("Category")), "competency"]
+    list_display = ["__str__", "competency"]
     search_fields = ["path"]
     search_backend_name = None
     copy_view_enabled = False
@@ -82,8 +82,8 @@ class QuestionViewSet(SnippetViewSet):
     icon = "help"
     menu_label = _("Questions")
     index_view_class = QuestionIndexView
-    list_display = [Column("label", label=_("Question")), "kind", "category",
-                    DateColumn("valid_until", label=_("Valid until")), "is_active"]
+    list_display = ["label", "kind", "category", DateColumn("valid_until", label=_("Valid until")),
+                    BooleanColumn("is_active", label=_("Active"))]
     list_filter = None
     filterset_class = QuestionFilterSet
     search_fields = ["title", "stem", "legal_reference"]

@@ -158,3 +158,26 @@ def test_item_analysis_pages_and_xlsx(client, trainer, quiz, officer):
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert wb.sheetnames == ["Câu hỏi", "Phương án", "Phân bố điểm"]
     assert wb["Câu hỏi"].max_row == 3
+
+
+def test_admin_form_refuses_answers_that_do_not_fit_the_type(client, trainer, category):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    client.force_login(trainer)
+    url = reverse("wagtailsnippets_assessments_question:add")
+
+    def post(choices):
+        return client.post(url, nested_form_data({
+            "category": category.pk, "kind": "single", "title": "Thử", "stem": rich_text("<p>Câu hỏi?</p>"),
+            "choices": inline_formset(choices), "default_mark": "1", "partial_credit": "on", "is_active": "on",
+            "tags": "", "explanation": "", "legal_reference": "", "rubric": "", "valid_from": "", "valid_until": "",
+            "image": "",
+        }))
+
+    bad = post([{"text": "A", "match_text": "", "is_correct": "", "feedback": ""},
+                {"text": "B", "match_text": "", "is_correct": "", "feedback": ""}])
+    assert bad.status_code == 200 and not Question.objects.exists()
+    good = post([{"text": "A", "match_text": "", "is_correct": "on", "feedback": ""},
+                 {"text": "B", "match_text": "", "is_correct": "", "feedback": ""}])
+    assert good.status_code == 302, good.content[:500]
+    assert Question.objects.get().choices.filter(is_correct=True).count() == 1
