@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -67,8 +67,12 @@ def enrolment_create(
         due_on=due_on,
     )
     enrolment.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        enrolment.save()
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        # A concurrent request enrolled the same officer first: theirs is the one active enrolment.
+        return Enrolment.objects.get(officer=officer, course=course, status=Enrolment.Status.ACTIVE)
     return enrolment
 
 

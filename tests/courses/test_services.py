@@ -231,3 +231,24 @@ def test_unenrolled_visitor_records_nothing(officer):
     assert services.lesson_time_record(lesson=lesson, user=officer.user, seconds=30) is None
     with pytest.raises(ValidationError):
         services.lesson_complete(lesson=lesson, user=officer.user)
+
+
+def test_readiness_counts_attainments_and_completed_courses(officer):
+    from courses.selectors import readiness_for_officer
+
+    role = DeskRoleFactory(code="QL")
+    RoleAssignmentFactory(officer=officer, role=role)
+    held, studied, studying, missing = (CompetencyFactory(code=c) for c in ("NV11", "GT06", "GT07", "NV02"))
+    for competency in (held, studied, studying, missing):
+        RoleRequirementFactory(role=role, competency=competency, level=2)
+    AttainmentFactory(officer=officer, competency=held, level=2, achieved_on=dt.date(2025, 1, 1),
+                      expires_on=timezone.localdate() + dt.timedelta(days=30))
+    done_course, open_course = build_course(title="Phối hợp"), build_course(title="Hài lòng")
+    CourseCompetencyFactory(page=done_course, competency=studied, level=3)
+    CourseCompetencyFactory(page=open_course, competency=studying, level=2)
+    Enrolment.objects.create(officer=officer, course=done_course, course_title="Phối hợp", reason="role",
+                             assigned_on=timezone.localdate(), status=Enrolment.Status.COMPLETED)
+    Enrolment.objects.create(officer=officer, course=open_course, course_title="Hài lòng", reason="role",
+                             assigned_on=timezone.localdate())
+    readiness = readiness_for_officer(officer=officer)
+    assert (readiness.required, readiness.covered, readiness.in_progress, readiness.percent) == (4, 2, 1, 50)
