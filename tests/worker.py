@@ -95,6 +95,35 @@ def services_status() -> tuple[bool, str]:
     return _services_status
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Make every transactional test restore the migration data (serialized_rollback).
+
+    A transactional test ends with a flush. Without serialized_rollback the flush re-creates content types and
+    permissions under new ids and drops what data migrations made (groups, the Wagtail root page, the course
+    catalogue), and the next test that does use serialized_rollback then fails to reload its snapshot
+    (duplicate content types). With it everywhere, each transactional test starts from the migrated database.
+    """
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        if marker is not None and marker.args:
+            kwargs.setdefault("transaction", marker.args[0])
+        if kwargs.get("serialized_rollback"):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("services"):
         ok, reason = services_status()

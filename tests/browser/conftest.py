@@ -31,8 +31,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
+_shared: dict = {}
+
+
+def shared_browser():
+    """The one Chromium of this test session, started on first use (any module importing the fixtures shares it)."""
+    if "browser" in _shared:
+        return _shared["browser"]
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         skip_or_fail(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     try:
@@ -42,11 +47,22 @@ def browser():
     from django.db import connections
 
     before = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        _carry_test_database_state(before)
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    playwright = sync_playwright().start()
+    _carry_test_database_state(before)
+    _shared["playwright"] = playwright
+    _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    return _shared["browser"]
+
+
+def pytest_sessionfinish(session):
+    if "browser" in _shared:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    return shared_browser()
 
 
 def _carry_test_database_state(before) -> None:
