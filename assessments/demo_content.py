@@ -52,8 +52,9 @@ BANKS = [
                   ("Ưu tiên hồ sơ của người quen biết", False, "Trái nguyên tắc công bằng.")],
                  {"explanation": "Các nguyên tắc nêu tại Điều 4 NĐ 61/2018, được kế thừa trong NĐ 118/2025.",
                   "legal": "NĐ 61/2018/NĐ-CP, Điều 4"}),
-                (SA, "Số trung tâm cấp xã", "Hồ sơ thủ tục hành chính trong tỉnh được tiếp nhận không phụ thuộc vào "
-                 "địa giới hành chính nào? (ghi một từ: cấp …)",
+                (SA, "Tiếp nhận không phụ thuộc địa giới", "Điền từ còn thiếu: theo NĐ 118/2025/NĐ-CP, Trung tâm "
+                 "Phục vụ hành chính công cấp tỉnh và cấp … tiếp nhận hồ sơ không phụ thuộc địa giới hành chính "
+                 "trong tỉnh.",
                  ["xã", "cấp xã"], {"fold": True, "explanation": "NĐ 118: TTPVHCC cấp tỉnh và cấp xã tiếp nhận "
                                                                  "không phụ thuộc địa giới hành chính trong tỉnh.",
                                     "legal": ND118}),

@@ -360,9 +360,7 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
     deadline = now + dt.timedelta(minutes=minutes) if minutes else None
     if quiz.available_until and (deadline is None or deadline > quiz.available_until):
         deadline = quiz.available_until
-    course_path = quiz_course_path(quiz)
-    enrolment = (Enrolment.objects.filter(officer=officer, course__path=course_path,
-                                          status=Enrolment.Status.ACTIVE).order_by("-pk").first())
+    enrolment = _enrolment_for_attempt(quiz=quiz, officer=officer)
     attempt = Attempt(
         quiz=quiz, officer=officer, enrolment=enrolment, number=check.attempts_used + 1, quiz_title=quiz.title,
         started_at=now, deadline=deadline,
@@ -378,6 +376,26 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         for i, qid in enumerate(question_ids, start=1) if qid in versions
     ])
     return attempt
+
+
+def _enrolment_for_attempt(*, quiz: QuizPage, officer: Officer) -> Enrolment | None:
+    """The officer's active enrolment in the quiz's course; an officer who never enrolled is self-enrolled
+    (taking the final quiz is studying the course). A completed or withdrawn course is not re-opened."""
+    enrolments = list(Enrolment.objects.filter(officer=officer, course__path=quiz_course_path(quiz))
+                      .select_related("course").order_by("-pk"))
+    active = next((e for e in enrolments if e.status == Enrolment.Status.ACTIVE), None)
+    if active or enrolments:
+        return active
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.filter(path=quiz_course_path(quiz)).first()
+    if course is None or not course.live:
+        return None
+    try:
+        from courses.services import enrolment_self_enrol
+    except ImportError:
+        return None
+    return enrolment_self_enrol(officer=officer, course=course)
 
 
 def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: bool = True) -> bool:

@@ -405,3 +405,13 @@ def test_ordering_and_matching_answers_are_child_rows(module_page, officer, cate
     scores = dict(Response.objects.filter(attempt=attempt).values_list("position", "score"))
     assert scores == {1: Decimal("1.00"), 2: Decimal("0.33")}
     assert ResponseChoice.objects.filter(response=ordering).count() == 4
+
+
+def test_start_self_enrols_an_officer_who_never_enrolled_but_never_reopens_a_course(quiz, officer):
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    assert attempt.enrolment is not None and attempt.enrolment.reason == Enrolment.Reason.SELF
+    services.attempt_submit(attempt=attempt)
+    Enrolment.objects.filter(pk=attempt.enrolment_id).update(status=Enrolment.Status.COMPLETED)
+    again = services.attempt_start(quiz=quiz, officer=officer)
+    assert again.enrolment is None
+    assert Enrolment.objects.filter(officer=officer).count() == 1
