@@ -320,6 +320,17 @@ def course_detail_for_user(
                 after = after or i.page.pk == enrolment.last_lesson_id
     if continue_lesson is None:
         continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
+    prerequisites = []
+    if with_extras:
+        prerequisites = list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth"))
+        if prerequisites and officer is not None:
+            completed = set(
+                Enrolment.objects.filter(
+                    officer=officer, course__in=[p.pk for p in prerequisites], status=Enrolment.Status.COMPLETED
+                ).values_list("course_id", flat=True)
+            )
+            for prerequisite in prerequisites:
+                prerequisite.is_completed = prerequisite.pk in completed
     return CourseDetail(
         course=course,
         officer=officer,
@@ -330,9 +341,7 @@ def course_detail_for_user(
         continue_lesson=continue_lesson,
         grants=list(course.granted_competencies.select_related("competency")) if with_extras else [],
         target_roles=list(course.target_roles.all()) if with_extras else [],
-        prerequisites=(
-            list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth")) if with_extras else []
-        ),
+        prerequisites=prerequisites,
     )
 
 

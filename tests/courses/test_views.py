@@ -174,3 +174,14 @@ def test_admin_lists_enrolments_but_never_adds_or_deletes(client, administrator,
     assert client.get(reverse("wagtailsnippets_courses_enrolment:inspect", args=[enrolment.pk])).status_code == 200
     assert client.get("/admin/courses/enrolments/add/").status_code in (302, 403)
     assert client.get(f"/admin/courses/enrolments/delete/{enrolment.pk}/").status_code in (302, 403)
+
+
+def test_course_page_lists_prerequisites_with_completion(client, officer):
+    basics = build_course(title="Kiến thức nền tảng")
+    advanced = build_course(title="Nâng cao")
+    advanced.prerequisites.add(basics)
+    advanced.save()
+    EnrolmentFactory(officer=officer, course=basics, status=Enrolment.Status.COMPLETED, completed_at=timezone.now())
+    client.force_login(officer.user)
+    html = client.get(advanced.url).content.decode()
+    assert "Kiến thức nền tảng" in html and "badge-success" in html
