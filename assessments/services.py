@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -366,7 +366,15 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         started_at=now, deadline=deadline,
     )
     attempt.full_clean(validate_constraints=False)
-    attempt.save()
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:
+        # A double click or a second tab started the same attempt a moment earlier: use that one.
+        existing = Attempt.objects.filter(quiz=quiz, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
+        if existing is None:
+            raise
+        return existing
     Response.objects.bulk_create([
         Response(
             attempt=attempt, version=versions[qid], position=i, max_mark=marks.get(qid, versions[qid].default_mark),

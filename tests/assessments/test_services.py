@@ -415,3 +415,17 @@ def test_start_self_enrols_an_officer_who_never_enrolled_but_never_reopens_a_cou
     again = services.attempt_start(quiz=quiz, officer=officer)
     assert again.enrolment is None
     assert Enrolment.objects.filter(officer=officer).count() == 1
+
+
+def test_a_concurrent_start_returns_the_attempt_that_won(quiz, officer, monkeypatch):
+    first = services.attempt_start(quiz=quiz, officer=officer)
+    real_check = services.attempt_start_check
+
+    def stale_check(**kwargs):  # what a second request saw before the first one committed
+        check = real_check(**kwargs)
+        check.open_attempt, check.allowed, check.attempts_used = None, True, 0
+        return check
+
+    monkeypatch.setattr(services, "attempt_start_check", stale_check)
+    assert services.attempt_start(quiz=quiz, officer=officer).pk == first.pk
+    assert Attempt.objects.filter(officer=officer).count() == 1
