@@ -28,6 +28,7 @@ def _parse():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
+    parser.add_argument("--sync-officers", type=int, default=8000, help="officers for the auto-enrolment run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results-courses.md"))
     return parser.parse_args()
 
@@ -114,6 +115,56 @@ def _measure(client, url, runs):
     return statistics.median(timings), len(executed)
 
 
+def _sync_bench(n: int):
+    """Auto-enrolment of n officers who were just given a role (as after an import): time and queries."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from courses.models import CourseCompetency, Enrolment
+    from courses.services import enrolments_sync_required
+    from people.models import Officer, RoleAssignment
+    from tests.courses.factories import CoursePageFactory
+    from tests.people.factories import CompetencyFactory, DeskRoleFactory, RoleRequirementFactory, UnitFactory
+
+    unit = UnitFactory(code="BENCH-SYNC")
+    role = DeskRoleFactory(code="BTN")
+    for i in range(3):
+        competency = CompetencyFactory(code=f"BX{i}")
+        RoleRequirementFactory(role=role, competency=competency, level=2)
+        course = CoursePageFactory(title=f"Khóa bắt buộc {i}")
+        CourseCompetency.objects.create(page=course, competency=competency, level=2)
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"sync{i:05d}") for i in range(n)], batch_size=1000)
+    users = User.objects.filter(username__startswith="sync").order_by("username")
+    Officer.objects.bulk_create(
+        [Officer(user=u, full_name=f"Cán bộ {u.username}", employee_code=u.username.upper(), unit=unit) for u in users],
+        batch_size=1000,
+    )
+    officers = list(Officer.objects.filter(unit=unit).values_list("pk", flat=True))
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(officer_id=o, role=role, unit=unit, start_date=dt.date(2025, 7, 1)) for o in officers],
+        batch_size=1000,
+    )
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    start = time.perf_counter()
+    with connection.execute_wrapper(count):
+        created = enrolments_sync_required(officer_ids=officers)
+    elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    again = enrolments_sync_required(officer_ids=officers)
+    elapsed_again = time.perf_counter() - start
+    assert created == 3 * n and again == 0, (created, again)
+    assert Enrolment.objects.filter(officer__unit=unit).count() == 3 * n
+    return n, created, elapsed, len(executed), elapsed_again
+
+
 def main():
     args = _parse()
     engine = _prepare(args)
@@ -153,6 +204,17 @@ def main():
         median, queries = _measure(client, url, args.runs)
         lines.append(f"| {label} | {median:.1f} | {queries} |")
         print(f"{label}: {median:.1f} ms, {queries} queries")
+    if args.sync_officers:
+        n, created, elapsed, queries, again = _sync_bench(args.sync_officers)
+        lines += [
+            "",
+            "| auto-enrolment (`enrolments_sync_required`) | time | SQL queries |",
+            "|---|---:|---:|",
+            f"| {n:,} officers given a role requiring 3 competencies -> {created:,} enrolments | "
+            f"{elapsed:.2f} s | {queries} |".replace(",", "."),
+            f"| the same officers again (nothing to do, never twice) | {again:.2f} s | — |",
+        ]
+        print(f"sync {n} officers: {created} enrolments in {elapsed:.2f} s, {queries} queries; again {again:.2f} s")
     lines += [
         "",
         "The query counts do not depend on the number of enrolments or lessons: the tests in "
