@@ -181,3 +181,13 @@ def test_admin_form_refuses_answers_that_do_not_fit_the_type(client, trainer, ca
                  {"text": "B", "match_text": "", "is_correct": "", "feedback": ""}])
     assert good.status_code == 302, good.content[:500]
     assert Question.objects.get().choices.filter(is_correct=True).count() == 1
+
+
+def test_the_quiz_editor_opens(client, quiz, module_page):
+    from tests.people.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    add = client.get(reverse("wagtailadmin_pages:add", args=["assessments", "quizpage", module_page.pk]))
+    assert add.status_code == 200
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk]))
+    assert edit.status_code == 200 and b"random_rules" in edit.content
