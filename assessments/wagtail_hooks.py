@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
@@ -100,13 +101,34 @@ class QuestionViewSet(SnippetViewSet):
         ]
 
 
+class OverrideSaveMixin:
+    def save_instance(self):
+        """Through the service, recording the trainer who granted it (zero for both removes it)."""
+        data = self.form.cleaned_data
+        override = services.quiz_override_set(
+            quiz=data["quiz"], officer=data["officer"], extra_minutes=data["extra_minutes"] or 0,
+            extra_attempts=data["extra_attempts"] or 0, reason=data.get("reason", ""), granted_by=self.request.user)
+        return override or self.form.instance
+
+
+class OverrideCreateView(OverrideSaveMixin, CreateView):
+    pass
+
+
+class OverrideEditView(OverrideSaveMixin, EditView):
+    pass
+
+
 class QuizOverrideViewSet(SnippetViewSet):
     model = QuizOverride
     icon = "time"
     menu_label = _("Overrides")
+    add_view_class = OverrideCreateView
+    edit_view_class = OverrideEditView
     list_display = ["officer", "quiz", "extra_minutes", "extra_attempts", "granted_by"]
+    panels = [FieldPanel("quiz"), FieldPanel("officer"),
+              FieldRowPanel([FieldPanel("extra_minutes"), FieldPanel("extra_attempts")]), FieldPanel("reason")]
     copy_view_enabled = False
-    add_to_admin_menu = False
 
     def get_queryset(self, request):
         return QuizOverride.objects.select_related("officer", "quiz", "granted_by")

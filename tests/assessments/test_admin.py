@@ -191,3 +191,14 @@ def test_the_quiz_editor_opens(client, quiz, module_page):
     assert add.status_code == 200
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk]))
     assert edit.status_code == 200 and b"random_rules" in edit.content
+
+
+def test_override_from_the_admin_records_the_trainer(client, trainer, quiz, officer):
+    from assessments.models import QuizOverride
+
+    client.force_login(trainer)
+    resp = client.post(reverse("wagtailsnippets_assessments_quizoverride:add"), {
+        "quiz": quiz.pk, "officer": officer.pk, "extra_minutes": "15", "extra_attempts": "1", "reason": "Ốm"})
+    assert resp.status_code == 302, resp.content[:300]
+    override = QuizOverride.objects.get()
+    assert (override.granted_by, override.extra_minutes) == (trainer, 15)
