@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE["assessments-submit-expired"] = {
     "task": "assessments.tasks.attempts_submit_expired_task", "schedule": 60.0,
 }
 ASSESSMENTS_GRACE_SECONDS = env.int("ASSESSMENTS_GRACE_SECONDS", default=30)
+# courses: daily catch-up of automatic enrolment (role assignments that started today, courses granting more).
+CELERY_BEAT_SCHEDULE["courses-enrolments-sync"] = {
+    "task": "courses.tasks.enrolments_sync_required_task", "schedule": crontab(hour=1, minute=30),
+}
 
 # --- Wagtail --------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học viện Một cửa"

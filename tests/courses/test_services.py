@@ -252,3 +252,14 @@ def test_readiness_counts_attainments_and_completed_courses(officer):
                              assigned_on=timezone.localdate())
     readiness = readiness_for_officer(officer=officer)
     assert (readiness.required, readiness.covered, readiness.in_progress, readiness.percent) == (4, 2, 1, 50)
+
+
+def test_daily_sync_task_enrols_roles_that_started_since(officer, role_setup):
+    from courses.tasks import enrolments_sync_required_task
+
+    # Recorded with a future start (no enrolment then), now in force: the daily task picks it up, once.
+    RoleAssignmentFactory(officer=officer, role=role_setup["role"], start_date=timezone.localdate())
+    enrolments_sync_required_task.delay()  # eager in tests
+    assert Enrolment.objects.filter(officer=officer, course=role_setup["course"]).count() == 1
+    enrolments_sync_required_task()
+    assert Enrolment.objects.filter(officer=officer, course=role_setup["course"]).count() == 1
