@@ -101,7 +101,7 @@ def test_autosave_after_deadline_is_refused_with_409(client, officer, quiz):
     assert attempt.status == Attempt.Status.GRADED and attempt.auto_submitted
 
 
-def test_start_does_a_bounded_number_of_queries(client, officer, module_page, django_assert_max_num_queries):
+def test_start_does_a_bounded_number_of_queries(client, officer, module_page, enrolment, django_assert_max_num_queries):
     small_cat, big_cat = QuestionCategoryFactory(name="Nhỏ"), QuestionCategoryFactory(name="Lớn")
     for _ in range(6):
         make_question(category=small_cat)
