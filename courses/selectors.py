@@ -245,9 +245,9 @@ def _active_or_last_enrolment(*, officer: Officer | None, course: CoursePage) ->
     rows = list(
         Enrolment.objects.filter(officer=officer, course=course)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .order_by("-status", "-assigned_on", "-pk")[:2]
+        .order_by("status", "-assigned_on", "-pk")[:1]
     )
-    # "active" sorts before "completed" descending: prefer the open enrolment, else the latest completed one.
+    # "active" sorts before "completed": prefer the open enrolment (e.g. a renewal), else the latest completed one.
     return rows[0] if rows else None
 
 

@@ -185,3 +185,13 @@ def test_course_page_lists_prerequisites_with_completion(client, officer):
     client.force_login(officer.user)
     html = client.get(advanced.url).content.decode()
     assert "Kiến thức nền tảng" in html and "badge-success" in html
+
+
+def test_course_page_prefers_the_open_renewal_over_the_completed_enrolment(client, officer):
+    course = build_course(lessons=2)
+    EnrolmentFactory(officer=officer, course=course, status=Enrolment.Status.COMPLETED, completed_at=timezone.now())
+    EnrolmentFactory(officer=officer, course=course, reason=Enrolment.Reason.RENEWAL,
+                     due_on=timezone.localdate() + dt.timedelta(days=10))
+    client.force_login(officer.user)
+    html = client.get(course.url).content.decode()
+    assert 'aria-valuenow="0"' in html and "course-panel__figure" in html
