@@ -164,7 +164,8 @@ def main() -> None:
         "# Quiz benchmark (bench/quiz.py)\n\n"
         "In-process through Django's test client (full middleware, session, ATOMIC_REQUESTS); queries counted "
         "without BEGIN/COMMIT/SAVEPOINT.\n\n")
-    machine = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s)"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    machine = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s), load {load}"
     with out.open("a", encoding="utf-8") as fh:
         fh.write(f"{header}### {label} — {time.strftime('%Y-%m-%d')} — {machine}\n\n{table}\n")
 
