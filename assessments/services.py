@@ -600,9 +600,7 @@ def response_mark(*, response: Response, score: Decimal, comment: str, marker) -
     response.save(update_fields=["score", "marker_comment", "marked_by", "marked_at", "needs_marking"])
     attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
     if not Response.objects.filter(attempt=attempt, needs_marking=True).exists():
-        _finalise(attempt, timezone.now())
-    elif attempt.status == Attempt.Status.GRADED:
-        pass
+        _finalise(attempt, timezone.now())  # also re-grades an attempt whose essay is marked again
     return response
 
 
