@@ -18,6 +18,9 @@ from . import services
 from .models import Competency, CompetencyArea, DeskRole, Officer, Unit, UnitFormerName
 from .roles import ADMINISTRATOR, LEADER, OFFICER, TRAINER
 
+# Created by the courses catalogue migration: trainers who approve course changes in the moderation workflow.
+LEAD_TRAINER = "Lead trainer"
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "HocVien@2026"  # noqa: S105 - demo only, documented as such
 
@@ -34,6 +37,8 @@ DEMO_LOGINS: list[DemoLogin] = [
               "Lê Thị Ngọc Ánh — công chức tiếp nhận và trả kết quả, TTPVHCC phường Gia Định"),
     DemoLogin("giangvien", DEMO_PASSWORD, TRAINER,
               "Trần Thị Bích Ngọc — giảng viên, soạn khóa học trong trang quản trị"),
+    DemoLogin("truonggv", DEMO_PASSWORD, LEAD_TRAINER,
+              "Phạm Quốc Việt — giảng viên chính, duyệt khóa học trước khi xuất bản"),
     DemoLogin("gd001", DEMO_PASSWORD, LEADER,
               "Nguyễn Văn Thành — Phó Chủ tịch UBND phường Gia Định (lãnh đạo phường và Trung tâm)"),
     DemoLogin("quantri", DEMO_PASSWORD, ADMINISTRATOR,
@@ -240,5 +245,6 @@ def seed(*, stdout) -> None:
     _competencies(stdout, roles)
     _officers(stdout, units, roles)
     _staff_user(username="giangvien", first_name="Ngọc", last_name="Trần Thị Bích", groups=[TRAINER])
+    _staff_user(username="truonggv", first_name="Việt", last_name="Phạm Quốc", groups=[TRAINER, LEAD_TRAINER])
     _staff_user(username="quantri", first_name="Quản trị", last_name="", groups=[ADMINISTRATOR], superuser=True)
     stdout.write(f"  {len(DEMO_LOGINS)} tài khoản trải nghiệm (xem: manage.py demo_logins)")

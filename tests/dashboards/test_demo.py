@@ -75,7 +75,7 @@ class TestSeed:
     def test_one_login_per_user_type(self, seeded):
         User = get_user_model()
         by_type = {login.type: login for login in demo.DEMO_LOGINS}
-        assert set(by_type) == {OFFICER, TRAINER, LEADER, ADMINISTRATOR}
+        assert set(by_type) == {OFFICER, TRAINER, demo.LEAD_TRAINER, LEADER, ADMINISTRATOR}
         for login in demo.DEMO_LOGINS:
             user = User.objects.get(username=login.username)
             assert user.check_password(login.password)
@@ -86,12 +86,15 @@ class TestSeed:
         assert list(leader.officer.led_units.values_list("code", flat=True)) == ["GIADINH"]
         trainer = User.objects.get(username=by_type[TRAINER].username)
         assert is_trainer(trainer) and not is_administrator(trainer)
+        lead = User.objects.get(username=by_type[demo.LEAD_TRAINER].username)
+        assert is_trainer(lead) and lead.groups.filter(name=demo.LEAD_TRAINER).exists()
         admin = User.objects.get(username=by_type[ADMINISTRATOR].username)
         assert admin.is_superuser and is_administrator(admin)
 
     def test_demo_logins_land_on_their_home_pages(self, seeded, client):
         by_type = {login.type: login for login in demo.DEMO_LOGINS}
-        expected = {LEADER: reverse("dashboards:units"), TRAINER: "/admin/", ADMINISTRATOR: "/admin/"}
+        expected = {LEADER: reverse("dashboards:units"), TRAINER: "/admin/", demo.LEAD_TRAINER: "/admin/",
+                    ADMINISTRATOR: "/admin/"}
         for user_type, url in expected.items():
             login = by_type[user_type]
             response = client.post(reverse("login"), {"username": login.username, "password": login.password},

@@ -2,10 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from people.demo import DEMO_LOGINS
+from people.demo import DEMO_LOGINS, LEAD_TRAINER
 from people.roles import ADMINISTRATOR, LEADER, OFFICER, TRAINER
 
-TYPE_LABELS = {OFFICER: "Cán bộ", TRAINER: "Giảng viên", LEADER: "Lãnh đạo", ADMINISTRATOR: "Quản trị viên"}
+TYPE_LABELS = {OFFICER: "Cán bộ", TRAINER: "Giảng viên", LEAD_TRAINER: "Giảng viên chính", LEADER: "Lãnh đạo",
+               ADMINISTRATOR: "Quản trị viên"}
 URL = "http://127.0.0.1:8000"
 
 
