@@ -196,3 +196,24 @@ def test_ids_and_timer_are_not_localised_with_thousand_separators(settings):
     with translation.override("vi"):
         html = render_to_string("assessments/includes/question.html", {"item": item})
     assert 'name="q12345"' in html and 'value="67890"' in html and 'data-response="12345"' in html
+
+
+def test_ordering_and_matching_through_the_form_and_autosave(client, officer, module_page, category):
+    quiz = QuizPageFactory(parent=module_page, layout="all")
+    add_fixed(quiz, make_question(QuestionKind.ORDERING, category=category),
+              make_question(QuestionKind.MATCHING, category=category))
+    client.force_login(officer.user)
+    client.post(quiz.url, {"action": "start"})
+    attempt = Attempt.objects.get(officer=officer)
+    ordering, matching = attempt.responses.select_related("version").order_by("position")
+    items = list(ordering.version.choices.order_by("position"))
+    pairs = list(matching.version.choices.order_by("position"))
+    data = {"attempt": attempt.pk, "shown": [ordering.pk, matching.pk], "action": "save"}
+    data.update({f"q{ordering.pk}_pos_{c.pk}": str(i) for i, c in enumerate(items, start=1)})
+    data.update({f"q{matching.pk}_match_{c.pk}": c.match_text for c in pairs})
+    assert client.post(quiz.url, data).status_code == 302
+    # Autosave with two items on the same place is refused without touching the saved order.
+    bad = {"kind": "ordering", f"q{ordering.pk}_pos_{items[0].pk}": "1", f"q{ordering.pk}_pos_{items[1].pk}": "1"}
+    assert client.post(reverse("assessments:save-response", args=[ordering.pk]), bad).status_code == 400
+    attempt = services.attempt_submit(attempt=attempt)
+    assert attempt.percent == Decimal("100.00")
