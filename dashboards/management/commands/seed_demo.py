@@ -1,5 +1,6 @@
 """Load the Vietnamese demo data of every app, in dependency order. Safe to run again."""
 
+import logging
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
@@ -12,6 +13,8 @@ class Command(BaseCommand):
     help = "Load the Vietnamese demo data (units, roles, competencies, officers, courses, quizzes, certificates)."
 
     def handle(self, *args, **options):
+        # Eager Celery logs a line per task (one per certificate PDF); the seed prints its own summary instead.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         for label in APPS_IN_ORDER:
             try:
                 module = import_module(f"{label}.demo")
