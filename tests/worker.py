@@ -31,8 +31,8 @@ worker held is redelivered after ``visibility_timeout`` seconds), use ``start_wo
             ...; worker.kill(); worker.restart(); ...
 
 The worker runs with DJANGO_SETTINGS_MODULE=tests.worker_settings (production settings + its own queue) and
-the environment of the test: DATABASE_URL pointing at the *test* database, CELERY_BROKER_URL, MEDIA_ROOT and
-WAGTAILADMIN_BASE_URL of the test's settings.
+the environment of the test: DATABASE_URL pointing at the *test* database, CELERY_BROKER_URL, MEDIA_ROOT,
+CERTIFICATES_PRIVATE_ROOT (when set) and WAGTAILADMIN_BASE_URL of the test's settings.
 
 Gating: a test marked ``services`` needs DATABASE_URL on PostgreSQL (a worker cannot share SQLite's in-memory
 test database) and a reachable Redis in CELERY_BROKER_URL. When they are missing the test is skipped, except
@@ -219,8 +219,12 @@ class WorkerProcess:
             "LMS_TEST_QUEUE": queue,
             "PYTHONUNBUFFERED": "1",
         }
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "CELERY_RESULT_BACKEND", "EMAIL_URL"):
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "CELERY_RESULT_BACKEND", "EMAIL_URL",
+                     "CERTIFICATES_PRIVATE_ROOT"):
             self.env.pop(name, None)
+        # Files the worker writes must land where this test process reads them.
+        if getattr(settings, "CERTIFICATES_PRIVATE_ROOT", None):
+            self.env["CERTIFICATES_PRIVATE_ROOT"] = str(settings.CERTIFICATES_PRIVATE_ROOT)
         if visibility_timeout is not None:
             self.env["LMS_TEST_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
         self.env.update(extra_env or {})
