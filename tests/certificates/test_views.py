@@ -1,10 +1,8 @@
 import datetime as dt
 import io
-import json
 import zipfile
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,7 +14,6 @@ from tests.certificates.factories import make_course
 from tests.people.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
-PARTS = json.loads((django_settings.BASE_DIR / "locale" / "parts" / "certificates.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +61,7 @@ def test_verify_page_is_vietnamese(client, certificate):
     with translation.override("vi"):
         assert translation.gettext("Verify a certificate") in body
         assert translation.gettext("This certificate is genuine and valid.") in body
-    assert PARTS["Verify a certificate"] == "Xác minh giấy chứng nhận"
+    assert "Xác minh giấy chứng nhận" in body
 
 
 def test_verify_by_form_and_unknown_codes_look_the_same(client, certificate):
@@ -136,7 +133,7 @@ def test_my_certificates_page(client, certificate, officer, other_unit_officer, 
     assert reverse("certificates:download", args=[certificate.pk]) in body
     with translation.override("vi"):
         assert translation.gettext("My certificates") in body
-    assert PARTS["My certificates"] == "Chứng nhận của tôi"
+    assert "Chứng nhận của tôi" in body
     assert client.get(reverse("certificates:mine")).status_code == 200
     client.logout()
     assert client.get(reverse("certificates:mine")).status_code == 302
