@@ -71,7 +71,7 @@ REF_BASE = {
 
 HEADER = """\
 # Vietnamese translations of Wagtail admin strings that the upstream "vi" catalogues lack or get wrong.
-# Maintained with tools/wagtail_vi_missing.py (see docs/readme/25-admin-in-vietnamese.md).
+# Maintained with tools/wagtail_vi_missing.py (see README.md, "Wagtail admin in Vietnamese").
 msgid ""
 msgstr ""
 "Project-Id-Version: One-Stop Academy (Wagtail {version} admin strings)\\n"
