@@ -13,8 +13,10 @@ class Command(BaseCommand):
     help = "Load the Vietnamese demo data (units, roles, competencies, officers, courses, quizzes, certificates)."
 
     def handle(self, *args, **options):
-        # Eager Celery logs a line per task (one per certificate PDF); the seed prints its own summary instead.
-        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        # Eager Celery and Wagtail's own background tasks log a line per task and per page; the seed prints its
+        # own summary instead, so that the demo logins stay readable.
+        for name in ("celery.app.trace", "django_tasks", "wagtail"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         for label in APPS_IN_ORDER:
             try:
                 module = import_module(f"{label}.demo")
