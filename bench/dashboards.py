@@ -17,12 +17,14 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.setup_db import fresh_database  # noqa: E402
+
 PG_NAME = "lms_bench_dashboards"
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
@@ -39,23 +41,6 @@ def _parse():
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results-ui.md"))
     return parser.parse_args()
-
-
-def _prepare(args) -> str:
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-dashboards-media-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
-    if args.postgres:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-        return "PostgreSQL 15"
-    path = Path(tempfile.gettempdir()) / "lms_bench_dashboards.sqlite3"
-    path.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "SQLite (file)"
 
 
 def _seed(args):
@@ -146,7 +131,7 @@ def _measure(client, url, runs):
 
 def main():
     args = _parse()
-    engine = _prepare(args)
+    engine = fresh_database(name=PG_NAME, postgres=args.postgres)
     import django
 
     django.setup()

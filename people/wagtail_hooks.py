@@ -351,17 +351,35 @@ class RoleAssignmentIndexView(IndexView):
                                | Q(officer__employee_code__icontains=self.search_query.strip()))
 
 
-class NotifyAssignmentsMixin:
-    """After an admin saves an assignment, courses/ hears about it (role_assignments_changed)."""
+class NotifyAfterSaveMixin:
+    """After an admin save, tell courses/ whose enrolments may change: the owner before and after the edit.
+
+    Subclasses name the field holding the owner id (`notify_field`), the people service to call and its keyword.
+    """
+
+    notify_field = ""
+    notify_keyword = ""
+    notify_service = None
 
     def save_instance(self):
         previous = None
         if self.form.instance.pk:
-            previous = RoleAssignment.objects.filter(pk=self.form.instance.pk).values_list(
-                "officer_id", flat=True).first()
+            previous = (
+                type(self.form.instance).objects.filter(pk=self.form.instance.pk)
+                .values_list(self.notify_field, flat=True).first()
+            )
         instance = super().save_instance()
-        services.role_assignments_changed_notify(officer_ids=[i for i in (previous, instance.officer_id) if i])
+        ids = [i for i in (previous, getattr(instance, self.notify_field)) if i]
+        type(self).notify_service(**{self.notify_keyword: ids})
         return instance
+
+
+class NotifyAssignmentsMixin(NotifyAfterSaveMixin):
+    """Role assignments: courses/ hears role_assignments_changed for the officers concerned."""
+
+    notify_field = "officer_id"
+    notify_keyword = "officer_ids"
+    notify_service = staticmethod(services.role_assignments_changed_notify)
 
 
 class RoleAssignmentCreateView(NotifyAssignmentsMixin, CreateView):
@@ -443,17 +461,12 @@ class CompetencyViewSet(SnippetViewSet):
         return Competency.objects.select_related("area")
 
 
-class NotifyRequirementsMixin:
-    """After an admin saves a requirement, courses/ hears about it (role_requirements_changed)."""
+class NotifyRequirementsMixin(NotifyAfterSaveMixin):
+    """Role requirements: courses/ hears role_requirements_changed for the roles concerned."""
 
-    def save_instance(self):
-        previous = None
-        if self.form.instance.pk:
-            previous = RoleRequirement.objects.filter(pk=self.form.instance.pk).values_list(
-                "role_id", flat=True).first()
-        instance = super().save_instance()
-        services.role_requirements_changed_notify(role_ids=[i for i in (previous, instance.role_id) if i])
-        return instance
+    notify_field = "role_id"
+    notify_keyword = "role_ids"
+    notify_service = staticmethod(services.role_requirements_changed_notify)
 
 
 class RoleRequirementCreateView(NotifyRequirementsMixin, CreateView):
