@@ -5,6 +5,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -55,10 +56,10 @@ def qr_data_uri(url: str) -> str:
 def _image_uri(image) -> str | None:
     if image is None:
         return None
-    try:
-        path = Path(image.file.path)
-    except (ValueError, NotImplementedError):
+    # Only files on local disk can be embedded without a network fetch (remote storages have no path).
+    if not image.file or not isinstance(image.file.storage, FileSystemStorage):
         return None
+    path = Path(image.file.path)
     return path.as_uri() if path.exists() else None
 
 
