@@ -135,9 +135,7 @@ def enrolments_sync_required(
     Ending a role never withdraws or deletes anything.
     """
     today = timezone.localdate()
-    assignments = RoleAssignment.objects.filter(start_date__lte=today, officer__is_active=True).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    assignments = RoleAssignment.objects.current(today).filter(officer__is_active=True)
     if role_ids is not None:
         assignments = assignments.filter(role_id__in=list(role_ids))
     if officer_ids is not None:

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from people.models import DeskRole
+from people.models import DeskRole, current_assignment_q
 from people.roles import is_administrator, is_leader
 from people.selectors import officer_for_user, officers_visible_to, units_led_by
 
@@ -181,14 +180,11 @@ def assign(request):
             unit = get_object_or_404(units_scope, pk=data["unit"])
             officers = list(officers_scope.filter(unit__path__startswith=unit.path))
         else:
-            today = timezone.localdate()
             officers = list(
                 officers_scope.filter(
-                    assignments__role=data["role"], assignments__start_date__lte=today,
-                    assignments__unit__in=units_scope,
-                )
-                .filter(Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today))
-                .distinct()
+                    current_assignment_q("assignments__"),
+                    assignments__role=data["role"], assignments__unit__in=units_scope,
+                ).distinct()
             )
         if not officers:
             messages.error(request, _("Nobody in your units matches this choice."))

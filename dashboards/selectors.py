@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from people.models import DeskRole, Officer, RoleAssignment, Unit
 from people.selectors import officers_visible_to, units_led_by
@@ -37,13 +36,6 @@ class LedTree:
         return self.rows[0]
 
 
-def _current_assignment_q(prefix: str = "", on=None) -> Q:
-    on = on or timezone.localdate()
-    return Q(**{f"{prefix}start_date__lte": on}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
-    )
-
-
 def desk_roles_active() -> QuerySet[DeskRole]:
     """The desk roles shown as columns and filter options, in their configured order."""
     return DeskRole.objects.filter(is_active=True).order_by("sort_order", "code")
@@ -66,7 +58,7 @@ def led_trees_for(*, viewer) -> list[LedTree]:
     )
     role_counts: dict[int, dict[int, int]] = {}
     for unit_id, role_id, n in (
-        RoleAssignment.objects.filter(_current_assignment_q(), officer__unit_id__in=unit_ids, officer__is_active=True)
+        RoleAssignment.objects.current().filter(officer__unit_id__in=unit_ids, officer__is_active=True)
         .values_list("officer__unit_id", "role_id")
         .annotate(n=Count("officer_id", distinct=True))
     ):
@@ -116,13 +108,13 @@ def officers_of_unit_subtree(
     base = sub_unit if sub_unit is not None else unit
     qs = officers_visible_to(viewer=viewer).filter(unit__path__startswith=base.path, is_active=True)
     if role is not None:
-        holders = RoleAssignment.objects.filter(_current_assignment_q(), role=role).values("officer_id")
+        holders = RoleAssignment.objects.current().filter(role=role).values("officer_id")
         qs = qs.filter(pk__in=holders)
     folded = fold(query)
     if folded:
         qs = qs.filter(Q(search_name__contains=folded) | Q(employee_code__icontains=query.strip()))
     current = (
-        RoleAssignment.objects.filter(_current_assignment_q())
+        RoleAssignment.objects.current()
         .select_related("role", "unit")
         .order_by("role__sort_order", "role__code")
     )

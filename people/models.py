@@ -188,6 +188,21 @@ class DeskRole(BilingualNameMixin, models.Model):
         ordering = ["sort_order", "code"]
 
 
+def current_assignment_q(prefix: str = "", on=None) -> Q:
+    """The one rule for "this role assignment is in force on day `on`" (today by default): start ≤ on and
+    (no end or end ≥ on). `prefix` reaches it through a relation, e.g. ``current_assignment_q("assignments__")``."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Assignments in force on `on` (today by default)."""
+        return self.filter(current_assignment_q(on=on))
+
+
 class RoleAssignment(models.Model):
     """An officer holds a desk role in a unit from a start date until an optional end date."""
 
@@ -197,6 +212,8 @@ class RoleAssignment(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -218,6 +235,7 @@ class RoleAssignment(models.Model):
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
     def is_current(self, on=None) -> bool:
+        """The same rule as `current_assignment_q`, for a row already in memory."""
         on = on or timezone.localdate()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
 

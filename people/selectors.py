@@ -4,7 +4,6 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from .models import Officer, RoleAssignment, Unit
 from .roles import is_administrator, is_leader
@@ -67,9 +66,4 @@ def officers_visible_to(*, viewer) -> QuerySet[Officer]:
 
 def current_assignments_for_officer(*, officer: Officer, on=None) -> QuerySet[RoleAssignment]:
     """Role assignments in force on a day (today by default)."""
-    on = on or timezone.localdate()
-    return (
-        RoleAssignment.objects.filter(officer=officer, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .select_related("role", "unit")
-    )
+    return RoleAssignment.objects.current(on).filter(officer=officer).select_related("role", "unit")

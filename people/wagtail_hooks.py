@@ -9,7 +9,6 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.urls import path
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -38,6 +37,7 @@ from .models import (
     RoleAssignment,
     RoleRequirement,
     Unit,
+    current_assignment_q,
 )
 from .permissions import can_manage_people
 from .text import fold
@@ -337,8 +337,7 @@ class RoleAssignmentFilterSet(WagtailFilterSet):
     def filter_current(self, queryset, name, value):
         if value is None:
             return queryset
-        today = timezone.localdate()
-        current = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+        current = current_assignment_q()
         return queryset.filter(current) if value else queryset.exclude(current)
 
 

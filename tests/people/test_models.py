@@ -204,3 +204,16 @@ def test_unit_factory_tree_helper(db):
     root = UnitFactory(code="R")
     child = UnitFactory(code="C", parent=root)
     assert child.path == "/R/C/" and child.depth == 2
+
+
+@pytest.mark.django_db
+def test_current_assignment_rule_is_one_rule_for_queries_and_rows():
+    from people.models import RoleAssignment
+
+    a = RoleAssignmentFactory(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 6, 30))
+    for day, expected in [
+        (dt.date(2025, 12, 31), False), (dt.date(2026, 1, 1), True),
+        (dt.date(2026, 6, 30), True), (dt.date(2026, 7, 1), False),
+    ]:
+        assert RoleAssignment.objects.current(day).filter(pk=a.pk).exists() is expected
+        assert a.is_current(on=day) is expected
