@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment
+from courses.services import enrolment_check_completion
 from people.models import Officer
 
 from . import grading
@@ -542,11 +543,6 @@ def models_sum(field):
 
 
 def _check_completion(attempt: Attempt) -> None:
-    try:
-        from courses.services import enrolment_check_completion
-    except ImportError:  # courses/ without its services yet: completion is checked when it lands
-        logger.warning("courses.services.enrolment_check_completion is not available")
-        return
     enrolment_check_completion(enrolment=Enrolment.objects.get(pk=attempt.enrolment_id))
 
 
