@@ -300,6 +300,8 @@ class ReviewWhen(models.TextChoices):
 class QuizPage(Page):
     """A quiz placed in a module: draw rules, timing, attempts, grading and review policy."""
 
+    levels_below_course = 2  # quiz → module → course (see courses.models.course_path_prefix)
+
     class Layout(models.TextChoices):
         ONE_PER_PAGE = "one", _("One question per page")
         ALL = "all", _("All questions on one page")

@@ -14,7 +14,15 @@ from people.selectors import current_assignments_for_officer, officer_for_user
 from people.text import fold
 
 from .completion import requirement_status
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, ModulePage
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    course_path_prefix,
+)
 
 
 def _percent(done: int, total: int) -> int:
@@ -379,9 +387,8 @@ class LessonDetail:
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
     """Lesson page context: breadcrumb parents, previous/next lesson across modules, and the officer's progress."""
-    steplen = lesson.steplen
-    course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
-    module = Page.objects.get(path=lesson.path[:-steplen])
+    course = CoursePage.objects.select_related("area").get(path=course_path_prefix(lesson))
+    module = lesson.get_parent()
     detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk, with_extras=False)
     lessons = detail.lessons
     index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)

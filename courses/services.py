@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from people.models import Attainment, Officer, RoleAssignment, RoleRequirement
 
 from . import signals
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, TrainingSettings
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    TrainingSettings,
+    course_path_prefix,
+)
 from .selectors import progress_for_enrolments
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
@@ -244,9 +252,9 @@ def _active_enrolment(*, lesson: LessonPage, user) -> Enrolment | None:
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
     if officer is None:
         return None
-    course_path = lesson.path[: len(lesson.path) - 2 * lesson.steplen]
     return (
-        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE, course__path=course_path)
+        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE,
+                                 course__path=course_path_prefix(lesson))
         .select_related("course")
         .first()
     )
