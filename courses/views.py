@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from people.models import DeskRole, current_assignment_q
-from people.roles import is_administrator, is_leader
+from people.permissions import leader_required
 from people.selectors import officer_for_user, officers_visible_to, units_led_by
 
 from . import selectors, services
@@ -155,15 +155,9 @@ class AssignForm(forms.Form):
         return data
 
 
-def _require_leader(user):
-    if not (is_leader(user) or is_administrator(user)):
-        raise PermissionDenied
-
-
-@login_required
+@leader_required
 def assign(request):
     """A leader assigns a course, with a due date, to an officer, a desk role or a unit subtree in their scope."""
-    _require_leader(request.user)
     officers_scope = officers_visible_to(viewer=request.user).filter(is_active=True)
     units_scope = units_led_by(user=request.user)
     initial = {"due_on": timezone.localdate() + dt.timedelta(days=services._due_days())}
