@@ -331,6 +331,21 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
     return True
 
 
+@transaction.atomic
+def enrolment_admin_update(*, enrolment: Enrolment, due_on: dt.date | None, withdraw: bool = False) -> Enrolment:
+    """An administrator's edit of an enrolment: a new due date, and optionally withdrawing it.
+
+    Completion is never set by hand: it comes from enrolment_check_completion(), which also sends
+    course_completed (and with it the certificate).
+    """
+    enrolment.due_on = due_on
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save(update_fields=["due_on"])
+    if withdraw:
+        enrolment_withdraw(enrolment=enrolment)
+    return enrolment
+
+
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Withdraw an active enrolment (kept, with its progress, as history)."""
     if enrolment.status == Enrolment.Status.ACTIVE:
