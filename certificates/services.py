@@ -98,23 +98,10 @@ def _attainments_of(certificate: Certificate):
     )
 
 
-def _send_render(certificate_id: int) -> None:
+def _queue_render(certificate_id: int) -> None:
     from .tasks import certificate_render_pdf_task
 
-    if certificate_render_pdf_task.app.conf.task_always_eager:
-        # Local mode without a broker: render now, but let a failure mark the certificate FAILED (on_failure)
-        # instead of breaking the request that completed the course.
-        try:
-            certificate_render_pdf_task.apply(args=[certificate_id], throw=False)
-        except Exception as exc:  # noqa: BLE001 - an eager retry re-raises; the record must still show it
-            logger.exception("Rendering certificate %s failed", certificate_id)
-            certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
-    else:
-        certificate_render_pdf_task.delay(certificate_id)
-
-
-def _queue_render(certificate_id: int) -> None:
-    transaction.on_commit(lambda: _send_render(certificate_id))
+    certificate_render_pdf_task.delay_on_commit(certificate_id)
 
 
 @transaction.atomic
@@ -371,7 +358,7 @@ def unit_archive_request(*, unit, requested_by) -> UnitArchive:
     archive = UnitArchive(unit=unit, requested_by=requested_by)
     archive.full_clean()
     archive.save()
-    transaction.on_commit(lambda: unit_archive_build_task.delay(archive.pk))
+    unit_archive_build_task.delay_on_commit(archive.pk)
     return archive
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
 from people.models import Attainment, Officer, RoleAssignment, RoleRequirement
 
 from . import signals
@@ -327,7 +328,7 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
         )
         if flipped:
             enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-            transaction.on_commit(lambda: signals.course_completed.send(sender=Enrolment, enrolment=enrolment))
+            send_on_commit(signals.course_completed, sender=Enrolment, enrolment=enrolment)
     return True
 
 

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
+
 from . import signals
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
 from .roles import OFFICER
@@ -23,13 +25,13 @@ User = get_user_model()
 def _notify_assignments(officer_ids):
     ids = sorted({int(i) for i in officer_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_assignments_changed.send(sender=RoleAssignment, officer_ids=ids))
+        send_on_commit(signals.role_assignments_changed, sender=RoleAssignment, officer_ids=ids)
 
 
 def _notify_requirements(role_ids):
     ids = sorted({int(i) for i in role_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_requirements_changed.send(sender=RoleRequirement, role_ids=ids))
+        send_on_commit(signals.role_requirements_changed, sender=RoleRequirement, role_ids=ids)
 
 
 @transaction.atomic
@@ -418,6 +420,17 @@ def user_set_groups(*, user, names) -> None:
     """Put a user in exactly these of the four groups (others untouched)."""
     for name in names:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def officers_invite_new(*, officer_ids) -> int:
+    """Queue the "set your password" invitation of each of these officers who has an e-mail address, after the
+    transaction (an import) commits. Returns how many were queued."""
+    from .tasks import officer_invite_task
+
+    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
+    for officer_id in ids:
+        officer_invite_task.delay_on_commit(officer_id=officer_id)
+    return len(ids)
 
 
 class InvitationError(Exception):
