@@ -67,6 +67,7 @@ def officer_upsert(
     phone: str = "",
     password: str | None = None,
     notify: bool = True,
+    is_active: bool | None = None,
 ) -> tuple[Officer, bool]:
     """Create or update an officer by employee code, with a login whose username is the code (lower case).
 
@@ -88,6 +89,8 @@ def officer_upsert(
     officer.unit = unit
     officer.email = email
     officer.phone = phone
+    if is_active is not None:
+        officer.is_active = is_active
     officer.full_clean()
     officer.save()
     user = officer.user
@@ -130,11 +133,29 @@ def role_assignment_end(*, assignment: RoleAssignment, end_date: dt.date | None 
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer) -> Officer:
-    """Save an edited officer and keep the login's name and e-mail in step with it."""
+def officer_create(
+    *, employee_code: str, full_name: str, unit: Unit, email: str = "", phone: str = "", is_active: bool = True,
+    led_units: Iterable[Unit] = (),
+) -> Officer:
+    """An officer entered by an administrator: the officer and its login (officer_upsert), whether it is active,
+    the units it leads and with them the Leader group, in one transaction."""
+    officer, _created = officer_upsert(employee_code=employee_code, full_name=full_name, unit=unit, email=email,
+                                       phone=phone, is_active=is_active)
+    officer.led_units.set(led_units)
+    officer_leadership_sync(officer=officer)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, led_units: Iterable[Unit] | None = None) -> Officer:
+    """Save an edited officer once, keep the login's name and e-mail in step with it and, when given, set the
+    units it leads (and with them the Leader group)."""
     officer.full_clean()
     officer.save()
     _user_sync(officer=officer)
+    if led_units is not None:
+        officer.led_units.set(led_units)
+        officer_leadership_sync(officer=officer)
     return officer
 
 
