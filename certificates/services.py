@@ -1,10 +1,10 @@
 """Every write to certificates/ goes through these services."""
 
-import calendar
 import datetime as dt
 import logging
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,18 +21,12 @@ logger = logging.getLogger(__name__)
 SERIAL_PREFIX = "OSA"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (31/01 + 1 month = 28/02 or 29/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def certificate_valid_until(*, issued_on: dt.date, validity_months: int) -> dt.date | None:
     """Last day of validity: the day before the same date `validity_months` later (None when it never expires)."""
     if not validity_months:
         return None
-    return add_months(issued_on, validity_months) - dt.timedelta(days=1)
+    # relativedelta clamps to the month's end: 31/01 + 1 month = 28/02 (29/02 in a leap year).
+    return issued_on + relativedelta(months=validity_months) - dt.timedelta(days=1)
 
 
 def template_for_course(*, course: CoursePage) -> CertificateTemplate | None:
