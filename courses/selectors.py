@@ -9,12 +9,33 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from people.models import Attainment, Competency, CompetencyArea, DeskRole, Officer, RoleRequirement
-from people.selectors import current_assignments_for_officer, officer_for_user
+from people.models import (
+    Attainment,
+    Competency,
+    CompetencyArea,
+    DeskRole,
+    Officer,
+    RoleRequirement,
+    current_assignment_q,
+)
+from people.selectors import (
+    current_assignments_for_officer,
+    officer_for_user,
+    officers_visible_to,
+    units_led_by,
+)
 from people.text import fold
 
 from .completion import requirement_status
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, ModulePage
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    course_path_prefix,
+)
 
 
 def _percent(done: int, total: int) -> int:
@@ -379,9 +400,8 @@ class LessonDetail:
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
     """Lesson page context: breadcrumb parents, previous/next lesson across modules, and the officer's progress."""
-    steplen = lesson.steplen
-    course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
-    module = Page.objects.get(path=lesson.path[:-steplen])
+    course = CoursePage.objects.select_related("area").get(path=course_path_prefix(lesson))
+    module = lesson.get_parent()
     detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk, with_extras=False)
     lessons = detail.lessons
     index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)
@@ -469,3 +489,21 @@ def catalogue_for_user(*, user, params, index=None) -> Catalogue:
 def live_courses() -> QuerySet[CoursePage]:
     """Published courses a leader can assign."""
     return CoursePage.objects.live().order_by("title")
+
+
+def officers_assignable_by(*, viewer) -> QuerySet[Officer]:
+    """Active officers a leader may assign a course to: those of the units they lead (administrators: all)."""
+    return officers_visible_to(viewer=viewer).filter(is_active=True)
+
+
+def officers_assignable_in_unit(*, viewer, unit) -> QuerySet[Officer]:
+    """Assignable officers of a unit and every unit below it (the caller fetched the unit through units_led_by)."""
+    return officers_assignable_by(viewer=viewer).filter(unit__path__startswith=unit.path)
+
+
+def officers_assignable_with_role(*, viewer, role: DeskRole) -> QuerySet[Officer]:
+    """Assignable officers who hold a desk role today in one of the viewer's units."""
+    return officers_assignable_by(viewer=viewer).filter(
+        current_assignment_q("assignments__"),
+        assignments__role=role, assignments__unit__in=units_led_by(user=viewer),
+    ).distinct()

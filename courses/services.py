@@ -11,10 +11,19 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
 from people.models import Attainment, Officer, RoleAssignment, RoleRequirement
 
 from . import signals
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, TrainingSettings
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    TrainingSettings,
+    course_path_prefix,
+)
 from .selectors import progress_for_enrolments
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
@@ -244,9 +253,9 @@ def _active_enrolment(*, lesson: LessonPage, user) -> Enrolment | None:
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
     if officer is None:
         return None
-    course_path = lesson.path[: len(lesson.path) - 2 * lesson.steplen]
     return (
-        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE, course__path=course_path)
+        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE,
+                                 course__path=course_path_prefix(lesson))
         .select_related("course")
         .first()
     )
@@ -319,8 +328,23 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
         )
         if flipped:
             enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-            transaction.on_commit(lambda: signals.course_completed.send(sender=Enrolment, enrolment=enrolment))
+            send_on_commit(signals.course_completed, sender=Enrolment, enrolment=enrolment)
     return True
+
+
+@transaction.atomic
+def enrolment_admin_update(*, enrolment: Enrolment, due_on: dt.date | None, withdraw: bool = False) -> Enrolment:
+    """An administrator's edit of an enrolment: a new due date, and optionally withdrawing it.
+
+    Completion is never set by hand: it comes from enrolment_check_completion(), which also sends
+    course_completed (and with it the certificate).
+    """
+    enrolment.due_on = due_on
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save(update_fields=["due_on"])
+    if withdraw:
+        enrolment_withdraw(enrolment=enrolment)
+    return enrolment
 
 
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:

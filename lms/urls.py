@@ -13,7 +13,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("can-bo/", include("people.urls")),
     path("hoc-tap/", include("courses.urls")),
     path("kiem-tra/", include("assessments.urls")),
     path("chung-nhan/", include("certificates.urls")),

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
+
 from . import signals
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
 from .roles import OFFICER
@@ -23,13 +25,13 @@ User = get_user_model()
 def _notify_assignments(officer_ids):
     ids = sorted({int(i) for i in officer_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_assignments_changed.send(sender=RoleAssignment, officer_ids=ids))
+        send_on_commit(signals.role_assignments_changed, sender=RoleAssignment, officer_ids=ids)
 
 
 def _notify_requirements(role_ids):
     ids = sorted({int(i) for i in role_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_requirements_changed.send(sender=RoleRequirement, role_ids=ids))
+        send_on_commit(signals.role_requirements_changed, sender=RoleRequirement, role_ids=ids)
 
 
 @transaction.atomic
@@ -65,6 +67,7 @@ def officer_upsert(
     phone: str = "",
     password: str | None = None,
     notify: bool = True,
+    is_active: bool | None = None,
 ) -> tuple[Officer, bool]:
     """Create or update an officer by employee code, with a login whose username is the code (lower case).
 
@@ -86,6 +89,8 @@ def officer_upsert(
     officer.unit = unit
     officer.email = email
     officer.phone = phone
+    if is_active is not None:
+        officer.is_active = is_active
     officer.full_clean()
     officer.save()
     user = officer.user
@@ -128,11 +133,29 @@ def role_assignment_end(*, assignment: RoleAssignment, end_date: dt.date | None 
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer) -> Officer:
-    """Save an edited officer and keep the login's name and e-mail in step with it."""
+def officer_create(
+    *, employee_code: str, full_name: str, unit: Unit, email: str = "", phone: str = "", is_active: bool = True,
+    led_units: Iterable[Unit] = (),
+) -> Officer:
+    """An officer entered by an administrator: the officer and its login (officer_upsert), whether it is active,
+    the units it leads and with them the Leader group, in one transaction."""
+    officer, _created = officer_upsert(employee_code=employee_code, full_name=full_name, unit=unit, email=email,
+                                       phone=phone, is_active=is_active)
+    officer.led_units.set(led_units)
+    officer_leadership_sync(officer=officer)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, led_units: Iterable[Unit] | None = None) -> Officer:
+    """Save an edited officer once, keep the login's name and e-mail in step with it and, when given, set the
+    units it leads (and with them the Leader group)."""
     officer.full_clean()
     officer.save()
     _user_sync(officer=officer)
+    if led_units is not None:
+        officer.led_units.set(led_units)
+        officer_leadership_sync(officer=officer)
     return officer
 
 
@@ -418,6 +441,17 @@ def user_set_groups(*, user, names) -> None:
     """Put a user in exactly these of the four groups (others untouched)."""
     for name in names:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def officers_invite_new(*, officer_ids) -> int:
+    """Queue the "set your password" invitation of each of these officers who has an e-mail address, after the
+    transaction (an import) commits. Returns how many were queued."""
+    from .tasks import officer_invite_task
+
+    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
+    for officer_id in ids:
+        officer_invite_task.delay_on_commit(officer_id=officer_id)
+    return len(ids)
 
 
 class InvitationError(Exception):

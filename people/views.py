@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import imports
+from . import imports, services
 from .forms import OfficerImportForm
 from .permissions import can_manage_people
 
@@ -15,19 +15,6 @@ from .permissions import can_manage_people
 def _check(request):
     if not can_manage_people(user=request.user):
         raise PermissionDenied
-
-
-def _invite_new_officers(officer_ids) -> int:
-    """Queue the set-password invitation for each new officer with an e-mail, after the import commits."""
-    from django.db import transaction
-
-    from .models import Officer
-    from .tasks import officer_invite_task
-
-    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
-    for officer_id in ids:
-        transaction.on_commit(lambda officer_id=officer_id: officer_invite_task.delay(officer_id=officer_id))
-    return len(ids)
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +33,7 @@ def officer_import(request):
                 problems = error.problems
             else:
                 if not result.dry_run and form.cleaned_data["send_invitations"]:
-                    invited = _invite_new_officers(result.new_officer_ids)
+                    invited = services.officers_invite_new(officer_ids=result.new_officer_ids)
                 form = OfficerImportForm()
     else:
         form = OfficerImportForm()
