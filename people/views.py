@@ -17,19 +17,6 @@ def _check(request):
         raise PermissionDenied
 
 
-def _invite_new_officers(officer_ids) -> int:
-    """Queue the set-password invitation for each new officer with an e-mail, after the import commits."""
-    from django.db import transaction
-
-    from .models import Officer
-    from .tasks import officer_invite_task
-
-    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
-    for officer_id in ids:
-        transaction.on_commit(lambda officer_id=officer_id: officer_invite_task.delay(officer_id=officer_id))
-    return len(ids)
-
-
 @require_http_methods(["GET", "POST"])
 def officer_import(request):
     """Upload → validate everything → import all rows or none; show the summary or every problem."""
@@ -46,7 +33,7 @@ def officer_import(request):
                 problems = error.problems
             else:
                 if not result.dry_run and form.cleaned_data["send_invitations"]:
-                    invited = _invite_new_officers(result.new_officer_ids)
+                    invited = imports.officers_invite_new(officer_ids=result.new_officer_ids)
                 form = OfficerImportForm()
     else:
         form = OfficerImportForm()
