@@ -1,7 +1,6 @@
 """Wagtail admin screens of assessments/ (registered in wagtail_hooks.py): duplicate a question, import and
 export question files, the essay marking queue, and item analysis with its XLSX export. Trainers only."""
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -16,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from courses.models import CoursePage
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 from people.models import Unit
 from people.roles import is_trainer
 
 from . import exports, imports, selectors, services
 from .models import Attempt, Question, QuestionCategory, QuizPage, Response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 
 def _check(request):
@@ -202,31 +202,6 @@ def analysis_detail(request, quiz_id: int):
 def analysis_xlsx(request, quiz_id: int):
     """The item analysis as a workbook: questions, answer distribution, score distribution."""
     _check(request)
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     stats = selectors.item_statistics_for_quiz(quiz=quiz)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Câu hỏi"
-    ws.append(["Câu hỏi", "Loại", "Số lượt", "Độ khó (facility)", "Độ phân biệt (discrimination)"])
-    for s in stats.items:
-        ws.append([s.label, s.kind, s.n, round(s.facility, 3) if s.facility is not None else None,
-                   round(s.discrimination, 3) if s.discrimination is not None else None])
-    dist = wb.create_sheet("Phương án")
-    dist.append(["Câu hỏi", "Phương án", "Đúng", "Số lần chọn", "Tỉ lệ"])
-    for s in stats.items:
-        for c in s.choices:
-            dist.append([s.label, c.text, "có" if c.is_correct else "không", c.count, round(c.share, 3)])
-    scores = wb.create_sheet("Phân bố điểm")
-    scores.append(["Khoảng điểm (%)", "Số lượt"])
-    for label, count, _share in stats.distribution:
-        scores.append([label, count])
-    for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 60
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _download(buf.getvalue(), f"phan-tich-{slugify(quiz.slug)}.xlsx", XLSX)
+    return _download(exports.item_analysis_xlsx(stats), f"phan-tich-{slugify(quiz.slug)}.xlsx", XLSX)
