@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from courses.models import CoursePage
+from lms.imports import import_jobs_visible_to
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 from people.models import Unit
 from people.roles import is_trainer
 
 from . import exports, imports, selectors, services
-from .models import Attempt, Question, QuestionCategory, QuizPage, Response
+from .models import Attempt, Question, QuestionCategory, QuestionImportJob, QuizPage, Response
 
 XLSX = XLSX_CONTENT_TYPE
 
@@ -83,28 +84,46 @@ class QuestionExportForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def question_import(request):
-    """Upload → validate the whole file → write every question or none; list every problem by line/row."""
+    """Upload → validate the whole file → write every question or none; list the problems by line/row.
+
+    Large files go to a background job and the browser is sent to its progress page.
+    """
     _check(request)
-    problems, created = None, None
+    problems, problem_total = [], 0
     form = QuestionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, category = form.cleaned_data["file"], form.cleaned_data["category"]
         try:
             fmt = imports.format_for(upload.name, form.cleaned_data["format"] or None)
-            created = imports.questions_import(content=upload.read(), fmt=fmt,
-                                               category_path=form.cleaned_data["category"])
+            if imports.runs_in_background(size=upload.size):
+                job = imports.question_import_job_create(user=request.user, content=upload.read(),
+                                                         filename=upload.name, fmt=fmt, category_path=category)
+                return redirect("assessments_transfer:job", job.pk)
+            created = imports.questions_import(content=upload.read(), fmt=fmt, category_path=category)
         except imports.ImportFailed as exc:
-            problems = exc.problems
+            problems, problem_total = exc.problems, exc.total
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            messages.success(request, _("%(n)s question(s) imported into “%(c)s”.") % {
-                "n": len(created), "c": form.cleaned_data["category"]})
+            messages.success(request, _("%(n)s question(s) imported into “%(c)s”.") % {"n": len(created), "c": category})
             return redirect(reverse("wagtailsnippets_assessments_question:list")
                             + f"?category={created[0].category_id}" if created else "")
     return render(request, "assessments/admin/question_import.html", _context(
-        request, _("Import questions"), "upload", form=form, problems=problems,
-        export_form=QuestionExportForm(), columns=imports.XLSX_HEADERS))
+        request, _("Import questions"), "upload", form=form, problems=problems, problem_total=problem_total,
+        problems_more=problem_total - len(problems), export_form=QuestionExportForm(), columns=imports.XLSX_HEADERS))
+
+
+@require_http_methods(["GET"])
+def question_import_job(request, pk: int):
+    """The progress page of a background question import; it reloads itself (no JavaScript) until it ends."""
+    _check(request)
+    job = get_object_or_404(import_jobs_visible_to(QuestionImportJob, user=request.user), pk=pk)
+    list_url = None
+    if job.result and job.result.get("category_id"):
+        list_url = reverse("wagtailsnippets_assessments_question:list") + f"?category={job.result['category_id']}"
+    return render(request, "assessments/admin/question_import_job.html", _context(
+        request, _("Import questions"), "upload", job=job, problems=job.problem_list(),
+        problem_total=job.problems_total, problems_more=job.problems_more, list_url=list_url, refresh_seconds=2))
 
 
 @require_http_methods(["GET"])

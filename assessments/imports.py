@@ -676,3 +676,46 @@ def questions_import(*, content: bytes, fmt: str, category_path: str) -> list[Qu
             transaction.set_rollback(True)
             raise ImportFailed([_at(item, " ".join(exc.messages))]) from None
     return created
+
+
+# --- Background imports -----------------------------------------------------------------------------------
+
+
+def runs_in_background(*, size: int) -> bool:
+    """Large uploads are imported by a Celery task with a progress page instead of inside the request."""
+    from django.conf import settings
+
+    return size > settings.LMS_IMPORT_BACKGROUND_BYTES
+
+
+def question_import_job_create(*, user, content: bytes, filename: str, fmt: str, category_path: str):
+    """Keep the upload in a QuestionImportJob and queue question_import_job_task after commit."""
+    from .models import QuestionImportJob
+    from .tasks import question_import_job_task
+
+    job = QuestionImportJob.objects.create(created_by=user, filename=(filename or "")[-255:], data=content,
+                                           options={"format": fmt, "category": category_path})
+    transaction.on_commit(lambda: question_import_job_task.delay(job_id=job.pk))
+    return job
+
+
+def question_import_job_run(*, job_id: int) -> str:
+    """Run a queued question import and keep its result or its problems on the job. A finished job is left
+    alone; an interrupted one runs again (all or nothing, so nothing was written). Returns the status."""
+    from .models import QuestionImportJob
+
+    job = QuestionImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job.status if job else "missing"
+    job.mark_running()
+    try:
+        created = questions_import(content=bytes(job.data), fmt=job.options["format"],
+                                   category_path=job.options["category"])
+    except ImportFailed as error:
+        job.mark_refused(error)
+    except ValidationError as error:
+        job.mark_refused(ImportFailed([ImportProblem(None, None, " ".join(error.messages), "invalid")]))
+    else:
+        job.mark_done({"created": len(created), "category_id": created[0].category_id if created else None,
+                       "category": job.options["category"]})
+    return job.status

@@ -12,7 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: At most this many problems are shown; the rest are counted ("và N lỗi khác").
 MAX_REPORTED_PROBLEMS = 200
@@ -218,3 +222,91 @@ def _from_serial(value: int | float, *, min_year: int, max_year: int) -> dt.date
 def format_date(day: dt.date | None) -> str:
     """dd/mm/yyyy, the form every import and export writes."""
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+# --- Background imports ---------------------------------------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """An upload imported by a Celery task, with what the progress page shows (abstract: each app whose
+    import it is has its own table, e.g. people.OfficerImportJob, assessments.QuestionImportJob).
+
+    The file is kept in ``data`` until the task has run (workers may be on other machines) and then cleared;
+    the result and the first problems stay as JSON.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Waiting")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Finished")
+        REFUSED = "refused", gettext_lazy("Refused: problems in the file")
+        FAILED = "failed", gettext_lazy("Failed")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=gettext_lazy("uploaded by"))
+    created_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(gettext_lazy("file name"), max_length=255)
+    data = models.BinaryField(default=bytes)
+    options = models.JSONField(default=dict)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    problems = models.JSONField(default=list)
+    problems_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+    def problem_list(self) -> list[ImportProblem]:
+        return [ImportProblem.from_json(p) for p in self.problems]
+
+    @property
+    def problems_more(self) -> int:
+        return max(0, self.problems_total - len(self.problems))
+
+    # The state changes, written with update() so the progress page sees them while the import runs.
+
+    def mark_running(self) -> None:
+        self._set(status=self.Status.RUNNING, started_at=timezone.now())
+
+    def mark_progress(self, done: int, total: int) -> None:
+        self._set(rows_done=done, rows_total=total)
+
+    def mark_done(self, result: dict) -> None:
+        self._set(status=self.Status.DONE, result=result, finished_at=timezone.now(), data=b"")
+
+    def mark_refused(self, error: ImportFailed) -> None:
+        self._set(status=self.Status.REFUSED, problems=[p.as_json() for p in error.problems],
+                  problems_total=error.total, finished_at=timezone.now(), data=b"")
+
+    def mark_failed(self, message: str) -> None:
+        self._set(status=self.Status.FAILED, error=message, finished_at=timezone.now(), data=b"")
+
+    def _set(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+        type(self).objects.filter(pk=self.pk).update(**values)
+
+
+def import_jobs_visible_to(model: type[ImportJob], *, user):
+    """A user sees the jobs they started; superusers see every job."""
+    jobs = model.objects.all()
+    return jobs if user.is_superuser else jobs.filter(created_by=user)

@@ -88,12 +88,27 @@ class ImportRow:
     start_date: dt.date | None
     end_date: dt.date | None
 
+    @property
+    def unit_code(self) -> str:
+        return self.unit.code if self.unit else ""
+
+    @property
+    def role_code(self) -> str:
+        return self.role.code if self.role else ""
+
+    @property
+    def start(self) -> str:
+        return format_date(self.start_date)
+
+    @property
+    def end(self) -> str:
+        return format_date(self.end_date)
+
     def as_json(self) -> dict:
-        """The row as the job page shows it (codes and dd/mm/yyyy dates)."""
+        """The row as the pages show it (codes and dd/mm/yyyy dates)."""
         return {"row": self.row, "employee_code": self.employee_code, "full_name": self.full_name,
-                "email": self.email, "phone": self.phone, "unit_code": self.unit.code if self.unit else "",
-                "role_code": self.role.code if self.role else "", "start": format_date(self.start_date),
-                "end": format_date(self.end_date)}
+                "email": self.email, "phone": self.phone, "unit_code": self.unit_code, "role_code": self.role_code,
+                "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -111,13 +126,14 @@ class ImportResult:
     officer_ids: list[int] = field(default_factory=list)
     new_officer_ids: list[int] = field(default_factory=list)
     preview: list = field(default_factory=list)
+    invited: int = 0
 
     @property
     def officers(self) -> int:
         return self.officers_created + self.officers_updated + self.officers_unchanged
 
     def as_json(self) -> dict:
-        values = {k: v for k, v in self.__dict__.items() if k not in ("preview", "officer_ids")}
+        values = {k: v for k, v in self.__dict__.items() if k not in ("preview", "officer_ids", "new_officer_ids")}
         values["preview"] = [r.as_json() if isinstance(r, ImportRow) else r for r in self.preview]
         return values
 
@@ -481,6 +497,51 @@ def officers_invite_new(*, officer_ids) -> int:
     for officer_id in ids:
         transaction.on_commit(lambda officer_id=officer_id: officer_invite_task.delay(officer_id=officer_id))
     return len(ids)
+
+
+# --- Background imports -----------------------------------------------------------------------------------
+
+
+def runs_in_background(*, size: int) -> bool:
+    """Large uploads are imported by a Celery task with a progress page instead of inside the request."""
+    return size > settings.LMS_IMPORT_BACKGROUND_BYTES
+
+
+def officer_import_job_create(*, user, data: bytes, filename: str, dry_run: bool = False,
+                              send_invitations: bool = False):
+    """Keep the upload in an OfficerImportJob and queue officer_import_job_task after commit."""
+    from .models import OfficerImportJob
+    from .tasks import officer_import_job_task
+
+    job = OfficerImportJob.objects.create(
+        created_by=user, filename=Path(filename or "").name[:255], data=data,
+        options={"dry_run": dry_run, "send_invitations": send_invitations})
+    transaction.on_commit(lambda: officer_import_job_task.delay(job_id=job.pk))
+    return job
+
+
+def officer_import_job_run(*, job_id: int) -> str:
+    """Run a queued officer import: progress while checking the rows, then the result or the problems.
+
+    Safe to run again after a lost worker (the import is all-or-nothing and re-importing updates); a finished
+    job is left alone. Returns the job's status.
+    """
+    from .models import OfficerImportJob
+
+    job = OfficerImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job.status if job else "missing"
+    job.mark_running()
+    try:
+        result = officers_import(data=bytes(job.data), filename=job.filename,
+                                 dry_run=bool(job.options.get("dry_run")), progress=job.mark_progress)
+    except OfficerImportError as error:
+        job.mark_refused(error)
+        return job.status
+    if not result.dry_run and job.options.get("send_invitations"):
+        result.invited = officers_invite_new(officer_ids=result.new_officer_ids)
+    job.mark_done(result.as_json())
+    return job.status
 
 
 # --- Templates --------------------------------------------------------------------------------------------
