@@ -132,7 +132,8 @@ def _scan_sheet(source, *, max_rows: int) -> None:
 
 
 def _unescape(value):
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_STARTS:
+    # "\n" too: XML reads back the escaped carriage return as a line feed.
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in (*_FORMULA_STARTS, "\n"):
         return value[1:]
     return value
 
@@ -163,7 +164,7 @@ def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> list[tuple]:
                 rows.append(tuple(_unescape(v) for v in values))
                 if len(rows) > max_rows:
                     raise _too_many_rows(max_rows - 1)
-            while rows and all(v is None for v in rows[-1]):
+            while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
                 rows.pop()
             return rows
         except SpreadsheetError:
