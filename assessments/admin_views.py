@@ -95,11 +95,12 @@ def question_import(request):
         upload, category = form.cleaned_data["file"], form.cleaned_data["category"]
         try:
             fmt = imports.format_for(upload.name, form.cleaned_data["format"] or None)
-            if imports.runs_in_background(size=upload.size):
-                job = imports.question_import_job_create(user=request.user, content=upload.read(),
+            content = upload.read()
+            if imports.runs_in_background(content=content):
+                job = imports.question_import_job_create(user=request.user, content=content,
                                                          filename=upload.name, fmt=fmt, category_path=category)
                 return redirect("assessments_transfer:job", job.pk)
-            created = imports.questions_import(content=upload.read(), fmt=fmt, category_path=category)
+            created = imports.questions_import(content=content, fmt=fmt, category_path=category)
         except imports.ImportFailed as exc:
             problems, problem_total = exc.problems, exc.total
         except ValidationError as exc:

@@ -22,7 +22,7 @@ from taggit.models import Tag
 
 from lms import imports as shared
 from lms.imports import DateError, ImportProblem, Problems, parse_date
-from lms.spreadsheets import SpreadsheetError, xlsx_rows
+from lms.spreadsheets import SpreadsheetError, unpacked_size, xlsx_rows
 from people.text import fold, normalize_text
 
 from .models import Choice, Question, QuestionCategory, QuestionKind
@@ -681,11 +681,12 @@ def questions_import(*, content: bytes, fmt: str, category_path: str) -> list[Qu
 # --- Background imports -----------------------------------------------------------------------------------
 
 
-def runs_in_background(*, size: int) -> bool:
-    """Large uploads are imported by a Celery task with a progress page instead of inside the request."""
+def runs_in_background(*, content: bytes) -> bool:
+    """Large uploads (by their unpacked size) are imported by a Celery task with a progress page instead of
+    inside the request."""
     from django.conf import settings
 
-    return size > settings.LMS_IMPORT_BACKGROUND_BYTES
+    return unpacked_size(content) > settings.LMS_IMPORT_BACKGROUND_BYTES
 
 
 def question_import_job_create(*, user, content: bytes, filename: str, fmt: str, category_path: str):

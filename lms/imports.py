@@ -145,8 +145,8 @@ def single(message: str, kind: str = "", *, row: int | None = None, column: str 
 
 # --- Dates ----------------------------------------------------------------------------------------------
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$", re.ASCII)
 #: The largest serial a spreadsheet can hold (31/12/9999) and the first (01/01/1900).
 _MAX_SERIAL = 2958465
 

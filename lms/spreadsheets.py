@@ -2,9 +2,10 @@
 
 Reading (``xlsx_rows``, ``csv_rows``) is safe for hostile uploads: before openpyxl parses anything the zip
 directory is checked (member count, uncompressed size of every member and of the whole archive — a zip bomb
-is refused from its directory, which zipfile then holds it to), then the first sheet's XML is streamed once to
-check its declared dimension, its row numbers and the cells per row, and only then is it read in openpyxl's
-read-only mode, counting every row (empty ones too) and stopping at the cap. Every failure is a
+is refused from its directory, which zipfile then holds it to), then every sheet's XML is streamed once
+through expat (no tree) to check its declared dimension, its row numbers, the cells per row and in all, and
+only then is the first sheet read in openpyxl's read-only mode, counting every row (empty ones too) and
+stopping at the cap. Every failure is a
 ``SpreadsheetError`` with a message for the user.
 
 Writing (``xlsx_bytes``) makes every XLSX export in write-only mode and escapes text that a spreadsheet would
@@ -66,8 +67,9 @@ def max_uncompressed_bytes() -> int:
 # --- Reading XLSX ---------------------------------------------------------------------------------------
 
 
-def _check_archive(data: bytes) -> None:
-    """Refuse what is not a zip, a zip with too many members, and a zip bomb — from the directory alone."""
+def _check_archive(data: bytes) -> list[str]:
+    """Refuse what is not a zip, a zip with too many members, and a zip bomb — from the directory alone.
+    Returns the names of the worksheet parts."""
     if data[:4] != ZIP_MAGIC:
         raise _not_xlsx()
     try:
@@ -86,49 +88,95 @@ def _check_archive(data: bytes) -> None:
             "The workbook unpacks to %(size)s, more than the %(limit)s allowed: it is not a normal spreadsheet "
             "(a “zip bomb”?). Save the data into a new workbook and try again."
         ) % {"size": filesizeformat(total), "limit": filesizeformat(limit)}, "zip_bomb")
+    return [m.filename for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
 
 
-def _scan_sheet(source, *, max_rows: int) -> None:
-    """Stream the sheet XML once, clearing as it goes: refuse a declared or real size over the row cap, rows
-    with too many cells and a flood of other elements, before openpyxl builds any of them."""
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.xml.functions import iterparse
+def unpacked_size(data: bytes) -> int:
+    """What an upload weighs once read: the uncompressed total of an XLSX (from its zip directory), else its
+    length. Decides whether an import runs in the request or in the background."""
+    if data[:4] != ZIP_MAGIC:
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(m.file_size for m in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return len(data)
 
-    row_number = cells = others = 0
-    in_data = False
-    for event, element in iterparse(source, events=("start", "end")):
-        tag = element.tag.rsplit("}", 1)[-1]
-        if event == "start":
-            if tag == "sheetData":
-                in_data = True
+
+class _SheetScan:
+    """expat callbacks that count rows, cells per row and other elements without building any tree."""
+
+    def __init__(self, max_rows: int, max_cells: int):
+        self.max_rows, self.max_cells = max_rows, max_cells
+        self.row = self.cells = self.all_cells = self.others = self.depth = 0
+        self.data_depth: int | None = None
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.depth += 1
+        tag = name.rpartition(":")[2]
+        if self.data_depth is not None and self.depth > self.data_depth:
+            if tag == "c":
+                self.cells += 1
+                self.all_cells += 1
+                if self.all_cells > self.max_cells:
+                    raise SpreadsheetError(_("The sheet has more than %(max)s cells: split the file.")
+                                           % {"max": f"{self.max_cells:,}".replace(",", ".")}, "too_large")
+                if self.cells > MAX_CELLS_PER_ROW:
+                    raise SpreadsheetError(_("A row has more than %(max)s cells: this is not one of our templates.")
+                                           % {"max": MAX_CELLS_PER_ROW}, "too_large")
             elif tag == "row":
-                declared = element.get("r")
-                row_number = int(declared) if declared and declared.isdigit() else row_number + 1
-                if row_number > max_rows:
-                    raise _too_many_rows(max_rows - 1)
-                cells = 0
-            continue
+                declared = attrs.get("r", "")
+                self.row = int(declared) if declared.isdigit() and len(declared) < 12 else self.row + 1
+                if self.row > self.max_rows:
+                    raise _too_many_rows(self.max_rows - 1)
+                self.cells = 0
+            return
         if tag == "sheetData":
-            in_data = False
+            self.data_depth = self.depth
         elif tag == "dimension":
-            ref = element.get("ref") or ""
-            try:
-                bottom = range_boundaries(ref.split(":")[-1])[3] if ref else None
-            except (ValueError, TypeError):
-                bottom = None
-            if bottom and bottom > max_rows:
-                raise _too_many_rows(max_rows - 1)
-        elif tag == "c":
-            cells += 1
-            if cells > MAX_CELLS_PER_ROW:
-                raise SpreadsheetError(_("A row has more than %(max)s cells: this is not one of our templates.")
-                                       % {"max": MAX_CELLS_PER_ROW}, "too_large")
-        elif not in_data:
-            others += 1
-            if others > MAX_OTHER_ELEMENTS:
-                raise _not_xlsx()
-        if tag in ("c", "row") or not in_data:
-            element.clear()
+            self.dimension(attrs.get("ref") or "")
+        self.others += 1
+        if self.others > MAX_OTHER_ELEMENTS:
+            raise _not_xlsx()
+
+    def end(self, name: str) -> None:
+        if self.depth == self.data_depth:
+            self.data_depth = None
+        self.depth -= 1
+
+    def dimension(self, ref: str) -> None:
+        from openpyxl.utils.cell import range_boundaries
+
+        try:
+            bottom = range_boundaries(ref.split(":")[-1])[3] if ref else None
+        except (ValueError, TypeError):
+            bottom = None
+        if bottom and bottom > self.max_rows:
+            raise _too_many_rows(self.max_rows - 1)
+
+
+def _refuse_dtd(*args) -> None:
+    raise _not_xlsx()
+
+
+def _scan_sheet(source, *, max_rows: int, max_cells: int) -> None:
+    """Stream the sheet XML once through expat (no tree is built): refuse a declared or real size over the row
+    cap, rows with too many cells and a flood of other elements, before openpyxl builds any of them. DTDs and
+    entity declarations are refused (nothing in a workbook needs them)."""
+    from xml.parsers import expat
+
+    scan = _SheetScan(max_rows, max_cells)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        while chunk := source.read(256 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise _not_xlsx() from None
 
 
 def _unescape(value):
@@ -144,7 +192,18 @@ def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> list[tuple]:
     ``max_rows`` counts every row of the sheet, header and empty rows included; a sheet that has (or declares)
     more is refused with SpreadsheetError, as is anything that is not a readable workbook.
     """
-    _check_archive(data)
+    sheets = _check_archive(data)
+    # openpyxl reads every sheet's size as it opens the workbook (the whole sheet when it declares none), so
+    # every sheet is scanned first.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in sheets:
+                with archive.open(name) as source:
+                    _scan_sheet(source, max_rows=max_rows, max_cells=max_rows * max_columns)
+    except SpreadsheetError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged member (bad CRC, bad compression) is the same error
+        raise _not_xlsx() from None
     from openpyxl import load_workbook
 
     try:
@@ -156,8 +215,6 @@ def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> list[tuple]:
             return []
         sheet = workbook.worksheets[0]
         try:
-            with workbook._archive.open(sheet._worksheet_path) as source:  # openpyxl 3.1's read-only internals
-                _scan_sheet(source, max_rows=max_rows)
             sheet.reset_dimensions()  # read what is there, not what the file claims
             rows = []
             for values in sheet.iter_rows(max_col=max_columns, values_only=True):

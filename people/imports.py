@@ -25,7 +25,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from lms.imports import DateError, ImportFailed, ImportProblem, Problems, format_date, parse_date
-from lms.spreadsheets import ZIP_MAGIC, Sheet, SpreadsheetError, csv_rows, xlsx_bytes, xlsx_rows
+from lms.spreadsheets import (
+    ZIP_MAGIC,
+    Sheet,
+    SpreadsheetError,
+    csv_rows,
+    unpacked_size,
+    xlsx_bytes,
+    xlsx_rows,
+)
 
 from . import services
 from .models import DeskRole, Officer, Unit
@@ -57,7 +65,7 @@ _PHONE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
 #: More data rows than this are refused; every row of the sheet counts, empty ones too.
 MAX_ROWS = 50_000
 #: Columns read from an XLSX sheet (the template has 8; extra columns are ignored).
-MAX_COLUMNS = 40
+MAX_COLUMNS = 20
 #: The model's own limits, checked before the database sees the values.
 _MAX_LENGTHS = {COL_CODE: Officer._meta.get_field("employee_code").max_length,
                 COL_NAME: Officer._meta.get_field("full_name").max_length,
@@ -502,9 +510,10 @@ def officers_invite_new(*, officer_ids) -> int:
 # --- Background imports -----------------------------------------------------------------------------------
 
 
-def runs_in_background(*, size: int) -> bool:
-    """Large uploads are imported by a Celery task with a progress page instead of inside the request."""
-    return size > settings.LMS_IMPORT_BACKGROUND_BYTES
+def runs_in_background(*, data: bytes) -> bool:
+    """Large uploads (by their unpacked size) are imported by a Celery task with a progress page instead of
+    inside the request."""
+    return unpacked_size(data) > settings.LMS_IMPORT_BACKGROUND_BYTES
 
 
 def officer_import_job_create(*, user, data: bytes, filename: str, dry_run: bool = False,

@@ -51,11 +51,11 @@ def officer_import(request):
             upload, options = form.cleaned_data["file"], {
                 "dry_run": form.cleaned_data["dry_run"], "send_invitations": form.cleaned_data["send_invitations"]}
             try:
-                if imports.runs_in_background(size=upload.size):
-                    data, name = imports.read_upload(upload)
+                data, name = imports.read_upload(upload)
+                if imports.runs_in_background(data=data):
                     job = imports.officer_import_job_create(user=request.user, data=data, filename=name, **options)
                     return redirect("officer-import:job", job.pk)
-                result = imports.officers_import_file(file=upload, dry_run=options["dry_run"])
+                result = imports.officers_import(data=data, filename=name, dry_run=options["dry_run"])
             except imports.OfficerImportError as error:
                 problems, problem_total = error.problems, error.total
             else:
