@@ -4,10 +4,12 @@ export question files, the essay marking queue, and item analysis with its XLSX 
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -72,8 +74,9 @@ class QuestionImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > settings.LMS_IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is too large (%(size)s); the limit is %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.LMS_IMPORT_MAX_BYTES)})
         return upload
 
 
