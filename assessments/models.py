@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from courses.models import Enrolment
+from lms.imports import ImportJob
 from people.models import Competency, Officer, dates_in_order
 from people.text import normalize_text
 
@@ -96,6 +97,14 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
+
+
+class QuestionImportJob(ImportJob):
+    """A question import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
 
 
 class TaggedQuestion(TaggedItemBase):

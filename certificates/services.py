@@ -1,6 +1,7 @@
 """Every write to certificates/ goes through these services."""
 
 import datetime as dt
+import functools
 import logging
 import secrets
 
@@ -187,7 +188,7 @@ def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool
     certificate.save(update_fields=fields)
     if became_ready and notify:
         certificate_id = certificate.pk
-        transaction.on_commit(lambda: certificate_notify_ready(certificate_id=certificate_id))
+        transaction.on_commit(functools.partial(certificate_notify_ready, certificate_id=certificate_id))
     return certificate
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.imports import ImportJob
+
 from .storage import evidence_storage
 from .text import fold, given_name, normalize_text
 
@@ -179,6 +181,14 @@ class Officer(models.Model):
     @property
     def given_name(self) -> str:
         return given_name(self.full_name)
+
+
+class OfficerImportJob(ImportJob):
+    """An officer import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("officer import")
+        verbose_name_plural = _("officer imports")
 
 
 class DeskRole(BilingualNameMixin, models.Model):

@@ -226,24 +226,16 @@ def _name_parts(full_name: str) -> tuple[str, str]:
     return parts[-1][:150], (parts[0] if len(parts) > 1 else "")[:150]
 
 
-@transaction.atomic
-def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
-    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
-
-    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
-    an unusable password and the Officer group; an existing login with that username and no officer is
-    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
-    """
-    result = BulkUpsertResult()
-    by_code: dict[str, OfficerRecord] = {}
-    for record in records:
-        by_code[normalize_text(record.employee_code).upper()] = record
-    codes = list(by_code)
+def _officers_by_code(codes: Sequence[str]) -> dict[str, Officer]:
     existing: dict[str, Officer] = {}
     for chunk in _chunks(codes):
         for officer in Officer.objects.filter(employee_code__in=chunk).select_related("user"):
             existing[officer.employee_code] = officer
-    new_codes = [c for c in codes if c not in existing]
+    return existing
+
+
+def _logins_to_link(new_codes: Sequence[str]) -> dict[str, object]:
+    """Logins already named after a new code: linked when free, refused when another officer holds them."""
     users_by_name: dict[str, object] = {}
     for chunk in _chunks([_username_for(c) for c in new_codes]):
         for user in User.objects.filter(username__in=chunk).select_related("officer"):
@@ -253,19 +245,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                     % {"username": user.username, "code": user.officer.employee_code}
                 )
             users_by_name[user.username] = user
-    exclude = ["user", "unit", "led_units"]
+    return users_by_name
+
+
+def _logins_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                   users_by_name: dict[str, object]) -> list:
+    """Create the missing logins (unusable password, Officer group) and name the linked ones; fills
+    users_by_name and returns the linked logins that need saving."""
     new_users, linked_users = [], []
     for code in new_codes:
-        username = _username_for(code)
+        username, record = _username_for(code), by_code[code]
+        first, last = _name_parts(normalize_text(record.full_name))
+        email = normalize_text(record.email).lower()
         if username in users_by_name:
-            user, record = users_by_name[username], by_code[code]
-            user.first_name, user.last_name = _name_parts(normalize_text(record.full_name))
-            user.email = normalize_text(record.email).lower()
+            user = users_by_name[username]
+            user.first_name, user.last_name, user.email = first, last, email
             linked_users.append(user)
             continue
-        record = by_code[code]
-        first, last = _name_parts(normalize_text(record.full_name))
-        user = User(username=username, email=normalize_text(record.email).lower(), first_name=first, last_name=last)
+        user = User(username=username, email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=_CHUNK)
@@ -280,18 +277,29 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         [membership(user_id=users_by_name[_username_for(c)].pk, group_id=officer_group.pk) for c in new_codes],
         batch_size=_CHUNK, ignore_conflicts=True,
     )
+    return linked_users
 
+
+_BULK_EXCLUDE = ["user", "unit", "led_units"]
+
+
+def _officers_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                     users_by_name: dict[str, object]) -> list[Officer]:
     new_officers = []
     for code in new_codes:
         record = by_code[code]
         officer = Officer(user=users_by_name[_username_for(code)], employee_code=code, full_name=record.full_name,
                           unit=record.unit, email=record.email, phone=record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         new_officers.append(officer)
     Officer.objects.bulk_create(new_officers, batch_size=_CHUNK)
-    result.created = len(new_officers)
+    return new_officers
 
+
+def _officers_update(*, existing: dict[str, Officer], by_code: dict[str, OfficerRecord],
+                     linked_users: list, result: BulkUpsertResult) -> None:
+    """Update the officers whose name, unit, e-mail or phone changed, and their logins."""
     changed_officers, changed_users = [], []
     now = timezone.now()
     for code, officer in existing.items():
@@ -299,7 +307,7 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         before = (officer.full_name, officer.unit_id, officer.email, officer.phone)
         officer.full_name, officer.unit, officer.email, officer.phone = (
             record.full_name, record.unit, record.email, record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         if (officer.full_name, officer.unit_id, officer.email, officer.phone) == before:
             result.unchanged += 1
@@ -318,6 +326,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                              batch_size=_CHUNK)
     result.updated = len(changed_officers)
 
+
+@transaction.atomic
+def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
+    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
+
+    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
+    an unusable password and the Officer group; an existing login with that username and no officer is
+    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
+    """
+    result = BulkUpsertResult()
+    by_code = {normalize_text(record.employee_code).upper(): record for record in records}
+    existing = _officers_by_code(list(by_code))
+    new_codes = [c for c in by_code if c not in existing]
+    users_by_name = _logins_to_link(new_codes)
+    linked_users = _logins_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    new_officers = _officers_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    result.created = len(new_officers)
+    _officers_update(existing=existing, by_code=by_code, linked_users=linked_users, result=result)
     if any(o.pk is None for o in new_officers):
         for chunk in _chunks(new_codes):
             existing.update(Officer.objects.in_bulk(chunk, field_name="employee_code"))

@@ -572,6 +572,7 @@ class OfficerImportViewSet(ViewSet):
             path("", views.officer_import, name="upload"),
             path("mau.xlsx", views.officer_import_template_xlsx, name="template-xlsx"),
             path("mau.csv", views.officer_import_template_csv, name="template-csv"),
+            path("viec/<int:pk>/", views.officer_import_job, name="job"),
         ]
 
 

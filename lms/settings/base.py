@@ -259,6 +259,11 @@ LOGGING = {
 LMS_DEFAULT_DUE_DAYS = 30
 # Largest officer import file accepted (bytes).
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest total an uploaded XLSX may unpack to (a zip bomb is refused from the zip directory).
+LMS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LMS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+# Uploads larger than this once unpacked (an XLSX's uncompressed size) are imported by a Celery task with a
+# progress page instead of inside the request.
+LMS_IMPORT_BACKGROUND_BYTES = env.int("LMS_IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 # Certificate PDFs and unit ZIPs: a private folder never served under MEDIA_URL (default: "private" next to
 # MEDIA_ROOT). Put it on the same persistent volume as MEDIA_ROOT in production.
 CERTIFICATES_PRIVATE_ROOT = env.str("CERTIFICATES_PRIVATE_ROOT", default="") or None
