@@ -5,7 +5,10 @@ list, filter and inspect them and change only a due date or a status; nothing is
 Lesson progress is read-only. Course pages themselves are edited in the page explorer.
 """
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -14,6 +17,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Enrolment, LessonProgress
+
+
+@hooks.register("before_serve_document")
+def documents_require_login(document, request):
+    """Lesson documents are course content: login-only, as the course pages are (the catalogue's login
+    restriction). Runs before Wagtail's own collection view restrictions, which still apply on top."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL)
+    return None
 
 
 class RecordPermissionPolicy(ModelPermissionPolicy):

@@ -265,7 +265,8 @@ ROWS: dict[str, Row] = {
     # Third-party includes, one representative URL each.
     "include:admin/": Row(lambda w: "/admin/", anon=redirect("/admin/login/"), officer=redirect("/admin/login/"),
                           leader=redirect("/admin/login/"), sibling=redirect("/admin/login/"), trainer=OK, admin=OK),
-    "include:documents/": same_for_all(OK, lambda w: w.document.url),
+    # Lesson documents are course content: login-only like the course pages (issue 9.14).
+    "include:documents/": logged_in(OK, lambda w: w.document.url),
     "include:khoa-hoc/": logged_in(OK, lambda w: "/khoa-hoc/"),
     # courses/
     "courses:my-learning": Row(lambda w: reverse("courses:my-learning"), anon=LOGIN, officer=OK, leader=OK,
