@@ -4,7 +4,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms.http import client_ip, rate_limit_hit
 from people.permissions import leader_required
 from people.selectors import units_led_by
 
@@ -22,21 +22,10 @@ VERIFY_RATE_LIMIT = 20  # look-ups per window and client address
 VERIFY_RATE_WINDOW = 10 * 60  # seconds
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
-    """Count a verify look-up for the client address; True when it is over the limit (cache-based, per IP)."""
-    key = f"certificates:verify:{_client_ip(request)}"
-    if cache.add(key, 1, VERIFY_RATE_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, VERIFY_RATE_WINDOW)
-        return False
-    return count > VERIFY_RATE_LIMIT
+    """Count a verify look-up for the client address; True when it is over the limit (shared cache, per IP)."""
+    return rate_limit_hit(f"certificates:verify:{client_ip(request)}", limit=VERIFY_RATE_LIMIT,
+                          window=VERIFY_RATE_WINDOW)
 
 
 def _too_many(request):

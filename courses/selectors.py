@@ -325,6 +325,19 @@ def course_tree(*, course: CoursePage, enrolment: Enrolment | None, current_less
     return modules
 
 
+def live_related_pages(relation, model: type[Page]) -> QuerySet:
+    """The live pages of a page's many-to-many relation, as a queryset.
+
+    A page shown in a preview, a draft or a revision view is rebuilt from its revision, not read from the
+    database: its ParentalManyToMany relations are in-memory modelcluster FakeQuerySets without Wagtail's page
+    queryset methods (`live()`, …). Both resolve here to one database query on the related ids.
+    """
+    pages = relation.all()
+    if isinstance(pages, QuerySet):
+        return pages.live()
+    return model.objects.live().filter(pk__in=[page.pk for page in pages])
+
+
 def course_detail_for_user(
     *, course: CoursePage, user, current_lesson_id=None, with_extras: bool = True
 ) -> CourseDetail:
@@ -356,7 +369,8 @@ def course_detail_for_user(
         continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
     prerequisites = []
     if with_extras:
-        prerequisites = list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth"))
+        prerequisites = list(live_related_pages(course.prerequisites, CoursePage).only(
+            "id", "title", "url_path", "path", "depth"))
         if prerequisites and officer is not None:
             completed = set(
                 Enrolment.objects.filter(

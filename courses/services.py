@@ -317,19 +317,25 @@ def lesson_open(*, lesson: LessonPage, user) -> LessonProgress | None:
 
 
 def lesson_time_record(*, lesson: LessonPage, user, seconds: int) -> LessonProgress | None:
-    """Add visible time on a lesson page, capped per ping, by the time since the last ping, and per lesson."""
+    """Add visible time on a lesson page: capped per ping, per lesson, and by the wall-clock time since the last
+    ping (or the lesson's opening), read and written under a row lock so that concurrent pings cannot both claim
+    the same seconds. So the time credited on a lesson never exceeds the time it has been open."""
     enrolment = _active_enrolment(lesson=lesson, user=user)
     if enrolment is None:
         return None
-    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    now = timezone.now()
-    # Never credit more than the wall-clock time since the previous ping (plus a little network slack).
-    elapsed = max(0, int((now - progress.last_viewed_at).total_seconds())) + 5
-    credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
-    LessonProgress.objects.filter(pk=progress.pk).update(
-        seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS), last_viewed_at=now
-    )
-    progress.refresh_from_db()
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    with transaction.atomic():
+        progress = LessonProgress.objects.select_for_update().get(enrolment=enrolment, lesson=lesson)
+        now = timezone.now()
+        elapsed = max(0, int((now - progress.last_viewed_at).total_seconds()))
+        credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
+        if elapsed:
+            LessonProgress.objects.filter(pk=progress.pk).update(
+                seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS),
+                # Whole seconds elapsed are spent, credited or not: the next ping may claim only the time after.
+                last_viewed_at=progress.last_viewed_at + dt.timedelta(seconds=elapsed),
+            )
+            progress.refresh_from_db()
     return progress
 
 

@@ -7,7 +7,10 @@ Lesson progress is read-only. Course pages themselves are edited in the page exp
 """
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -15,10 +18,21 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
+
+from lms.snippets import SnippetViewSet
 
 from . import services
 from .models import Enrolment, LessonProgress
+
+
+@hooks.register("before_serve_document")
+def documents_require_login(document, request):
+    """Lesson documents are course content: login-only, as the course pages are (the catalogue's login
+    restriction). Runs before Wagtail's own collection view restrictions, which still apply on top."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL)
+    return None
 
 
 class RecordPermissionPolicy(ModelPermissionPolicy):
