@@ -50,7 +50,7 @@ def _officer_file(kind: str) -> tuple[bytes, str]:
     if kind == "officers-widest":
         fillers = MAX_COLUMNS - len(COLUMNS)
         header += [f"Ghi chú {i}" for i in range(1, fillers + 1)]
-        note = "Ghi chú nội bộ của đơn vị " * 2
+        note = "Ghi chú"
         rows = [[*r, *([note] * fillers)] for r in rows]
     return xlsx_bytes([Sheet("Cán bộ", header=header, rows=rows)]), "can-bo.xlsx"
 

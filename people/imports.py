@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +72,8 @@ _MAX_LENGTHS = {COL_CODE: Officer._meta.get_field("employee_code").max_length,
                 COL_EMAIL: Officer._meta.get_field("email").max_length,
                 COL_PHONE: Officer._meta.get_field("phone").max_length}
 _PROGRESS_EVERY = 1_000
+#: Officers written per batch inside the import's one transaction (bounds the memory of a large file).
+WRITE_BATCH = 2_000
 
 
 class OfficerImportError(ImportFailed):
@@ -161,8 +163,8 @@ def _header_key(value) -> str:
     return normalize_text("" if value is None else str(value)).casefold()
 
 
-def read_table(*, data: bytes, filename: str) -> list[list]:
-    """The rows of the first sheet (XLSX) or of the CSV file, as lists of raw cell values.
+def read_table(*, data: bytes, filename: str) -> list[Sequence]:
+    """The rows of the first sheet (XLSX, tuples) or of the CSV file (lists), as raw cell values.
 
     Every row counts toward MAX_ROWS (+ the header), empty ones included; reading stops at the cap.
     """
@@ -173,7 +175,7 @@ def read_table(*, data: bytes, filename: str) -> list[list]:
                 raise _refused(_("The file is named .csv but is an Excel workbook: rename it to .xlsx."), "file_type")
             return csv_rows(data, max_rows=MAX_ROWS + 1)
         if suffix == ".xlsx":
-            return [list(r) for r in xlsx_rows(data, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)]
+            return xlsx_rows(data, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
     except SpreadsheetError as error:
         raise _refused(error.message, error.kind) from None
     raise _refused(_(
@@ -452,26 +454,42 @@ def _existing_codes(codes: list[str]) -> set[str]:
     return existing
 
 
-def _write(rows: list[ImportRow], result: ImportResult) -> None:
-    """Write every officer and assignment in one transaction; with a dry run roll it back (exact counts)."""
-    officer_records, assignment_records = _records(rows)
+def _write_batch(officer_records, assignment_records, result: ImportResult) -> None:
+    existing_before = _existing_codes([r.employee_code for r in officer_records])
+    try:
+        officers, officer_result = services.officer_bulk_upsert(records=officer_records)
+    except ValidationError as error:
+        raise _refused(" ".join(error.messages), "conflict") from None
+    assignment_result = services.role_assignment_bulk_upsert(records=assignment_records, officers=officers,
+                                                              notify=False)
+    result.officers_created += officer_result.created
+    result.officers_updated += officer_result.updated
+    result.officers_unchanged += officer_result.unchanged
+    result.assignments_created += assignment_result.created
+    result.assignments_updated += assignment_result.updated
+    result.assignments_unchanged += assignment_result.unchanged
+    result.officer_ids += [o.pk for o in officers.values()]
+    result.new_officer_ids += [o.pk for c, o in officers.items() if c not in existing_before]
+
+
+def _write(officer_records: list[services.OfficerRecord], assignment_records: list[services.AssignmentRecord],
+           result: ImportResult) -> None:
+    """Write every officer and assignment in one transaction (batches of WRITE_BATCH officers, so that a large
+    file never holds all its model instances at once), then ONE role_assignments_changed notification after
+    commit; with a dry run roll it back (exact counts, no notification)."""
+    by_code: dict[str, list] = {}
+    for record in assignment_records:
+        by_code.setdefault(record.employee_code, []).append(record)
     with transaction.atomic():
-        existing_before = _existing_codes([r.employee_code for r in officer_records])
-        try:
-            officers, officer_result = services.officer_bulk_upsert(records=officer_records)
-        except ValidationError as error:
-            raise _refused(" ".join(error.messages), "conflict") from None
-        assignment_result = services.role_assignment_bulk_upsert(records=assignment_records, officers=officers)
-        result.officers_created = officer_result.created
-        result.officers_updated = officer_result.updated
-        result.officers_unchanged = officer_result.unchanged
-        result.assignments_created = assignment_result.created
-        result.assignments_updated = assignment_result.updated
-        result.assignments_unchanged = assignment_result.unchanged
-        result.officer_ids = sorted(o.pk for o in officers.values())
-        result.new_officer_ids = sorted(o.pk for c, o in officers.items() if c not in existing_before)
+        for start in range(0, len(officer_records), WRITE_BATCH):
+            batch = officer_records[start:start + WRITE_BATCH]
+            _write_batch(batch, [a for r in batch for a in by_code[r.employee_code]], result)
+        result.officer_ids.sort()
+        result.new_officer_ids.sort()
         if result.dry_run:
             transaction.set_rollback(True)
+        else:
+            services.role_assignments_changed_notify(officer_ids=result.officer_ids)
 
 
 def officers_import(*, data: bytes, filename: str, dry_run: bool = False, preview_rows: int = 50,
@@ -487,7 +505,9 @@ def officers_import(*, data: bytes, filename: str, dry_run: bool = False, previe
         raise _refused(_("The file is empty."), "empty")
     rows = validate_rows(read_table(data=data, filename=filename), progress=progress)
     result = ImportResult(rows=len(rows), dry_run=dry_run, preview=rows[:preview_rows])
-    _write(rows, result)
+    officer_records, assignment_records = _records(rows)
+    del rows  # the checked rows are not needed while writing: the peak memory of a large file is lower
+    _write(officer_records, assignment_records, result)
     return result
 
 

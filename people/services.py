@@ -354,12 +354,13 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
 
 @transaction.atomic
 def role_assignment_bulk_upsert(
-    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer]
+    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer], notify: bool = True
 ) -> BulkUpsertResult:
     """Create or update many role assignments (idempotent on officer × role × unit × start date).
 
     Sends ONE role_assignments_changed notification for every officer in the records, after commit, so that
-    courses enrols a whole import in one pass instead of once per row.
+    courses enrols a whole import in one pass instead of once per row (``notify=False`` leaves it to a caller
+    that writes in several batches and then calls role_assignments_changed_notify once).
     """
     result = BulkUpsertResult()
     wanted: dict[tuple, AssignmentRecord] = {}
@@ -391,7 +392,8 @@ def role_assignment_bulk_upsert(
     RoleAssignment.objects.bulk_create(to_create, batch_size=_CHUNK)
     RoleAssignment.objects.bulk_update(to_update, ["end_date"], batch_size=_CHUNK)
     result.created, result.updated = len(to_create), len(to_update)
-    _notify_assignments(officer_ids)
+    if notify:
+        _notify_assignments(officer_ids)
     return result
 
 

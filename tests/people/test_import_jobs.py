@@ -136,3 +136,25 @@ def test_others_cannot_open_a_job(client, request, administrator, unit_tree, who
     user = request.getfixturevalue(who)
     client.force_login(getattr(user, "user", user))
     assert client.get(reverse("officer-import:job", args=[job.pk])).status_code in (302, 403)
+
+
+def test_writing_in_batches_gives_the_same_outcome_and_one_notification(unit_tree, roles, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    from people import imports, signals
+
+    monkeypatch.setattr(imports, "WRITE_BATCH", 1)
+    received = []
+
+    def receiver(sender, officer_ids, **kwargs):
+        received.append(officer_ids)
+
+    signals.role_assignments_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = officers_import(data=csv_bytes(*GOOD), filename="x.csv")
+    finally:
+        signals.role_assignments_changed.disconnect(receiver)
+    assert (result.officers_created, result.assignments_created) == (2, 3)
+    assert received == [result.officer_ids] and result.new_officer_ids == result.officer_ids
+    again = officers_import(data=csv_bytes(*GOOD), filename="x.csv")
+    assert (again.officers_unchanged, again.assignments_unchanged, again.new_officer_ids) == (2, 3, [])
