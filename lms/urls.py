@@ -14,10 +14,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("can-bo/", include("people.urls")),
+    # dashboards: quan-ly/… and hoc-tap/nang-luc/ (before courses' hoc-tap/ so the profile is matched first).
+    path("", include("dashboards.urls")),
     path("hoc-tap/", include("courses.urls")),
     path("kiem-tra/", include("assessments.urls")),
     path("chung-nhan/", include("certificates.urls")),
-    path("quan-ly/", include("dashboards.urls")),
 ]
 
 if settings.DEBUG:
