@@ -372,34 +372,95 @@ def role_requirements_changed_notify(*, role_ids) -> None:
     _notify_requirements(role_ids)
 
 
-def attainment_record(
+#: Validity of observation evidence when no current role of the officer requires the competency.
+OBSERVATION_DEFAULT_VALIDITY_MONTHS = 24
+
+
+@transaction.atomic
+def evidence_record(
     *,
     officer: Officer,
     competency: Competency,
     level: int,
     achieved_on: dt.date,
-    expires_on: dt.date | None,
-    evidence_kind: str,
-    evidence_reference: str = "",
+    kind: str,
+    basis: str = "",
+    expires_on: dt.date | None = None,
     recorded_by=None,
+    certificate_serial: str = "",
+    observation=None,
+    document=None,
 ) -> Attainment:
-    """Record (idempotently, by evidence) that an officer holds a competency at a level."""
-    attainment, created = Attainment.objects.get_or_create(
-        officer=officer,
-        competency=competency,
-        evidence_kind=evidence_kind,
-        evidence_reference=evidence_reference,
-        defaults={"level": level, "achieved_on": achieved_on, "expires_on": expires_on, "recorded_by": recorded_by},
+    """Record evidence that an officer holds a competency at a level (idempotent).
+
+    The same officer × competency × level × achieved on × basis (and kind) that is not revoked is returned
+    unchanged: evidence is never overwritten (a correction is a new record plus evidence_revoke of the old one).
+    Evidence linked to an observation is identified by that observation.
+    """
+    if kind not in Attainment.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of evidence.")})
+    basis = normalize_text(basis or "")
+    existing = Attainment.objects.not_revoked()
+    if observation is not None:
+        found = Attainment.objects.filter(observation=observation).first()
+    else:
+        found = existing.filter(
+            officer=officer, competency=competency, kind=kind, level=level, achieved_on=achieved_on,
+            evidence_reference=basis, observation__isnull=True,
+        ).first()
+    if found is not None:
+        return found
+    attainment = Attainment(
+        officer=officer, competency=competency, level=level, achieved_on=achieved_on, expires_on=expires_on,
+        kind=kind, evidence_reference=basis, recorded_by=recorded_by, certificate_serial=certificate_serial or "",
+        observation=observation,
     )
-    if not created and (attainment.level, attainment.achieved_on, attainment.expires_on) != (
-        level, achieved_on, expires_on
-    ):
-        attainment.level, attainment.achieved_on, attainment.expires_on = level, achieved_on, expires_on
-        attainment.full_clean(validate_constraints=False)
-        attainment.save()
-    elif created:
-        attainment.full_clean(validate_constraints=False)
+    if document is not None:
+        attainment.document = document
+    attainment.full_clean(exclude=["officer", "competency", "observation", "recorded_by"], validate_unique=False,
+                          validate_constraints=False)
+    attainment.save()
     return attainment
+
+
+def _notify_evidence_revoked(officer_ids) -> None:
+    ids = sorted({int(i) for i in officer_ids})
+    if ids:
+        transaction.on_commit(lambda: signals.evidence_revoked.send(sender=Attainment, officer_ids=ids))
+
+
+@transaction.atomic
+def evidence_revoke(*, attainment: Attainment, reason: str, by=None) -> Attainment:
+    """Revoke evidence with a reason: it never counts again, whatever the date; the record stays as history.
+
+    Revoking twice keeps the first revocation. After commit, courses re-trains the officer when a required
+    competency lost its only evidence (people.signals.evidence_revoked).
+    """
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise ValidationError({"revoked_reason": _("A reason is required to revoke evidence.")})
+    locked = Attainment.objects.select_for_update().get(pk=attainment.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.revoked_by = by
+        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        _notify_evidence_revoked([locked.officer_id])
+    attainment.revoked_at, attainment.revoked_reason, attainment.revoked_by_id = (
+        locked.revoked_at, locked.revoked_reason, locked.revoked_by_id)
+    return attainment
+
+
+def observation_validity_months(*, officer: Officer, competency: Competency, on: dt.date | None = None) -> int:
+    """Validity of observation evidence: the strictest (shortest) validity of the officer's roles that require
+    the competency on `on` (today by default); OBSERVATION_DEFAULT_VALIDITY_MONTHS when none does."""
+    from .competency import requirements_for_officers
+
+    requirement = requirements_for_officers([officer.pk], on or timezone.localdate()).get(officer.pk, {}).get(
+        competency.pk)
+    if requirement is None or requirement.validity_months is None:
+        return OBSERVATION_DEFAULT_VALIDITY_MONTHS
+    return requirement.validity_months
 
 
 def attainment_expire(*, attainment: Attainment, on: dt.date) -> Attainment:

@@ -506,22 +506,21 @@ class RoleRequirementViewSet(SnippetViewSet):
 
 class AttainmentFilterSet(WagtailFilterSet):
     competency = ModelChoiceFilter(label=_("Competency"), queryset=Competency.objects.all())
-    evidence_kind = ChoiceFilter(label=_("Evidence"), choices=Attainment.Evidence.choices)
+    kind = ChoiceFilter(label=_("Evidence"), choices=Attainment.Kind.choices)
 
     class Meta:
         model = Attainment
-        fields = ["competency", "evidence_kind", "level"]
+        fields = ["competency", "kind", "level"]
 
 
 class AttainmentCreateView(CreateView):
     def save_instance(self):
         """Attainments are written by the service (idempotent by evidence), recording who entered them."""
         data = self.form.cleaned_data
-        attainment = services.attainment_record(
+        attainment = services.evidence_record(
             officer=data["officer"], competency=data["competency"], level=data["level"],
             achieved_on=data["achieved_on"], expires_on=data.get("expires_on"),
-            evidence_kind=data["evidence_kind"], evidence_reference=data.get("evidence_reference", ""),
-            recorded_by=self.request.user,
+            kind=data["kind"], basis=data.get("evidence_reference", ""), recorded_by=self.request.user,
         )
         log(instance=attainment, action="wagtail.create", user=self.request.user)
         self.form.instance = attainment
@@ -535,7 +534,7 @@ class AttainmentViewSet(SnippetViewSet):
     index_view_class = RoleAssignmentIndexView
     add_view_class = AttainmentCreateView
     list_display = ["officer", "competency", "level", DayColumn("achieved_on", label=_("Achieved on"), sort_key="achieved_on"),
-                    DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "evidence_kind"]
+                    DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "kind"]
     list_per_page = 50
     filterset_class = AttainmentFilterSet
     search_fields = ["officer__search_name"]
@@ -546,7 +545,7 @@ class AttainmentViewSet(SnippetViewSet):
         FieldPanel("officer"),
         FieldRowPanel([FieldPanel("competency"), FieldPanel("level")]),
         FieldRowPanel([FieldPanel("achieved_on"), FieldPanel("expires_on")]),
-        FieldRowPanel([FieldPanel("evidence_kind"), FieldPanel("evidence_reference")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("evidence_reference")]),
     ]
 
     def get_queryset(self, request):

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from people.models import Attainment, Officer, RoleRequirement, Unit, UnitFormerName
 from people.services import unit_create, unit_save
@@ -183,9 +184,17 @@ def test_attainment_expiry_not_before_achievement_and_unique_evidence(unit_tree)
     integrity_error(AttainmentFactory, officer=attainment.officer, competency=attainment.competency,
                     achieved_on=dt.date(2026, 1, 1), expires_on=dt.date(2025, 1, 1))
     integrity_error(Attainment.objects.create, officer=attainment.officer, competency=attainment.competency,
-                    level=1, achieved_on=dt.date(2026, 1, 1), evidence_kind=attainment.evidence_kind,
+                    level=attainment.level, achieved_on=attainment.achieved_on, kind=attainment.kind,
                     evidence_reference=attainment.evidence_reference)
     assert attainment.is_valid_on(dt.date(2027, 1, 1)) and not attainment.is_valid_on(dt.date(2029, 1, 1))
+    # Once revoked, the same evidence can be recorded again (a correction), and the revoked one never counts.
+    Attainment.objects.filter(pk=attainment.pk).update(revoked_at=timezone.now(), revoked_reason="Nhập nhầm")
+    attainment.refresh_from_db()
+    assert not attainment.is_valid_on(dt.date(2027, 1, 1))
+    again = Attainment.objects.create(officer=attainment.officer, competency=attainment.competency,
+                                      level=attainment.level, achieved_on=attainment.achieved_on,
+                                      kind=attainment.kind, evidence_reference=attainment.evidence_reference)
+    assert list(Attainment.objects.filter(officer=attainment.officer).not_revoked()) == [again]
     with pytest.raises(ProtectedError):
         attainment.competency.delete()
 
