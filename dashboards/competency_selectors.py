@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
-from courses.selectors import competency_next_steps
+
+try:
+    from courses.selectors import competency_next_steps
+except ImportError:  # TEMP until competency-engine's courses selector is merged
+    competency_next_steps = None
 from people import competency as engine
 from people.models import Attainment, Competency, Observation, ObservationComment, Officer
 from people.permissions import centre_director_paths
@@ -102,11 +106,14 @@ def _certificates_by_serial(serials) -> dict[str, Certificate]:
 def _evidence_link(attainment: Attainment, certificates: dict[str, Certificate]) -> EvidenceLink:
     from django.urls import reverse
 
-    if attainment.kind == Attainment.Kind.CERTIFICATE:
-        serial = attainment.certificate_serial or attainment.evidence_reference
+    serial = attainment.certificate_serial or (
+        attainment.evidence_reference if attainment.kind == Attainment.Kind.CERTIFICATE else "")
+    if serial:
         certificate = certificates.get(serial)
         url = reverse("certificates:verify-code", args=[certificate.code]) if certificate else ""
-        return EvidenceLink(attainment, _("Certificate %(serial)s") % {"serial": serial}, url, certificate)
+        label = (_("Certificate %(serial)s") if attainment.kind == Attainment.Kind.CERTIFICATE
+                 else _("Recognised prior learning, certificate %(serial)s"))
+        return EvidenceLink(attainment, label % {"serial": serial}, url, certificate)
     if attainment.kind == Attainment.Kind.OBSERVATION and attainment.observation_id:
         return EvidenceLink(attainment, _("Desk observation"),
                             reverse("dashboards:observation", args=[attainment.observation_id]))
@@ -126,12 +133,13 @@ def observations_for_officer(*, officer: Officer) -> QuerySet[Observation]:
 def competency_profile_for(*, officer: Officer, on: dt.date | None = None) -> CompetencyProfile:
     """Everything the profile page and its PDF show, for one officer, in a fixed number of queries."""
     on = on or timezone.localdate()
-    groups = engine.officer_profile(officer, on=on)
+    groups = engine.officer_profile(officer, on)
     all_rows = [row for _assignment, rows in groups for row in rows]
-    competency_next_steps(officer, all_rows)
+    if competency_next_steps is not None:
+        competency_next_steps(officer, all_rows)
     certificates = _certificates_by_serial(
-        (a.certificate_serial or a.evidence_reference) for r in all_rows for a in r.evidence
-        if a.kind == Attainment.Kind.CERTIFICATE
+        a.certificate_serial or (a.evidence_reference if a.kind == Attainment.Kind.CERTIFICATE else "")
+        for r in all_rows for a in r.evidence
     )
     profile_groups = []
     for assignment, rows in groups:
@@ -179,7 +187,8 @@ def observations_visible_to(*, viewer) -> QuerySet[Observation]:
     scope = officers_for_profile(viewer=viewer).values("pk")
     return (
         Observation.objects.filter(Q(officer__user=viewer) | Q(observer=viewer) | Q(officer__in=scope))
-        .select_related("officer", "officer__unit", "officer__user", "competency", "observer", "observer__officer")
+        .select_related("officer", "officer__unit", "officer__user", "competency", "observer", "observer__officer",
+                        "attainment")
         .prefetch_related(Prefetch("comments", queryset=ObservationComment.objects.select_related("author")))
     )
 

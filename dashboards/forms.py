@@ -35,7 +35,7 @@ class ObservationForm(forms.Form):
 
 
 class ObservationCommentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Your answer"), choices=ObservationComment.Kind.choices,
+    kind = forms.ChoiceField(label=_("Your response"), choices=ObservationComment.Kind.choices,
                              widget=forms.RadioSelect)
     text = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -592,7 +592,6 @@ def observation_record(*, observer, officer: Officer, competency: Competency, le
     from dateutil.relativedelta import relativedelta
 
     from .models import Observation
-    from .permissions import can_observe
 
     if not can_observe(observer, officer):
         raise PermissionDenied(_("You cannot record an observation of this officer."))
@@ -710,3 +709,31 @@ def prior_learning_document_check(upload) -> str:
         raise ValidationError({"document": _("The document must be a PDF, JPEG or PNG file; this file's content "
                                              "is none of these, whatever its name says.")})
     return kind
+
+
+@transaction.atomic
+def prior_learning_record(*, officer: Officer, competency: Competency, level: int, achieved_on: dt.date, basis: str,
+                          document, expires_on: dt.date | None = None, recorded_by) -> Attainment:
+    """An administrator recognises prior learning (training elsewhere, a decision, an older certificate) as
+    evidence, with the scanned document attached (PDF, JPEG or PNG, at most 10 MB, checked by content).
+    The same officer × competency × level × date × basis recorded twice is one record (the first document)."""
+    from .permissions import can_manage_people
+
+    if not can_manage_people(user=recorded_by):
+        raise PermissionDenied(_("Only administrators can recognise prior learning."))
+    level = _check_level(level)
+    basis = _clean_text(basis, limit=255, field="basis")
+    if not basis:
+        raise ValidationError({"basis": _("Name the document or decision the evidence rests on.")})
+    if achieved_on is None or achieved_on > timezone.localdate():
+        raise ValidationError({"achieved_on": _("The date achieved cannot be in the future.")})
+    if expires_on is not None and expires_on < achieved_on:
+        raise ValidationError({"expires_on": _("The end of validity cannot be before the date achieved.")})
+    if document is None:
+        raise ValidationError({"document": _("Attach the document (PDF, JPEG or PNG).")})
+    prior_learning_document_check(document)
+    return evidence_record(
+        officer=officer, competency=competency, level=level, achieved_on=achieved_on,
+        kind=Attainment.Kind.PRIOR_LEARNING, basis=basis, expires_on=expires_on, recorded_by=recorded_by,
+        document=document,
+    )

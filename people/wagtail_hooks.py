@@ -27,7 +27,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from . import services, views
+from . import admin_competency, services, views
 from .models import (
     Attainment,
     Competency,
@@ -585,6 +585,7 @@ class PeopleViewSetGroup(ViewSetGroup):
         OfficerViewSet,
         RoleAssignmentViewSet,
         OfficerImportViewSet,
+        *admin_competency.ADMIN_VIEWSETS,  # attainment import and prior learning, beside the officer import
         DeskRoleViewSet,
         CompetencyAreaViewSet,
         CompetencyViewSet,
