@@ -14,10 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 
-try:
-    from courses.selectors import competency_next_steps
-except ImportError:  # TEMP until competency-engine's courses selector is merged
-    competency_next_steps = None
+from courses.selectors import competency_next_steps
 from people import competency as engine
 from people.models import Attainment, Competency, Observation, ObservationComment, Officer
 from people.permissions import centre_director_paths
@@ -135,8 +132,7 @@ def competency_profile_for(*, officer: Officer, on: dt.date | None = None) -> Co
     on = on or timezone.localdate()
     groups = engine.officer_profile(officer, on)
     all_rows = [row for _assignment, rows in groups for row in rows]
-    if competency_next_steps is not None:
-        competency_next_steps(officer, all_rows)
+    competency_next_steps(officer, all_rows)
     certificates = _certificates_by_serial(
         a.certificate_serial or (a.evidence_reference if a.kind == Attainment.Kind.CERTIFICATE else "")
         for r in all_rows for a in r.evidence
