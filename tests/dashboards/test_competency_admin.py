@@ -1,0 +1,111 @@
+"""Admin side of competency evidence: recognising prior learning with a document checked by its content, and
+the admin links to the competency profile."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from people import services
+from people.models import Attainment
+from tests.people.factories import CompetencyFactory
+
+URL = reverse("prior-learning:record")
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+@pytest.fixture
+def nv04(db):
+    return CompetencyFactory(code="NV04", name_vi="Tiếp nhận, kiểm tra hồ sơ")
+
+
+def data(officer, competency, document, **extra):
+    values = {"officer": officer.pk, "competency": competency.pk, "level": 2,
+              "achieved_on": "2025-11-20", "basis": "Quyết định 15/QĐ-UBND ngày 20/11/2025", "document": document}
+    values.update(extra)
+    return values
+
+
+@pytest.mark.django_db
+class TestPriorLearning:
+    @pytest.mark.parametrize(("name", "content"), [("qd.pdf", PDF), ("scan.png", PNG), ("anh.jpg", JPEG),
+                                                   ("no-extension", PDF)])
+    def test_administrator_records_it_with_a_real_document(self, client, administrator, officer, nv04, name,
+                                                           content):
+        client.force_login(administrator)
+        assert client.get(URL).status_code == 200
+        response = client.post(URL, data(officer, nv04, SimpleUploadedFile(name, content)))
+        assert response.status_code == 302
+        evidence = Attainment.objects.get()
+        assert (evidence.kind, evidence.level, evidence.recorded_by) == (Attainment.Kind.PRIOR_LEARNING, 2,
+                                                                          administrator)
+        assert evidence.evidence_reference == "Quyết định 15/QĐ-UBND ngày 20/11/2025"
+        with evidence.document.open("rb") as fh:
+            assert fh.read() == content
+
+    @pytest.mark.parametrize(("name", "content"), [
+        ("fake.pdf", b"<html><script>alert(1)</script></html>"),
+        ("fake.png", b"GIF89a" + b"\x00" * 20),
+        ("macro.pdf", b"PK\x03\x04" + b"\x00" * 40),
+    ])
+    def test_content_not_the_name_decides(self, client, administrator, officer, nv04, name, content):
+        client.force_login(administrator)
+        response = client.post(URL, data(officer, nv04, SimpleUploadedFile(name, content)))
+        assert response.status_code == 400
+        assert "nội dung tệp này không thuộc các loại đó" in response.content.decode()
+        assert not Attainment.objects.exists()
+
+    def test_document_is_required_and_at_most_10_mb(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        values = data(officer, nv04, "")
+        values.pop("document")
+        assert client.post(URL, values).status_code == 400
+        big = SimpleUploadedFile("lon.pdf", PDF + b"0" * (10 * 1024 * 1024))
+        response = client.post(URL, data(officer, nv04, big))
+        assert response.status_code == 400 and "10 MB" in response.content.decode()
+        assert not Attainment.objects.exists()
+
+    def test_dates_and_basis_are_checked(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+        for extra in ({"achieved_on": tomorrow}, {"expires_on": "2025-01-01"}, {"basis": ""}, {"level": "4"}):
+            response = client.post(URL, data(officer, nv04, SimpleUploadedFile("qd.pdf", PDF), **extra))
+            assert response.status_code == 400, extra
+        assert not Attainment.objects.exists()
+
+    def test_the_same_evidence_twice_is_one_record(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        client.post(URL, data(officer, nv04, SimpleUploadedFile("qd.pdf", PDF)))
+        client.post(URL, data(officer, nv04, SimpleUploadedFile("qd.pdf", PDF)))
+        assert Attainment.objects.count() == 1
+
+    def test_only_administrators(self, client, leader, trainer, officer, nv04):
+        for user in (leader.user, trainer, officer.user):
+            client.force_login(user)
+            response = client.post(URL, data(officer, nv04, SimpleUploadedFile("qd.pdf", PDF)))
+            assert response.status_code == 403 or response.url.startswith(reverse("wagtailadmin_login"))
+        assert not Attainment.objects.exists()
+        with pytest.raises(PermissionDenied):
+            services.prior_learning_record(officer=officer, competency=nv04, level=2,
+                                           achieved_on=timezone.localdate(), basis="QĐ 1",
+                                           document=SimpleUploadedFile("qd.pdf", PDF), recorded_by=leader.user)
+
+    def test_service_checks_the_content_too(self, administrator, officer, nv04):
+        with pytest.raises(ValidationError):
+            services.prior_learning_record(officer=officer, competency=nv04, level=2,
+                                           achieved_on=timezone.localdate(), basis="QĐ 1",
+                                           document=SimpleUploadedFile("qd.pdf", b"not a pdf"),
+                                           recorded_by=administrator)
+
+
+@pytest.mark.django_db
+def test_admin_officer_listing_and_edit_link_to_the_profile(client, administrator, officer):
+    client.force_login(administrator)
+    profile = reverse("dashboards:officer-competencies", args=[officer.pk])
+    listing = client.get(reverse("wagtailsnippets_people_officer:list"))
+    assert listing.status_code == 200 and profile in listing.content.decode()
+    edit = client.get(reverse("wagtailsnippets_people_officer:edit", args=[officer.pk]))
+    assert edit.status_code == 200 and profile in edit.content.decode()
