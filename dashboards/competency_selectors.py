@@ -114,7 +114,8 @@ def _evidence_link(attainment: Attainment, certificates: dict[str, Certificate])
     if attainment.kind == Attainment.Kind.OBSERVATION and attainment.observation_id:
         return EvidenceLink(attainment, _("Desk observation"),
                             reverse("dashboards:observation", args=[attainment.observation_id]))
-    return EvidenceLink(attainment, attainment.get_kind_display())
+    url = reverse("dashboards:evidence-document", args=[attainment.pk]) if attainment.document else ""
+    return EvidenceLink(attainment, attainment.get_kind_display(), url)
 
 
 def observations_for_officer(*, officer: Officer) -> QuerySet[Observation]:

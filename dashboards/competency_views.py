@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -199,3 +200,29 @@ def observation_withdraw(request, pk: int):
             messages.success(request, _("The observation is withdrawn; it no longer counts as evidence."))
             return redirect("dashboards:observation", pk=observation.pk)
     return _observation_page(request, observation, withdraw_form=form, status=400)
+
+
+_DOCUMENT_TYPES = {"pdf": ("application/pdf", "pdf"), "jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png")}
+
+
+@require_safe
+@login_required
+def evidence_document(request, pk: int):
+    """The document attached to prior-learning evidence: for the officer, leaders in scope and administrators
+    (others 404). Its type is read from the content, as on upload; it is always sent as a download."""
+    from django.http import FileResponse
+
+    from people.models import Attainment
+
+    own = Q(officer__user=request.user)
+    scope = Q(officer__in=selectors.officers_for_profile(viewer=request.user).values("pk"))
+    attainment = get_object_or_404(Attainment.objects.filter(own | scope).exclude(document=""), pk=pk)
+    try:
+        handle = attainment.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = people_services.document_kind(handle.read(16))
+    handle.seek(0)
+    content_type, suffix = _DOCUMENT_TYPES.get(kind, ("application/octet-stream", "bin"))
+    return FileResponse(handle, as_attachment=True, content_type=content_type,
+                        filename=f"minh-chung-{attainment.officer.employee_code.lower()}-{attainment.pk}.{suffix}")

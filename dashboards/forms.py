@@ -17,8 +17,7 @@ class ObservationForm(forms.Form):
                         "invalid_choice": _("The level must be 1, 2 or 3.")},
     )
     observed_on = forms.DateField(
-        label=_("Observed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label=_("Observed on"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
     )
     notes = forms.CharField(
@@ -35,8 +34,11 @@ class ObservationForm(forms.Form):
 
 
 class ObservationCommentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Your response"), choices=ObservationComment.Kind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Your response"), widget=forms.RadioSelect, choices=[
+        (ObservationComment.Kind.ACKNOWLEDGE, _("I acknowledge it")),
+        (ObservationComment.Kind.DISAGREE, _("I disagree")),
+    ], error_messages={"required": _("Choose whether you acknowledge or disagree."),
+                       "invalid_choice": _("Choose whether you acknowledge or disagree.")})
     text = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("quan-ly/quan-sat/<int:pk>/", competency_views.observation, name="observation"),
     path("quan-ly/quan-sat/<int:pk>/nhan-xet/", competency_views.observation_comment, name="observation-comment"),
     path("quan-ly/quan-sat/<int:pk>/rut-lai/", competency_views.observation_withdraw, name="observation-withdraw"),
+    path("hoc-tap/minh-chung/<int:pk>/tai-lieu/", competency_views.evidence_document, name="evidence-document"),
 ]

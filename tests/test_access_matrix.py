@@ -216,6 +216,20 @@ class World:
                                            competency=CompetencyFactory(code="GT02"), level=2,
                                            observed_on=timezone.localdate(), notes="Giải thích rõ ràng.")
 
+    @cached_property
+    def prior_learning(self):
+        """Recognised prior learning of ``officer`` with its scanned decision (recorded by the administrator)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from people import services
+        from tests.people.factories import CompetencyFactory
+
+        return services.prior_learning_record(
+            officer=self.officer, competency=CompetencyFactory(code="NV04"), level=2,
+            achieved_on=timezone.localdate(), basis="Quyết định 15/QĐ-UBND",
+            document=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n"), recorded_by=self.users["admin"])
+
     # assessments/
     @cached_property
     def quiz(self):
@@ -331,6 +345,10 @@ ROWS: dict[str, Row] = {
     "dashboards:officer-competencies": Row(
         lambda w: reverse("dashboards:officer-competencies", args=[w.officer.pk]),
         anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    # The document of prior-learning evidence: the officer, leaders in scope, administrators.
+    "dashboards:evidence-document": Row(lambda w: reverse("dashboards:evidence-document", args=[w.prior_learning.pk]),
+                                        anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND,
+                                        admin=OK),
     # Desk observations: recorded by leaders in scope (or the centre director), never by administrators.
     "dashboards:observation-new": Row(lambda w: reverse("dashboards:observation-new") + f"?officer={w.officer.pk}",
                                       anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND,

@@ -4,14 +4,14 @@ the admin links to the competency profile."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from people import services
 from people.models import Attainment
 from tests.people.factories import CompetencyFactory
 
-URL = reverse("prior-learning:record")
+URL = reverse_lazy("prior-learning:record")  # lazy: no URLconf import at collection
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -111,3 +111,19 @@ def test_admin_officer_listing_and_edit_link_to_the_profile(client, administrato
     assert listing.status_code == 200 and profile in listing.content.decode()
     edit = client.get(reverse("wagtailsnippets_people_officer:edit", args=[officer.pk]))
     assert edit.status_code == 200 and profile in edit.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_document_downloads_for_the_officer_and_shows_on_the_profile(client, administrator, officer, nv04,
+                                                                         other_unit_officer):
+    evidence = services.prior_learning_record(officer=officer, competency=nv04, level=2,
+                                              achieved_on=timezone.localdate(), basis="QĐ 15",
+                                              document=SimpleUploadedFile("scan.pdf", PDF), recorded_by=administrator)
+    url = reverse("dashboards:evidence-document", args=[evidence.pk])
+    client.force_login(officer.user)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    client.force_login(other_unit_officer.user)
+    assert client.get(url).status_code == 404

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from people import services
@@ -20,7 +20,7 @@ from tests.people.factories import (
     UserFactory,
 )
 
-NEW = reverse("dashboards:observation-new")
+NEW = reverse_lazy("dashboards:observation-new")  # lazy: no URLconf import at collection
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 
 from people import services as people_services
@@ -20,7 +20,7 @@ from tests.people.factories import (
     UserFactory,
 )
 
-MY = reverse("dashboards:my-competencies")
+MY = reverse_lazy("dashboards:my-competencies")  # lazy: no URLconf import at collection
 
 
 def officer_url(officer):
@@ -77,7 +77,7 @@ class TestContent:
     def test_enrol_from_the_profile_comes_back_to_it(self, client, officer, competency_world):
         client.force_login(officer.user)
         course = competency_world["gt02_course"]
-        response = client.post(reverse("courses:enrol", args=[course.pk]), {"next": MY})
+        response = client.post(reverse("courses:enrol", args=[course.pk]), {"next": str(MY)})
         assert response.status_code == 302 and response.url == MY
         html = client.get(MY).content.decode()
         assert reverse("courses:enrol", args=[course.pk]) not in html
