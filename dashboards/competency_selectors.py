@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
-
 from courses.selectors import competency_next_steps
 from people import competency as engine
 from people.models import Attainment, Competency, Observation, ObservationComment, Officer
