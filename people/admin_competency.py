@@ -122,4 +122,122 @@ class PriorLearningViewSet(ViewSet):
         return [path("", prior_learning, name="record")]
 
 
-ADMIN_VIEWSETS = (PriorLearningViewSet,)
+# --- Import of past training records ---------------------------------------------------------------------------
+
+_IMPORT_SALT = "people.attainment-import"
+_IMPORT_MAX_AGE = 60 * 60  # a preview can be confirmed within the hour
+
+
+class AttainmentImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV or Excel file"),
+                           help_text=gettext_lazy("A .csv (UTF-8) or .xlsx file with the header row of the template."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+
+    def clean_file(self):
+        from pathlib import Path
+
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+def _sign_upload(data: bytes, name: str) -> str:
+    """The previewed file travels back with the confirmation, signed: what is imported is what was shown."""
+    import base64
+
+    from django.core import signing
+
+    return signing.dumps({"name": name, "data": base64.b64encode(data).decode("ascii")}, salt=_IMPORT_SALT,
+                         compress=True)
+
+
+def _unsign_upload(token: str) -> tuple[bytes, str] | None:
+    import base64
+    import binascii
+
+    from django.core import signing
+
+    try:
+        payload = signing.loads(token, salt=_IMPORT_SALT, max_age=_IMPORT_MAX_AGE)
+        return base64.b64decode(payload["data"]), str(payload["name"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, binascii.Error):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def attainment_import(request):
+    """Upload → dry run: every row checked, a preview or every problem (row, column, reason) → confirm → import
+    all rows or none. Re-importing the same file adds nothing."""
+    from . import attainment_import as importer
+    from .imports import read_upload
+
+    _check(request)
+    form = AttainmentImportForm()
+    result = problems = None
+    token = ""
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "confirm":
+            unsigned = _unsign_upload(request.POST.get("token", ""))
+            if unsigned is None:
+                messages.error(request, _("The preview has expired or was altered: upload the file again."))
+                return redirect("attainment-import:upload")
+            data, name = unsigned
+            try:
+                result = importer.attainments_import(data=data, filename=name, recorded_by=request.user)
+            except importer.AttainmentImportError as error:
+                problems, status = error.problems, 400
+        else:
+            form = AttainmentImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    data, name = read_upload(form.cleaned_data["file"])
+                    result = importer.attainments_import(data=data, filename=name, dry_run=True,
+                                                         recorded_by=request.user)
+                except importer.OfficerImportError as error:
+                    problems, status = error.problems, 400
+                else:
+                    token = _sign_upload(data, name)
+                    form = AttainmentImportForm()
+            else:
+                status = 400
+    context = {
+        "form": form, "result": result, "problems": problems, "token": token,
+        "columns": importer.COLUMNS, "required_columns": importer.REQUIRED_COLUMNS,
+        **_admin_context(_("Import past training records"), "upload"),
+    }
+    return render(request, "people/admin/attainment_import.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def attainment_import_template(request, fmt: str):
+    from django.http import HttpResponse
+
+    from . import attainment_import as importer
+
+    _check(request)
+    if fmt == "xlsx":
+        response = HttpResponse(importer.template_xlsx(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-minh-chung.{fmt}"'
+    return response
+
+
+class AttainmentImportViewSet(ViewSet):
+    name = "attainment-import"
+    icon = "upload"
+    menu_label = gettext_lazy("Import past training records")
+    menu_item_class = _AdministratorMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", attainment_import, name="upload"),
+            path("mau.xlsx", attainment_import_template, {"fmt": "xlsx"}, name="template-xlsx"),
+            path("mau.csv", attainment_import_template, {"fmt": "csv"}, name="template-csv"),
+        ]
+
+
+ADMIN_VIEWSETS = (AttainmentImportViewSet, PriorLearningViewSet)

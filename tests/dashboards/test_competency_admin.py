@@ -127,3 +127,77 @@ def test_the_document_downloads_for_the_officer_and_shows_on_the_profile(client,
     assert "attachment" in response["Content-Disposition"]
     client.force_login(other_unit_officer.user)
     assert client.get(url).status_code == 404
+
+
+# --- The import of past training records (admin screen beside the officer import) -------------------------------
+
+IMPORT = reverse_lazy("attainment-import:upload")
+HEADER = "Mã cán bộ,Mã năng lực,Mức,Ngày đạt,Hiệu lực đến,Căn cứ\n"
+
+
+def csv_upload(*lines, name="lich-su.csv"):
+    return SimpleUploadedFile(name, ("\ufeff" + HEADER + "".join(f"{line}\n" for line in lines)).encode("utf-8"))
+
+
+@pytest.mark.django_db
+class TestAttainmentImportScreen:
+    def test_preview_then_confirm_then_reimport_adds_nothing(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        assert client.get(IMPORT).status_code == 200
+        line = f"{officer.employee_code},NV04,2,15/03/2024,15/03/2026,Quyết định 125/QĐ-UBND"
+        preview = client.post(IMPORT, {"action": "preview", "file": csv_upload(line)})
+        assert preview.status_code == 200
+        assert preview.context["result"].dry_run and preview.context["result"].created == 1
+        assert "Quyết định 125/QĐ-UBND" in preview.content.decode()
+        assert not Attainment.objects.exists()  # the dry run wrote nothing
+        token = preview.context["token"]
+        done = client.post(IMPORT, {"action": "confirm", "token": token})
+        assert done.status_code == 200 and done.context["result"].created == 1
+        evidence = Attainment.objects.get()
+        assert (evidence.kind, evidence.recorded_by, evidence.achieved_on.isoformat()) == (
+            Attainment.Kind.PRIOR_LEARNING, administrator, "2024-03-15")
+        # Confirming twice (a double click, the back button) and re-importing add nothing.
+        assert client.post(IMPORT, {"action": "confirm", "token": token}).context["result"].unchanged == 1
+        again = client.post(IMPORT, {"action": "preview", "file": csv_upload(line)})
+        assert (again.context["result"].created, again.context["result"].unchanged) == (0, 1)
+        assert Attainment.objects.count() == 1
+
+    def test_row_errors_in_vietnamese_and_nothing_written(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        response = client.post(IMPORT, {"action": "preview", "file": csv_upload(
+            f"{officer.employee_code},NV04,2,15/03/2024,,Quyết định 1",
+            "KHONGCO,NV04,7,31/02/2024,,",
+        )})
+        assert response.status_code == 400
+        problems = response.context["problems"]
+        assert {p.row for p in problems} == {3}
+        assert {"Mã cán bộ", "Mức", "Ngày đạt", "Căn cứ"} <= {p.column for p in problems}
+        html = response.content.decode()
+        assert "KHONGCO" in html and "Chưa ghi dữ liệu nào" in html
+        assert "token" not in response.context or not response.context["token"]
+        assert not Attainment.objects.exists()
+
+    def test_tampered_or_garbage_token_is_refused(self, client, administrator, officer, nv04):
+        client.force_login(administrator)
+        line = f"{officer.employee_code},NV04,2,15/03/2024,,Quyết định 1"
+        token = client.post(IMPORT, {"action": "preview", "file": csv_upload(line)}).context["token"]
+        for bad in (token[:-2] + "xx", "", "abc"):
+            response = client.post(IMPORT, {"action": "confirm", "token": bad})
+            assert response.status_code == 302 and response.url == str(IMPORT)
+        assert not Attainment.objects.exists()
+
+    def test_wrong_file_type_and_templates(self, client, administrator):
+        client.force_login(administrator)
+        response = client.post(IMPORT, {"action": "preview",
+                                        "file": SimpleUploadedFile("x.pdf", PDF)})
+        assert response.status_code == 400 and response.context["form"].errors["file"]
+        csv = client.get(reverse("attainment-import:template-csv"))
+        assert csv.status_code == 200 and "Mã cán bộ" in csv.content.decode("utf-8-sig")
+        assert client.get(reverse("attainment-import:template-xlsx")).status_code == 200
+
+    def test_only_administrators(self, client, leader, officer, nv04):
+        client.force_login(leader.user)
+        line = f"{officer.employee_code},NV04,2,15/03/2024,,Quyết định 1"
+        response = client.post(IMPORT, {"action": "preview", "file": csv_upload(line)})
+        assert response.status_code in (302, 403)
+        assert not Attainment.objects.exists()
