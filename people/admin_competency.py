@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from . import services
@@ -46,10 +47,9 @@ class PriorLearningForm(forms.Form):
     competency = forms.ModelChoiceField(label=gettext_lazy("Competency"),
                                         queryset=Competency.objects.filter(is_active=True).order_by("code"))
     level = forms.TypedChoiceField(label=gettext_lazy("Level"), choices=Level.choices, coerce=int)
-    achieved_on = forms.DateField(label=gettext_lazy("Achieved on"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    achieved_on = forms.DateField(label=gettext_lazy("Achieved on"), widget=AdminDateInput())
     expires_on = forms.DateField(label=gettext_lazy("Valid until"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                 widget=AdminDateInput(),
                                  help_text=gettext_lazy("Leave empty when the document sets no end; the validity of "
                                                         "the officer's roles still applies."))
     basis = forms.CharField(label=gettext_lazy("Basis"), max_length=255,

@@ -24,7 +24,7 @@ def nv04(db):
 
 def data(officer, competency, document, **extra):
     values = {"officer": officer.pk, "competency": competency.pk, "level": 2,
-              "achieved_on": "2025-11-20", "basis": "Quyết định 15/QĐ-UBND ngày 20/11/2025", "document": document}
+              "achieved_on": "20/11/2025", "basis": "Quyết định 15/QĐ-UBND ngày 20/11/2025", "document": document}
     values.update(extra)
     return values
 
@@ -70,8 +70,8 @@ class TestPriorLearning:
 
     def test_dates_and_basis_are_checked(self, client, administrator, officer, nv04):
         client.force_login(administrator)
-        tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
-        for extra in ({"achieved_on": tomorrow}, {"expires_on": "2025-01-01"}, {"basis": ""}, {"level": "4"}):
+        tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).strftime("%d/%m/%Y")
+        for extra in ({"achieved_on": tomorrow}, {"expires_on": "01/01/2025"}, {"basis": ""}, {"level": "4"}):
             response = client.post(URL, data(officer, nv04, SimpleUploadedFile("qd.pdf", PDF), **extra))
             assert response.status_code == 400, extra
         assert not Attainment.objects.exists()
