@@ -51,6 +51,8 @@ class ProfileRow:
     behaviours: list[tuple[int, str]]
 
     def __getattr__(self, name):  # the template reads the engine row's fields through this wrapper
+        if name == "row":
+            raise AttributeError(name)
         return getattr(self.row, name)
 
     @property

@@ -23,15 +23,12 @@ from .forms import ObservationCommentForm, ObservationForm, ObservationWithdrawF
 
 def _profile_response(request, officer, *, own: bool):
     profile = selectors.competency_profile_for(officer=officer)
-    viewer_officer = officer_for_user(user=request.user)
     context = {
         "profile": profile,
         "officer": officer,
         "own": own,
         "today": profile.on,
         "can_observe": people_services.can_observe(request.user, officer),
-        "is_leader_view": not own,
-        "viewer_officer": viewer_officer,
     }
     if request.GET.get("format") == "pdf":
         from .pdf import render_profile_pdf

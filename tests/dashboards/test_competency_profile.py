@@ -190,9 +190,14 @@ def _officer_with(n_competencies, unit, role_code):
 
 
 @pytest.mark.django_db
-def test_profile_queries_do_not_grow_with_requirements_and_evidence(client, unit_tree, django_assert_max_num_queries):
+def test_profile_queries_do_not_grow_with_requirements_and_evidence(client, unit_tree, leader,
+                                                                    django_assert_max_num_queries):
     small = _officer_with(1, unit_tree["team_a"], "RA")
     large = _officer_with(20, unit_tree["team_a"], "RB")
+    for n, comp in enumerate(CompetencyFactory.create_batch(3)):
+        observation = people_services.observation_record(observer=leader.user, officer=large, competency=comp,
+                                                         level=2, observed_on=timezone.localdate(), notes=f"Lần {n}")
+        people_services.observation_comment(observation=observation, author=large.user, kind="acknowledge", text="")
     client.force_login(small.user)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -204,3 +209,4 @@ def test_profile_queries_do_not_grow_with_requirements_and_evidence(client, unit
         response = client.get(MY)
     assert response.status_code == 200
     assert len(response.context["profile"].groups[0].rows) == 20
+    assert len(response.context["profile"].observations) == 3
