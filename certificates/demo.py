@@ -132,6 +132,8 @@ def seed(*, stdout) -> None:
                        f"{today:%d/%m/%Y}.",
             )
     renewals = services.certificates_renewal_enrol(today=today)
+    # Re-training from the competency records: expiring, expired and revoked evidence (the daily job's work).
+    renewals += course_services.enrolments_retrain(today=today)
     counts = {s: Certificate.objects.filter(status=s).count() for s in Certificate.Status.values}
     stdout.write(
         f"  {issued} giấy chứng nhận mới (tổng: {counts['ready']} hợp lệ, {counts['revoked']} thu hồi, "
