@@ -27,7 +27,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
 from lms.snippets import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetViewSet
 
-from . import services, views
+from . import admin_competency, services, views
 from .models import (
     Attainment,
     Competency,
@@ -586,6 +586,7 @@ class PeopleViewSetGroup(ViewSetGroup):
         OfficerViewSet,
         RoleAssignmentViewSet,
         OfficerImportViewSet,
+        *admin_competency.ADMIN_VIEWSETS,  # attainment import and prior learning, beside the officer import
         DeskRoleViewSet,
         CompetencyAreaViewSet,
         CompetencyViewSet,
