@@ -246,3 +246,11 @@ def test_rich_text_written_in_the_admin_survives_sanitising():
     assert sanitise_html(draftail) == draftail
     assert sanitise_html("") == "" and sanitise_html(None) == ""
     assert sanitise_html("a < b & c") == "a &lt; b &amp; c"
+
+
+@pytest.mark.parametrize("name,html", PAYLOADS, ids=[p[0] for p in PAYLOADS])
+def test_quiz_instructions_and_result_texts_are_sanitised(name, html, module_page):
+    quiz = QuizPageFactory(parent=module_page, intro=html, success_text=html, fail_text=html)
+    quiz.refresh_from_db()
+    for value in (quiz.intro, quiz.success_text, quiz.fail_text):
+        assert_clean(value)
