@@ -16,6 +16,7 @@ import nh3
 from django.db import models
 from wagtail import blocks
 from wagtail.fields import RichTextField
+from wagtail.rich_text import RichText
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "ol", "ul", "li"}
 TAGS = BLOCK_TAGS | {"b", "strong", "i", "em", "a", "br", "hr", "embed"}
@@ -72,8 +73,12 @@ def sanitise_html(value: str | None) -> str:
     return _EMBED.sub(lambda m: f"<embed{m.group(1).rstrip('/')}/>", cleaned)
 
 
-class SanitisedHTMLField(models.TextField):
-    """A TextField holding HTML (e.g. a frozen copy of a question's stem), sanitised whenever it is written."""
+class _SanitisedOnWrite:
+    """Sanitise on every write (save, bulk_create, update) and on full_clean(), so that a form's instance —
+    what a preview renders before anything is saved — is clean too."""
+
+    def clean(self, value, model_instance):
+        return super().clean(sanitise_html(value) if value is not None else value, model_instance)
 
     def pre_save(self, model_instance, add):
         value = sanitise_html(getattr(model_instance, self.attname))
@@ -84,16 +89,12 @@ class SanitisedHTMLField(models.TextField):
         return super().get_db_prep_save(sanitise_html(value) if value is not None else value, connection)
 
 
-class SanitisedRichTextField(RichTextField):
+class SanitisedHTMLField(_SanitisedOnWrite, models.TextField):
+    """A TextField holding HTML (e.g. a frozen copy of a question's stem), sanitised whenever it is written."""
+
+
+class SanitisedRichTextField(_SanitisedOnWrite, RichTextField):
     """Wagtail's RichTextField, sanitised whenever it is written (admin forms, imports, services, revisions)."""
-
-    def pre_save(self, model_instance, add):
-        value = sanitise_html(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
-        return value
-
-    def get_db_prep_save(self, value, connection):
-        return super().get_db_prep_save(sanitise_html(value) if value is not None else value, connection)
 
 
 class SanitisedRichTextBlock(blocks.RichTextBlock):
@@ -101,6 +102,10 @@ class SanitisedRichTextBlock(blocks.RichTextBlock):
 
     def get_prep_value(self, value):
         return sanitise_html(super().get_prep_value(value))
+
+    def clean(self, value):  # the value a preview renders
+        value = super().clean(value)
+        return RichText(sanitise_html(value.source)) if isinstance(value, RichText) else value
 
 
 def sanitise_stream_data(block, data):

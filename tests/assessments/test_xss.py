@@ -254,3 +254,14 @@ def test_quiz_instructions_and_result_texts_are_sanitised(name, html, module_pag
     quiz.refresh_from_db()
     for value in (quiz.intro, quiz.success_text, quiz.fail_text):
         assert_clean(value)
+
+
+def test_full_clean_sanitises_so_an_unsaved_preview_is_clean_too(category):
+    """Previews render the form's instance before anything is saved: full_clean() already sanitised it."""
+    from courses.blocks import LessonStreamBlock
+
+    question = Question(category=category, stem=PAYLOADS[1][1], title="Xem trước")
+    question.full_clean()
+    assert question.stem == "<p>Câu hỏi</p>"
+    block = LessonStreamBlock().child_blocks["paragraph"]
+    assert block.clean(block.to_python(PAYLOADS[2][1])).source == "<p>Câu hỏi</p>"
