@@ -224,7 +224,7 @@ def test_data_migration_cleans_what_is_already_stored(category):
         cursor.execute("UPDATE assessments_question SET stem = %s WHERE id = %s", [ISSUE_PAYLOAD, q.pk])
         cursor.execute("UPDATE assessments_questionversion SET stem = %s WHERE id = %s",
                        ['<p>Q</p><img src=x onerror=alert(1)>', version.pk])
-    migration = importlib.import_module("assessments.migrations.0004_sanitise_rich_text")
+    migration = importlib.import_module("assessments.migrations.0005_sanitise_rich_text")
     migration.sanitise_stored_html(apps, None)
     q.refresh_from_db()
     version.refresh_from_db()
