@@ -33,13 +33,14 @@ def _require_unit_viewer(user) -> None:
 
 @login_required
 def home(request):
-    """Send each user type to its own start page: leaders to their units, trainers and administrators to the
-    admin, officers to their learning. Until the learning page exists, officers get a welcome page here."""
+    """Send each user type to its own start page: leaders to their units' competency coverage, trainers and
+    administrators to the admin, officers to their learning. Until the learning page exists, officers get a
+    welcome page here."""
     user = request.user
     officer = officer_for_user(user=user)
     target = None
     if is_leader(user):
-        target = _first("dashboards:units", "courses:my-learning")
+        target = _first("dashboards:coverage", "dashboards:units", "courses:my-learning")
     elif is_trainer(user) or is_administrator(user):
         target = reverse("wagtailadmin_home")
     elif officer is not None:
