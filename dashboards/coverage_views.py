@@ -300,12 +300,11 @@ def expiring(request, pk: int):
                               title="Sắp hết hạn", columns=EXPIRING_COLUMNS, rows=lines)
     page_obj = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     granting = coverage.courses_granting(r.competency.pk for r in page_obj.object_list)
-    for r in page_obj.object_list:
-        r.days_left = (r.valid_until - on).days
-        r.renew_course = coverage.course_for(granting, r)
+    items = [{"row": r, "days_left": (r.valid_until - on).days, "course": coverage.course_for(granting, r)}
+             for r in page_obj.object_list]
     context = _base_context(request, unit, on, "expiring")
     context.update(options)
-    context.update({"page_obj": page_obj, "rows": page_obj.object_list, "days": days, "total": len(rows)})
+    context.update({"page_obj": page_obj, "items": items, "days": days, "total": len(rows)})
     return render(request, "dashboards/coverage_expiring.html", context)
 
 
