@@ -280,3 +280,28 @@ def status_counts(rows: Iterable[CompetencyRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
     return counts
+
+
+# --- Reporting contract (manage.py competency_status) --------------------------------------------------------
+
+#: The CSV headers, exactly (reporting tools rely on them).
+STATUS_CSV_HEADERS = ["Mã cán bộ", "Họ và tên", "Mã đơn vị", "Vị trí yêu cầu", "Mã năng lực", "Mức yêu cầu",
+                      "Mức đạt", "Trạng thái", "Hiệu lực đến"]
+
+
+def status_csv(rows: Iterable[CompetencyRow]) -> str:
+    """The rows as CSV text starting with a BOM (UTF-8 with BOM once encoded), in the rows' order."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(STATUS_CSV_HEADERS)
+    for row in rows:
+        writer.writerow([
+            row.officer.employee_code, row.officer.full_name, row.officer.unit.code, ", ".join(row.role_codes),
+            row.competency.code, row.required_level, row.held_level, row.status,
+            row.valid_until.strftime("%d/%m/%Y") if row.valid_until else "",
+        ])
+    return out.getvalue()

@@ -337,7 +337,7 @@ class Attainment(models.Model):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     kind = models.CharField(_("evidence"), max_length=20, choices=Kind.choices)
     evidence_reference = models.CharField(
-        _("basis"), max_length=255, blank=True,
+        _("basis (document or decision)"), max_length=255, blank=True,
         help_text=_("The document or decision this evidence rests on (certificate serial, decision number…)."),
     )
     certificate_serial = models.CharField(_("certificate serial"), max_length=40, blank=True, db_index=True)

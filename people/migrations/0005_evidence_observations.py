@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="attainment",
             name="evidence_reference",
-            field=models.CharField(blank=True, help_text="The document or decision this evidence rests on (certificate serial, decision number…).", max_length=255, verbose_name="basis"),
+            field=models.CharField(blank=True, help_text="The document or decision this evidence rests on (certificate serial, decision number…).", max_length=255, verbose_name="basis (document or decision)"),
         ),
         migrations.CreateModel(
             name="Observation",
