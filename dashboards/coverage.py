@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from courses.models import CourseCompetency, Enrolment
@@ -125,6 +125,14 @@ def unit_rows(unit: Unit, on: dt.date) -> list[engine.CompetencyRow]:
     return engine.unit_subtree_rows(unit, on)
 
 
+def unit_rows_and_officers(unit: Unit, on: dt.date) -> tuple[list[engine.CompetencyRow], list[Officer]]:
+    """The same rows as `unit_rows` (the engine's `unit_subtree_rows`: the same officers, the same call) and the
+    active officers of the subtree, whom the engine lists anyway — so the head-count costs no extra query."""
+    officers = engine.unit_subtree_officers(unit).select_related("unit", "user")
+    rows = engine.rows_for_officers(officers, on)
+    return rows, list(officers)  # the engine evaluated this queryset: its cache holds the officers
+
+
 def _child_key(root: Unit, path: str) -> str | None:
     """The code of the child of `root` that a path lies under, or None for the root itself."""
     rest = path[len(root.path):]
@@ -159,12 +167,12 @@ def areas_all() -> list[CompetencyArea]:
     return list(CompetencyArea.objects.order_by("sort_order", "code"))
 
 
-def coverage_overview(*, unit: Unit, on: dt.date, rows: list | None = None) -> Overview:
+def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     """One row per child unit of `unit` (plus one for officers placed directly in it) and a total row.
 
-    Queries: the engine rows (4), children, head-counts per unit, overdue enrolments per unit, areas.
+    Queries: the engine rows (4, the head-count comes with them), children, overdue enrolments per unit, areas.
     """
-    rows = unit_rows(unit, on) if rows is None else rows
+    rows, officers = unit_rows_and_officers(unit, on)
     children = list(Unit.objects.filter(parent=unit).order_by("path"))
     by_code = {c.code: c for c in children}
     own = OverviewRow(unit=unit, own=True)
@@ -175,9 +183,8 @@ def coverage_overview(*, unit: Unit, on: dt.date, rows: list | None = None) -> O
         key = _child_key(unit, path)
         return result[key] if key in by_code else own
 
-    for path, n in (Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
-                    .order_by().values_list("unit__path").annotate(n=Count("pk"))):
-        bucket(path).counts.officers += n
+    for officer in officers:
+        bucket(officer.unit.path).counts.officers += 1
     for path, n in (overdue_enrolments_qs(unit=unit, on=on).order_by().values_list("officer__unit__path")
                     .annotate(n=Count("pk"))):
         bucket(path).counts.overdue += n
@@ -522,7 +529,3 @@ def coverage_trend(*, unit: Unit, on: dt.date, months: int = 12) -> list[TrendPo
     for point in points:
         point.completions = by_month.get((point.day.year, point.day.month), 0)
     return points
-
-
-def officer_ids_q(unit: Unit) -> Q:
-    return Q(officer__unit__path__startswith=unit.path, officer__is_active=True)

@@ -59,6 +59,9 @@ def _breadcrumb(request, unit: Unit) -> list[Unit]:
     """The unit's ancestors the viewer may open, top first (one query)."""
     parts = unit.path.strip("/").split("/")
     prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    if not is_administrator(request.user):
+        led = led_unit_paths(user=request.user)
+        prefixes = [p for p in prefixes if any(p.startswith(q) for q in led)]
     if not prefixes:
         return []
     return list(units_visible_to(viewer=request.user).filter(path__in=prefixes).order_by("depth"))
@@ -114,16 +117,16 @@ def _overview_label(row: coverage.OverviewRow) -> str:
     return _("Directly in %(name)s") % {"name": row.unit.name} if row.own else row.unit.name
 
 
-def _add_links(row: coverage.OverviewRow, unit: Unit, areas) -> None:
-    """Each number of an overview row links to the officer matrix (or the overdue list) filtered to it."""
+def _add_links(row: coverage.OverviewRow, unit: Unit, areas, day: dict) -> None:
+    """Each number of an overview row links to the officer matrix (or the overdue list) filtered to it, on the
+    same day (``day`` is ``{"date": ...}`` when the page is not about today)."""
     target = unit if row.own else row.unit
-    base = {"unit": unit.pk, "direct": "1"} if row.own else {}
+    base = {"unit": unit.pk, "direct": "1", **day} if row.own else dict(day)
     matrix = reverse("dashboards:coverage-officers", args=[target.pk])
-    row.links = {"all": f"{matrix}?{urlencode(base)}"}
+    row.links = {"all": f"{matrix}?{urlencode(base)}".rstrip("?")}
     for key in coverage.STATUS_KEYS:
         row.links[key] = f"{matrix}?{urlencode({**base, 'status': key})}"
-    row.links["overdue"] = reverse("dashboards:coverage-overdue", args=[target.pk]) + (
-        f"?{urlencode({'unit': unit.pk, 'direct': '1'})}" if row.own else "")
+    row.links["overdue"] = f"{reverse('dashboards:coverage-overdue', args=[target.pk])}?{urlencode(base)}".rstrip("?")
     row.area_cells = [(area, row.by_area.get(area.pk, coverage.Counts()),
                        f"{matrix}?{urlencode({**base, 'area': area.code})}") for area in areas]
 
@@ -142,9 +145,10 @@ def _overview_response(request, unit: Unit, *, other_units=()):
         lines.append(("Tổng cộng", t.officers, t.required, t.met, t.expiring, t.expired, t.missing, t.share))
         return table_response(fmt=fmt, filename=_filename(unit, "tong-quan-nang-luc", on), title="Tổng quan",
                               columns=OVERVIEW_COLUMNS, rows=lines)
+    day = {} if on == timezone.localdate() else {"date": on.strftime("%d/%m/%Y")}
     for row in [*overview.rows, overview.total]:
         row.label = _overview_label(row)
-        _add_links(row, unit, overview.areas)
+        _add_links(row, unit, overview.areas, day)
     overview.total.label = _("Total")
     context = _base_context(request, unit, on, "overview")
     context.update({"overview": overview, "other_units": [u for u in other_units if u.pk != unit.pk]})
