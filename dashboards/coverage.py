@@ -179,9 +179,14 @@ def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     result = {c.code: OverviewRow(unit=c, own=False) for c in children}
     total = OverviewRow(unit=unit, own=False)
 
+    buckets: dict[str, OverviewRow] = {}
+
     def bucket(path: str) -> OverviewRow:
-        key = _child_key(unit, path)
-        return result[key] if key in by_code else own
+        found = buckets.get(path)
+        if found is None:
+            key = _child_key(unit, path)
+            found = buckets[path] = result[key] if key in by_code else own
+        return found
 
     for officer in officers:
         bucket(officer.unit.path).counts.officers += 1
@@ -191,8 +196,10 @@ def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     for row in rows:
         target = bucket(row.officer.unit.path)
         target.counts.add(row.status)
-        area_id = row.competency.area_id
-        target.by_area.setdefault(area_id, Counts()).add(row.status)
+        area = target.by_area.get(row.competency.area_id)
+        if area is None:
+            area = target.by_area[row.competency.area_id] = Counts()
+        area.add(row.status)
     visible = [r for r in result.values() if r.unit.is_active or r.counts.officers or r.counts.required]
     if own.counts.officers or own.counts.required:
         visible.insert(0, own)
