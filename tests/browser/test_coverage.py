@@ -1,6 +1,7 @@
 """A ward leader on a phone: the coverage overview, drilling into the centre, the officer matrix, the XLSX."""
 
 import datetime as dt
+import io
 
 import openpyxl
 import pytest
@@ -78,6 +79,7 @@ def test_leader_drills_down_on_a_phone_and_exports(page, ward):
         page.get_by_role("link", name="Excel (.xlsx)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = openpyxl.load_workbook(download.path()).active
+    with open(download.path(), "rb") as handle:  # the download has no extension, which openpyxl insists on
+        sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Mã cán bộ", "Họ và tên") and len(rows) == 1 + 6
