@@ -25,7 +25,8 @@ from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from courses.models import Enrolment
-from people.models import Competency, Officer
+from lms.imports import ImportJob
+from people.models import Competency, Officer, dates_in_order
 from people.text import normalize_text
 
 from .forms import QuestionAdminForm
@@ -96,6 +97,14 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
+
+
+class QuestionImportJob(ImportJob):
+    """A question import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
 
 
 class TaggedQuestion(TaggedItemBase):
@@ -172,10 +181,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         verbose_name_plural = _("questions")
         ordering = ["category__path", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="question_validity_ordered",
-            ),
+            dates_in_order(start="valid_from", end="valid_until", start_optional=True, name="question_validity_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +305,8 @@ class ReviewWhen(models.TextChoices):
 
 class QuizPage(Page):
     """A quiz placed in a module: draw rules, timing, attempts, grading and review policy."""
+
+    levels_below_course = 2  # quiz → module → course (see courses.models.course_path_prefix)
 
     class Layout(models.TextChoices):
         ONE_PER_PAGE = "one", _("One question per page")

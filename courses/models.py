@@ -19,6 +19,16 @@ from people.text import fold
 from .blocks import LessonStreamBlock
 
 
+def course_path_prefix(page: Page) -> str:
+    """The tree path of the course that holds a course, module, lesson or quiz page, found without a query.
+
+    The tree below a course is fixed (course → module → lesson | quiz), so each page type says how many levels it
+    sits below its course (`levels_below_course`); treebeard spends `steplen` characters of `path` per level.
+    """
+    levels = page.specific_class.levels_below_course
+    return page.path[: len(page.path) - levels * page.steplen]
+
+
 class CourseIndexPage(Page):
     """The catalogue of courses; the root page of the training site."""
 
@@ -43,6 +53,8 @@ class CourseIndexPage(Page):
 
 class CoursePage(Page):
     """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
+
+    levels_below_course = 0
 
     area = models.ForeignKey(
         CompetencyArea, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
@@ -153,6 +165,8 @@ class CourseCompetency(Orderable):
 class ModulePage(Page):
     """A module of a course: an ordered group of lessons and quizzes."""
 
+    levels_below_course = 1
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -173,6 +187,8 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """A lesson: StreamField content studied by the officer."""
+
+    levels_below_course = 2
 
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)

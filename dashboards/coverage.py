@@ -125,12 +125,17 @@ def unit_rows(unit: Unit, on: dt.date) -> list[engine.CompetencyRow]:
     return engine.unit_subtree_rows(unit, on)
 
 
-def unit_rows_and_officers(unit: Unit, on: dt.date) -> tuple[list[engine.CompetencyRow], list[Officer]]:
-    """The same rows as `unit_rows` (the engine's `unit_subtree_rows`: the same officers, the same call) and the
-    active officers of the subtree, whom the engine lists anyway — so the head-count costs no extra query."""
-    officers = engine.unit_subtree_officers(unit).select_related("unit", "user")
-    rows = engine.rows_for_officers(officers, on)
-    return rows, list(officers)  # the engine evaluated this queryset: its cache holds the officers
+def unit_rows_and_officers(unit: Unit, on: dt.date) -> tuple[list[engine.CompetencyRow], list[Officer], list[Unit]]:
+    """The same rows as `unit_rows` (the engine's rows for the active officers of the subtree), plus those
+    officers and the subtree's units, which the overview needs anyway for head-counts and child rows: the
+    officers are read once and given their unit from one query of the units, as the engine does itself."""
+    units = list(unit.subtree().order_by("path"))
+    by_id = {u.pk: u for u in units}
+    officers = list(engine.unit_subtree_officers(unit))
+    attach = Officer.unit.field.set_cached_value
+    for officer in officers:
+        attach(officer, by_id[officer.unit_id])
+    return engine.rows_for_officers(officers, on), officers, units
 
 
 def _child_key(root: Unit, path: str) -> str | None:
@@ -170,10 +175,11 @@ def areas_all() -> list[CompetencyArea]:
 def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     """One row per child unit of `unit` (plus one for officers placed directly in it) and a total row.
 
-    Queries: the engine rows (4, the head-count comes with them), children, overdue enrolments per unit, areas.
+    Queries: the subtree's units, its officers, the engine's assignments, requirements and evidence, overdue
+    enrolments per unit, areas.
     """
-    rows, officers = unit_rows_and_officers(unit, on)
-    children = list(Unit.objects.filter(parent=unit).order_by("path"))
+    rows, officers, units = unit_rows_and_officers(unit, on)
+    children = [u for u in units if u.parent_id == unit.pk]
     by_code = {c.code: c for c in children}
     own = OverviewRow(unit=unit, own=True)
     result = {c.code: OverviewRow(unit=c, own=False) for c in children}

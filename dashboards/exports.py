@@ -2,9 +2,11 @@
 
 A view asks `requested_format(request)`; when it is "xlsx" or "csv" it passes the page's selector output to
 `table_response(...)` with the columns, so the file and the page can never disagree. Text that a spreadsheet
-would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe,
-dates are real dates shown dd/mm/yyyy, percentages are numbers with a % format (in the CSV: percent points with
-one decimal, the header says "(%)"). The CSV is UTF-8 with a BOM so that Excel shows the diacritics.
+would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe
+(``lms.spreadsheets.safe_value``; that module's ``xlsx_bytes`` has no per-column date or % formats yet, so the
+typed sheet is written here), dates are real dates shown dd/mm/yyyy, percentages are numbers with a % format
+(in the CSV: percent points with one decimal, the header says "(%)"). The CSV is UTF-8 with a BOM so that Excel
+shows the diacritics.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 
+from lms.spreadsheets import safe_value
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "csv")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 TEXT, INT, DATE, PERCENT = "text", "int", "date", "percent"
 
@@ -37,11 +40,8 @@ def requested_format(request) -> str | None:
     return value if value in FORMATS else None
 
 
-def safe_text(value):
-    """A value no spreadsheet will run: text that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+#: The project's one rule for text a spreadsheet would run as a formula (a leading apostrophe).
+safe_text = safe_value
 
 
 def _csv_value(column: Column, value) -> str:

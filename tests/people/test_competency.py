@@ -298,9 +298,11 @@ def test_query_counts_do_not_grow_with_the_number_of_officers(unit_tree, django_
     large = _population(unit_tree["ward_b"], 1000, role, competencies)
     counts = {}
     for name, unit, officers in (("small", unit_tree["ward_a"], small), ("large", unit_tree["ward_b"], large)):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             rows = unit_subtree_rows(unit, D)
         assert len(rows) == len(officers) * 4
+        with django_assert_num_queries(1):  # the evidence objects of every row, loaded together on first use
+            assert sum(len(row.evidence) for row in rows) == sum(min(4, 1 + i % 4) for i in range(len(officers)))
         with django_assert_num_queries(3):
             rows = rows_for_officers(officers, D)
         counts[name] = len(rows)
