@@ -17,12 +17,12 @@ OFFICERS_PER_PAGE = 25
 
 @login_required
 def home(request):
-    """Send each user type to its own start page: leaders to their units, trainers and administrators to the
-    admin, officers to their learning. A user who is none of these (no officer record, no group) gets the
+    """Send each user type to its own start page: leaders to their units' competency coverage, trainers and
+    administrators to the admin, officers to their learning. A user who is none of these (no officer record, no group) gets the
     welcome page."""
     user = request.user
     if is_leader(user):
-        return redirect("dashboards:units")
+        return redirect("dashboards:coverage")
     if is_trainer(user) or is_administrator(user):
         return redirect("wagtailadmin_home")
     if officer_for_user(user=user) is not None:

@@ -267,7 +267,7 @@ class World:
 ROWS: dict[str, Row] = {
     # lms/urls.py
     "home": Row(lambda w: reverse("home"), anon=LOGIN, officer=redirect_to("courses:my-learning"),
-                leader=redirect_to("dashboards:units"), sibling=redirect_to("dashboards:units"),
+                leader=redirect_to("dashboards:coverage"), sibling=redirect_to("dashboards:coverage"),
                 trainer=redirect("/admin/"), admin=redirect("/admin/")),
     "set_language": same_for_all(redirect("/"), lambda w: reverse("set_language"), method="post",
                                  data={"language": "en", "next": "/"}),
@@ -372,6 +372,14 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("dashboards:observation-withdraw", args=[w.observation.pk]), method="post",
         data={"reason": "Nhầm năng lực."},
         anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
+    "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                               sibling=OK, trainer=FORBIDDEN, admin=OK),
+    **{f"dashboards:{name}": Row(lambda w, name=name: reverse(f"dashboards:{name}", args=[w.units["ward_a"].pk]),
+                                 anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
+                                 admin=OK)
+       for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
+                    "coverage-overdue", "coverage-no-role", "coverage-trend")},
 }
 
 

@@ -18,3 +18,12 @@ def minutes(value) -> int:
         except (TypeError, ValueError):
             return 0
     return int(-(-seconds // 60))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
