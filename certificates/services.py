@@ -188,8 +188,9 @@ def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool
         fields.append("status")
     certificate.save(update_fields=fields)
     if became_ready and notify:
-        certificate_id = certificate.pk
-        transaction.on_commit(lambda: certificate_notify_ready(certificate_id=certificate_id))
+        from .tasks import certificate_notify_ready_task
+
+        certificate_notify_ready_task.delay_on_commit(certificate.pk)
     return certificate
 
 
