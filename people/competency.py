@@ -19,10 +19,12 @@ more query, only when some row's evidence is read). The rules (issue 10, docs/pe
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -60,6 +62,27 @@ class _EvidenceStore:
         if self._objects is None:
             self._objects = {a.pk: a for a in Attainment.objects.filter(**self._filter)}
         return [self._objects[item[_ID]] for item in items]
+
+
+@contextmanager
+def _gc_paused():
+    """Building 100,000+ rows triggers the cyclic garbage collector over and over although they hold no cycles:
+    pausing it for the computation halves its CPU time. The previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _without_gc(function):
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with _gc_paused():
+            return function(*args, **kwargs)
+    return wrapper
 
 
 @dataclass(slots=True)
@@ -260,6 +283,7 @@ def _row(officer: Officer, requirement: Requirement, evidence: list, on: dt.date
                          valid_until, shown, revoked, store)
 
 
+@_without_gc
 def _rows(officers: list[Officer], officer_filter: dict, on: dt.date, assignments=None) -> list[CompetencyRow]:
     requirements = _requirements(officer_filter, on, assignments=assignments)
     if not requirements:
@@ -316,6 +340,7 @@ def unit_subtree_officers(unit: Unit) -> QuerySet[Officer]:
     return Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
 
 
+@_without_gc
 def _with_units(officers: QuerySet[Officer], units: QuerySet[Unit]) -> list[Officer]:
     """The officers with their unit attached from one query of the units (3× faster than select_related for
     10,000 officers: each unit is built once, not once per officer)."""

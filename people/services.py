@@ -450,6 +450,8 @@ def evidence_record(
     """
     if kind not in Attainment.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of evidence.")})
+    if expires_on is not None and expires_on < achieved_on:
+        raise ValidationError({"expires_on": _("The end of validity cannot be before the date achieved.")})
     basis = normalize_text(basis or "")
     existing = Attainment.objects.not_revoked()
     if observation is not None:

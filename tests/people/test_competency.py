@@ -255,6 +255,10 @@ def test_evidence_record_is_idempotent_and_revoke_keeps_history(setup):
     assert Attainment.objects.filter(officer=officer).count() == 2
     with pytest.raises(ValidationError):  # a reason is required
         services.evidence_revoke(attainment=correction, reason="  ")
+    with pytest.raises(ValidationError):  # the end before the start
+        services.evidence_record(**{**kwargs, "basis": "khác", "expires_on": dt.date(2025, 1, 1)})
+    with pytest.raises(ValidationError):
+        services.evidence_record(**{**kwargs, "kind": "observed"})
 
 
 def test_observation_validity_is_the_strictest_or_24(setup):
@@ -307,6 +311,9 @@ def test_query_counts_do_not_grow_with_the_number_of_officers(unit_tree, django_
             rows = rows_for_officers(officers, D)
         counts[name] = len(rows)
     assert counts == {"small": 40, "large": 4000}
+    import gc
+
+    assert gc.isenabled()  # the collector paused for the computation is running again
 
 
 def test_profile_query_count_is_fixed(setup, django_assert_num_queries):
