@@ -60,7 +60,7 @@ class TestSessionIdleTimeout:
     def _login(self, client, username):
         response = client.post(reverse("login"), {"username": username, "password": "matkhau-Demo-2026"})
         assert response.status_code == 302
-        client.get(reverse("password_change"))  # the first page after logging in sets the expiry
+        client.get(reverse("password_change"))
 
     def test_officers_get_a_working_day(self, client, officer, settings):
         self._login(client, "officer")

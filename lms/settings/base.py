@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "dashboards",
+    "lms",  # the project package: connects the session timeout to logging in
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
