@@ -149,6 +149,7 @@ class TransferViewSet(ViewSet):
             path("", admin_views.question_import, name="import"),
             path("export/", admin_views.question_export, name="export"),
             path("mau-cau-hoi.xlsx", admin_views.question_template_xlsx, name="template"),
+            path("viec/<int:pk>/", admin_views.question_import_job, name="job"),
         ]
 
 

@@ -210,6 +210,32 @@ class World:
         archive.refresh_from_db()
         return archive
 
+    # dashboards/: a desk observation of ``officer`` recorded by ``leader``
+    @cached_property
+    def observation(self):
+        from django.utils import timezone
+
+        from people import services
+        from tests.people.factories import CompetencyFactory
+
+        return services.observation_record(observer=self.users["leader"], officer=self.officer,
+                                           competency=CompetencyFactory(code="GT02"), level=2,
+                                           observed_on=timezone.localdate(), notes="Giải thích rõ ràng.")
+
+    @cached_property
+    def prior_learning(self):
+        """Recognised prior learning of ``officer`` with its scanned decision (recorded by the administrator)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from people import services
+        from tests.people.factories import CompetencyFactory
+
+        return services.prior_learning_record(
+            officer=self.officer, competency=CompetencyFactory(code="NV04"), level=2,
+            achieved_on=timezone.localdate(), basis="Quyết định 15/QĐ-UBND",
+            document=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n"), recorded_by=self.users["admin"])
+
     # assessments/
     @cached_property
     def quiz(self):
@@ -241,7 +267,7 @@ class World:
 ROWS: dict[str, Row] = {
     # lms/urls.py
     "home": Row(lambda w: reverse("home"), anon=LOGIN, officer=redirect_to("courses:my-learning"),
-                leader=redirect_to("dashboards:units"), sibling=redirect_to("dashboards:units"),
+                leader=redirect_to("dashboards:coverage"), sibling=redirect_to("dashboards:coverage"),
                 trainer=redirect("/admin/"), admin=redirect("/admin/")),
     "set_language": same_for_all(redirect("/"), lambda w: reverse("set_language"), method="post",
                                  data={"language": "en", "next": "/"}),
@@ -322,6 +348,38 @@ ROWS: dict[str, Row] = {
                             sibling=OK, trainer=FORBIDDEN, admin=OK),
     "dashboards:unit": Row(lambda w: reverse("dashboards:unit", args=[w.units["ward_a"].pk]), anon=LOGIN,
                            officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    # The competency profile: one's own (administrators and trainers have no officer record), and a leader's view.
+    "dashboards:my-competencies": Row(lambda w: reverse("dashboards:my-competencies"), anon=LOGIN, officer=OK,
+                                      leader=OK, sibling=OK, trainer=NOT_FOUND, admin=NOT_FOUND),
+    "dashboards:officer-competencies": Row(
+        lambda w: reverse("dashboards:officer-competencies", args=[w.officer.pk]),
+        anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    # The document of prior-learning evidence: the officer, leaders in scope, administrators.
+    "dashboards:evidence-document": Row(lambda w: reverse("dashboards:evidence-document", args=[w.prior_learning.pk]),
+                                        anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND,
+                                        admin=OK),
+    # Desk observations: recorded by leaders in scope (or the centre director), never by administrators.
+    "dashboards:observation-new": Row(lambda w: reverse("dashboards:observation-new") + f"?officer={w.officer.pk}",
+                                      anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND,
+                                      trainer=FORBIDDEN, admin=FORBIDDEN),
+    "dashboards:observation": Row(lambda w: reverse("dashboards:observation", args=[w.observation.pk]),
+                                  anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=OK),
+    "dashboards:observation-comment": Row(
+        lambda w: reverse("dashboards:observation-comment", args=[w.observation.pk]), method="post",
+        data={"kind": "acknowledge", "text": "Em đã đọc."},
+        anon=LOGIN, officer=302, leader=FORBIDDEN, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    "dashboards:observation-withdraw": Row(
+        lambda w: reverse("dashboards:observation-withdraw", args=[w.observation.pk]), method="post",
+        data={"reason": "Nhầm năng lực."},
+        anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
+    "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                               sibling=OK, trainer=FORBIDDEN, admin=OK),
+    **{f"dashboards:{name}": Row(lambda w, name=name: reverse(f"dashboards:{name}", args=[w.units["ward_a"].pk]),
+                                 anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
+                                 admin=OK)
+       for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
+                    "coverage-overdue", "coverage-no-role", "coverage-trend")},
 }
 
 

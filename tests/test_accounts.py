@@ -285,27 +285,9 @@ class TestHomeRedirects:
         client.force_login(request.getfixturevalue(fixture))
         assert client.get(reverse("home")).url == "/admin/"
 
-    def test_officer_goes_to_learning_or_sees_a_welcome_with_unit_and_roles(self, client, officer):
-        from django.urls import NoReverseMatch
-
-        from tests.people.factories import DeskRoleFactory, RoleAssignmentFactory
-
-        role = DeskRoleFactory(code="TN", name_vi="Công chức tiếp nhận và trả kết quả")
-        RoleAssignmentFactory(officer=officer, role=role)
+    def test_officer_goes_to_my_learning(self, client, officer):
         client.force_login(officer.user)
-        response = client.get(reverse("home"))
-        try:
-            target = reverse("courses:my-learning")
-        except NoReverseMatch:
-            target = None
-        if target:
-            assert response.url == target
-        else:
-            assert response.status_code == 200
-            html = response.content.decode()
-            assert vi("Welcome, %(name)s") % {"name": "Nguyễn Thị Lan"} in html
-            assert "Tổ tiếp nhận số 1" in html
-            assert "Công chức tiếp nhận và trả kết quả" in html
+        assert client.get(reverse("home")).url == reverse("courses:my-learning")
 
     def test_user_without_officer_record_or_group_sees_the_welcome(self, client, db):
         user = UserFactory(username="khach")

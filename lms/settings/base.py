@@ -8,6 +8,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,9 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "dashboards",
-    "lms",  # the project package: connects the session timeout to logging in
+    # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/),
+    # the session timeout connected to logging in (lms/middleware.py).
+    "lms",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -73,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lms.csp.CSPNonceRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "lms.middleware.SessionIdleTimeoutMiddleware",
@@ -257,11 +261,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
-# Content Security Policy (django-csp 4). Wagtail's admin still needs inline styles and scripts.
+# Content Security Policy (django-csp 4). Scripts come only from our static files; the inline scripts Wagtail's
+# admin still writes carry the request's nonce (lms/csp.py). Styles keep 'unsafe-inline': Wagtail's admin sets
+# style attributes, and a nonce in style-src would switch 'unsafe-inline' off.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
@@ -288,6 +294,11 @@ LOGGING = {
 LMS_DEFAULT_DUE_DAYS = 30
 # Largest officer import file accepted (bytes).
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest total an uploaded XLSX may unpack to (a zip bomb is refused from the zip directory).
+LMS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LMS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+# Uploads larger than this once unpacked (an XLSX's uncompressed size) are imported by a Celery task with a
+# progress page instead of inside the request.
+LMS_IMPORT_BACKGROUND_BYTES = env.int("LMS_IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 # Certificate PDFs and unit ZIPs: a private folder never served under MEDIA_URL (default: "private" next to
 # MEDIA_ROOT). Put it on the same persistent volume as MEDIA_ROOT in production.
 CERTIFICATES_PRIVATE_ROOT = env.str("CERTIFICATES_PRIVATE_ROOT", default="") or None
