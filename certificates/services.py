@@ -1,7 +1,6 @@
 """Every write to certificates/ goes through these services."""
 
 import datetime as dt
-import functools
 import logging
 import secrets
 
@@ -187,8 +186,9 @@ def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool
         fields.append("status")
     certificate.save(update_fields=fields)
     if became_ready and notify:
-        certificate_id = certificate.pk
-        transaction.on_commit(functools.partial(certificate_notify_ready, certificate_id=certificate_id))
+        from .tasks import certificate_notify_ready_task
+
+        certificate_notify_ready_task.delay_on_commit(certificate.pk)
     return certificate
 
 

@@ -393,11 +393,10 @@ def course_detail_for_user(
     )
 
 
-def continue_url_for_enrolment(*, enrolment: Enrolment, request=None) -> str:
-    """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the first unfinished."""
+def continue_page_for_enrolment(*, enrolment: Enrolment) -> Page:
+    """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the course itself."""
     detail = course_detail_for_user(course=enrolment.course, user=enrolment.officer.user, with_extras=False)
-    target = detail.continue_lesson or enrolment.course
-    return target.get_url(request=request)
+    return detail.continue_lesson or enrolment.course
 
 
 @dataclass

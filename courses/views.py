@@ -65,7 +65,7 @@ def continue_learning(request, enrolment_id: int):
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("course", "officer__user"), pk=enrolment_id, officer=officer
     )
-    return redirect(selectors.continue_url_for_enrolment(enrolment=enrolment, request=request))
+    return redirect(selectors.continue_page_for_enrolment(enrolment=enrolment).get_url(request=request))
 
 
 @login_required
