@@ -2,13 +2,18 @@ from django.apps import AppConfig
 
 
 class LmsConfig(AppConfig):
-    """The project package as an app: its template tags (CSP nonces) and the chooser widget's nonce."""
+    """The project package as an app: its template tags (CSP nonces), the chooser widget's nonce, and the
+    session timeout connected to logging in (lms.middleware)."""
 
     name = "lms"
     label = "lms"
     verbose_name = "One-Stop Academy"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from .csp import patch_chooser_widget
+        from .middleware import session_timeout_on_login
 
         patch_chooser_widget()
+        user_logged_in.connect(session_timeout_on_login, dispatch_uid="lms.session_timeout_on_login")

@@ -576,3 +576,22 @@ def test_snippet_chooser_access(label, world):
             elif expected == OK and verb in ("chosen", "chosen_multiple"):
                 assert str(obj.pk) in response.content.decode(), (verb, actor)
     assert not mismatches, f"{label} chooser:\n" + "\n".join(mismatches)
+
+
+@pytest.mark.django_db
+def test_a_chooser_lists_only_what_its_listing_scopes(world, monkeypatch):
+    """The choosers read the snippet viewset's get_queryset(request): a listing narrowed to the viewer's scope
+    narrows its chooser in the same way (results, chosen and chosen-multiple)."""
+    from people.models import Officer
+
+    viewset = Officer.snippet_viewset
+    monkeypatch.setattr(viewset, "get_queryset", lambda request: Officer.objects.filter(unit=world.officer.unit))
+    chooser = viewset.chooser_viewset
+    outside = world.other_unit_officer
+    client = Client()
+    client.force_login(world.users["admin"])
+    results = client.get(reverse(chooser.get_url_name("choose_results"))).content.decode()
+    assert world.officer.full_name in results and outside.full_name not in results
+    assert client.get(reverse(chooser.get_url_name("chosen"), args=[outside.pk])).status_code == 404
+    multiple = client.get(reverse(chooser.get_url_name("chosen_multiple")), {"id": [outside.pk, world.officer.pk]})
+    assert [row["id"] for row in multiple.json()["result"]] == [str(world.officer.pk)]

@@ -164,6 +164,8 @@ def test_preview_on_edit(client, tree, author, kind):
     response = client.get(url)
     assert response.status_code == 200
     assert "Tiêu đề xem trước" in response.content.decode()
+    # The editor shows the preview in a same-origin frame; every other page says DENY (tests/test_security.py).
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 PARENT_OF = {"course": "catalogue", "module": "course", "lesson": "module", "quiz": "module"}

@@ -37,7 +37,8 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "dashboards",
-    # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/).
+    # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/),
+    # the session timeout connected to logging in (lms/middleware.py).
     "lms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "lms.csp.CSPNonceRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lms.middleware.SessionIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -241,17 +243,23 @@ WAGTAIL_MODERATION_ENABLED = True
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Sessions end after this much inactivity (lms.middleware): a working day for officers, less for admin users.
+LMS_SESSION_IDLE_OFFICER = env.int("LMS_SESSION_IDLE_OFFICER", default=8 * 60 * 60)
+LMS_SESSION_IDLE_STAFF = env.int("LMS_SESSION_IDLE_STAFF", default=2 * 60 * 60)
+LMS_SESSION_REFRESH = 5 * 60  # seconds between two pushes of the expiry (a session write)
+SESSION_COOKIE_AGE = LMS_SESSION_IDLE_OFFICER
+# No page may be framed, except Wagtail's preview (which sets SAMEORIGIN itself, for the editor's preview panel).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # False only for a local production-like run over plain http (docs/operations.md).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 # Content Security Policy (django-csp 4). Scripts come only from our static files; the inline scripts Wagtail's
 # admin still writes carry the request's nonce (lms/csp.py). Styles keep 'unsafe-inline': Wagtail's admin sets
