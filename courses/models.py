@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from lms.html import SanitisedRichTextField
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
 
@@ -32,7 +33,7 @@ def course_path_prefix(page: Page) -> str:
 class CourseIndexPage(Page):
     """The catalogue of courses; the root page of the training site."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
@@ -60,7 +61,7 @@ class CoursePage(Page):
         CompetencyArea, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
     )
     summary = models.TextField(_("summary"), blank=True)
-    description = RichTextField(_("description"), blank=True)
+    description = SanitisedRichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -194,10 +194,14 @@ def test_profile_queries_do_not_grow_with_requirements_and_evidence(client, unit
                                                                     django_assert_max_num_queries):
     small = _officer_with(1, unit_tree["team_a"], "RA")
     large = _officer_with(20, unit_tree["team_a"], "RB")
-    for n, comp in enumerate(CompetencyFactory.create_batch(3)):
-        observation = people_services.observation_record(observer=leader.user, officer=large, competency=comp,
-                                                         level=2, observed_on=timezone.localdate(), notes=f"Lần {n}")
-        people_services.observation_comment(observation=observation, author=large.user, kind="acknowledge", text="")
+    # One observation with one comment for the small profile, three of each for the large one.
+    for who, count in ((small, 1), (large, 3)):
+        for n, comp in enumerate(CompetencyFactory.create_batch(count)):
+            observation = people_services.observation_record(observer=leader.user, officer=who, competency=comp,
+                                                             level=2, observed_on=timezone.localdate(),
+                                                             notes=f"Lần {n}")
+            people_services.observation_comment(observation=observation, author=who.user, kind="acknowledge",
+                                                text="")
     client.force_login(small.user)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
