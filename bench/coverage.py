@@ -91,7 +91,7 @@ def _page(client, url: str, runs: int) -> tuple[float, int]:
 
 
 def run(args) -> None:
-    engine = fresh_database(name=PG_NAME, postgres=args.postgres)
+    engine = fresh_database(name=getattr(args, "db_name", PG_NAME), postgres=args.postgres)
     import django
 
     django.setup()

@@ -46,6 +46,7 @@ def _parse():
     parser.add_argument("--officers", type=int, default=10_000)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--db-name", default="lms_dash", help="--coverage: the database (or /tmp SQLite file) name")
     args = parser.parse_args()
     if args.out is None:
         args.out = str(ROOT / "bench" / ("results-coverage.md" if args.coverage else "results-ui.md"))

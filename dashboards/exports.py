@@ -82,17 +82,18 @@ def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) 
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    formats = {DATE: "dd/mm/yyyy", PERCENT: "0.0%", INT: "0"}
-    typed = [formats.get(c.kind) for c in columns]
+    # Only dates and percentages need a styled cell; text and whole numbers are written as plain values (a styled
+    # cell costs about ten times more, which matters at 180,000 rows).
+    formats = {DATE: "dd/mm/yyyy", PERCENT: "0.0%"}
+    typed = [(formats.get(c.kind), c.kind == TEXT) for c in columns]
     for row in rows:
         cells = []
-        for number_format, column, value in zip(typed, columns, row, strict=True):
-            if column.kind == TEXT:
-                cells.append(safe_text(value) if value is not None else None)
+        for (number_format, is_text), value in zip(typed, row, strict=True):
+            if value is None or not number_format:
+                cells.append(safe_text(value) if is_text else value)
                 continue
             cell = WriteOnlyCell(sheet, value=value)
-            if number_format and value is not None:
-                cell.number_format = number_format
+            cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()

@@ -43,6 +43,36 @@ PREFIX = "SC"
 BATCH = 2000
 
 
+class _serial_block:  # noqa: N801 - used like a function: a block of certificate serials taken under one lock
+    """Serials of `year` taken in one SELECT … FOR UPDATE of the year's counter (certificates.SerialCounter)
+    instead of one locked update per certificate; `close(used=n)` moves the counter past the n serials used,
+    so the sequence stays gap-free (the whole seed is one transaction)."""
+
+    def __init__(self, year: int, *, size: int):
+        from certificates.models import SerialCounter
+        from certificates.services import SERIAL_PREFIX
+
+        SerialCounter.objects.get_or_create(year=year)
+        self.counter = SerialCounter.objects.select_for_update().get(year=year)
+        self.prefix = f"{SERIAL_PREFIX}-{year}-"
+        self.next_number = self.counter.last_number + 1
+        self.limit = self.counter.last_number + size
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.next_number > self.limit:
+            raise StopIteration
+        serial = f"{self.prefix}{self.next_number:06d}"
+        self.next_number += 1
+        return serial
+
+    def close(self, *, used: int) -> None:
+        self.counter.last_number += used
+        self.counter.save(update_fields=["last_number"])
+
+
 class Command(BaseCommand):
     help = "Build a large reproducible data set (units, officers, roles, evidence, enrolments) on top of the demo."
 
@@ -154,7 +184,6 @@ class Command(BaseCommand):
 
     def _evidence(self, rng: random.Random, officers: list[Officer], today: dt.date) -> dict:
         from certificates.models import Certificate
-        from certificates.services import serial_next
         from courses.models import CourseCompetency
 
         requirements: dict[int, list[RoleRequirement]] = {}
@@ -173,7 +202,7 @@ class Command(BaseCommand):
         attainments, certificates, observations = [], [], []
         issued: dict[tuple[int, int], Certificate] = {}
         revoked_at = timezone.now()
-        year = today.year
+        serials = _serial_block(today.year, size=len(officers) * len(competencies))
         for officer in officers:
             needed: dict[int, int] = {}
             for role_id in roles_of.get(officer.pk, ()):
@@ -202,7 +231,7 @@ class Command(BaseCommand):
                     attainment.revoked_at, attainment.revoked_reason = certificate.revoked_at, certificate.revoked_reason
                     attainment.certificate_serial = attainment.evidence_reference = certificate.serial
                 elif kind == Attainment.Kind.CERTIFICATE:
-                    serial = serial_next(year=year)
+                    serial = next(serials)
                     attainment.certificate_serial = serial
                     attainment.evidence_reference = serial
                     certificates.append(Certificate(
@@ -227,6 +256,7 @@ class Command(BaseCommand):
             attainment.observation = observation
         Attainment.objects.bulk_create(attainments, batch_size=BATCH)
         Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+        serials.close(used=len(certificates))
         return {"evidence": len(attainments), "certificates": len(certificates), "observations": len(observations),
                 "revoked": sum(1 for a in attainments if a.revoked_at)}
 
