@@ -1,7 +1,8 @@
 """The one source of competency truth: what an officer must hold on a day, what they hold, and the status.
 
 Pure reads in a fixed number of queries whatever the number of officers (one query each for the assignments,
-the requirements and the evidence, then one pass in Python). The rules (issue 10, docs/people.md
+the requirements and the evidence, then one pass in Python; the Attainment objects behind the rows come in one
+more query, only when some row's evidence is read). The rules (issue 10, docs/people.md
 "Competency records"):
 
 - Requirement of an officer on day D: the union of the RoleRequirements of the roles whose assignment is
@@ -199,14 +200,21 @@ def requirements_for_officers(officer_ids, on: dt.date | None = None) -> dict[in
     return _requirements(_officer_filter(officer_ids), on or today())
 
 
-def _evidence(evidence_filter: dict) -> dict[tuple[int, int], list]:
-    """(officer id, competency id) -> evidence tuples (revoked included), one query."""
-    found: dict[tuple[int, int], list] = defaultdict(list)
+def _evidence(evidence_filter: dict) -> dict[int, dict[int, list]]:
+    """officer id -> competency id -> evidence tuples (revoked included), one query."""
+    found: dict[int, dict[int, list]] = {}
     rows = (Attainment.objects.filter(**evidence_filter).order_by("achieved_on", "pk")
             .annotate(is_revoked=ExpressionWrapper(Q(revoked_at__isnull=False), output_field=BooleanField()))
             .values_list(*_FIELDS))
     for item in rows:
-        found[(item[_OFFICER], item[_COMPETENCY])].append(item)
+        mine = found.get(item[_OFFICER])
+        if mine is None:
+            mine = found[item[_OFFICER]] = {}
+        listed = mine.get(item[_COMPETENCY])
+        if listed is None:
+            mine[item[_COMPETENCY]] = [item]
+        else:
+            listed.append(item)
     return found
 
 
@@ -262,19 +270,27 @@ def _rows(officers: list[Officer], officer_filter: dict, on: dt.date, assignment
     store = _EvidenceStore(evidence_filter)
     horizon = on + dt.timedelta(days=EXPIRING_DAYS)
     rows: list[CompetencyRow] = []
-    append = rows.append
-    get = evidence.get
+    append, extend = rows.append, rows.extend
     missing = STATUS_MISSING
+    flat: dict[int, list[tuple]] = {}  # per shared requirements dict: its items as tuples, built once
+    row = CompetencyRow
     for officer in sorted(officers, key=lambda o: o.employee_code):
         mine = requirements.get(officer.pk)
         if not mine:
             continue
-        pk = officer.pk
-        for competency_id, r in mine.items():
-            found = get((pk, competency_id))
-            if found is None:  # the common case: nothing recorded, "chưa đạt" (inlined: no call per row)
-                append(CompetencyRow(officer, r.competency, r.level, r.validity_months, r.role_codes, 0, missing,
-                                     None))
+        items = flat.get(id(mine))
+        if items is None:
+            items = flat[id(mine)] = [(cid, r.competency, r.level, r.validity_months, r.role_codes, r)
+                                      for cid, r in mine.items()]
+        held = evidence.get(officer.pk)
+        if held is None:  # nothing recorded for this officer: every pair "chưa đạt" (no call per row)
+            extend([row(officer, c, level, validity, roles, 0, missing, None)
+                    for _cid, c, level, validity, roles, _r in items])
+            continue
+        for cid, c, level, validity, roles, r in items:
+            found = held.get(cid)
+            if found is None:
+                append(row(officer, c, level, validity, roles, 0, missing, None))
             else:
                 append(_row(officer, r, found, on, horizon, store))
     return rows
@@ -336,8 +352,8 @@ def readiness(officer: Officer, on: dt.date | None = None) -> tuple[int, int]:
 def officer_profile(officer: Officer, on: dt.date | None = None) -> list[tuple[RoleAssignment, list[CompetencyRow]]]:
     """Per current role assignment (by role order), the rows of the competencies that role requires.
 
-    A competency several roles require appears under each of them with the same (combined) row. Three queries;
-    courses.selectors.competency_next_steps fills next_course / enrolment.
+    A competency several roles require appears under each of them with the same (combined) row. Four queries
+    (plus one when the evidence is read); courses.selectors.competency_next_steps fills next_course / enrolment.
     """
     on = on or today()
     assignments = list(
