@@ -24,23 +24,21 @@ def on_evidence_revoked(sender, officer_ids, **kwargs):
 
 
 def on_page_published(sender, instance, **kwargs):
-    from .models import CoursePage, LessonPage, ModulePage
+    from .models import CoursePage, LessonPage, ModulePage, course_path_prefix
     from .services import course_search_text_refresh, enrolments_sync_for_course
 
     if isinstance(instance, CoursePage):
         enrolments_sync_for_course(course=instance)
     elif isinstance(instance, ModulePage | LessonPage):
-        depth_above = 1 if isinstance(instance, ModulePage) else 2
-        course_search_text_refresh(course_path=instance.path[: -depth_above * instance.steplen])
+        course_search_text_refresh(course_path=course_path_prefix(instance))
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    from .models import LessonPage, ModulePage
+    from .models import LessonPage, ModulePage, course_path_prefix
     from .services import course_search_text_refresh
 
     if isinstance(instance, ModulePage | LessonPage):
-        depth_above = 1 if isinstance(instance, ModulePage) else 2
-        course_search_text_refresh(course_path=instance.path[: -depth_above * instance.steplen])
+        course_search_text_refresh(course_path=course_path_prefix(instance))
 
 
 def connect() -> None:

@@ -10,12 +10,30 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from people.competency import rows_for_officers
-from people.models import Competency, CompetencyArea, DeskRole, Officer
-from people.selectors import officer_for_user
+from people.models import (
+    Competency,
+    CompetencyArea,
+    DeskRole,
+    Officer,
+    current_assignment_q,
+)
+from people.selectors import (
+    officer_for_user,
+    officers_visible_to,
+    units_led_by,
+)
 from people.text import fold
 
 from .completion import requirement_status
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, ModulePage
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    course_path_prefix,
+)
 
 
 def _percent(done: int, total: int) -> int:
@@ -307,6 +325,19 @@ def course_tree(*, course: CoursePage, enrolment: Enrolment | None, current_less
     return modules
 
 
+def live_related_pages(relation, model: type[Page]) -> QuerySet:
+    """The live pages of a page's many-to-many relation, as a queryset.
+
+    A page shown in a preview, a draft or a revision view is rebuilt from its revision, not read from the
+    database: its ParentalManyToMany relations are in-memory modelcluster FakeQuerySets without Wagtail's page
+    queryset methods (`live()`, …). Both resolve here to one database query on the related ids.
+    """
+    pages = relation.all()
+    if isinstance(pages, QuerySet):
+        return pages.live()
+    return model.objects.live().filter(pk__in=[page.pk for page in pages])
+
+
 def course_detail_for_user(
     *, course: CoursePage, user, current_lesson_id=None, with_extras: bool = True
 ) -> CourseDetail:
@@ -338,7 +369,8 @@ def course_detail_for_user(
         continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
     prerequisites = []
     if with_extras:
-        prerequisites = list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth"))
+        prerequisites = list(live_related_pages(course.prerequisites, CoursePage).only(
+            "id", "title", "url_path", "path", "depth"))
         if prerequisites and officer is not None:
             completed = set(
                 Enrolment.objects.filter(
@@ -361,11 +393,10 @@ def course_detail_for_user(
     )
 
 
-def continue_url_for_enrolment(*, enrolment: Enrolment, request=None) -> str:
-    """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the first unfinished."""
+def continue_page_for_enrolment(*, enrolment: Enrolment) -> Page:
+    """Where "Tiếp tục" goes: the last lesson opened (or the next unfinished one), else the course itself."""
     detail = course_detail_for_user(course=enrolment.course, user=enrolment.officer.user, with_extras=False)
-    target = detail.continue_lesson or enrolment.course
-    return target.get_url(request=request)
+    return detail.continue_lesson or enrolment.course
 
 
 @dataclass
@@ -395,9 +426,8 @@ class LessonDetail:
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
     """Lesson page context: breadcrumb parents, previous/next lesson across modules, and the officer's progress."""
-    steplen = lesson.steplen
-    course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
-    module = Page.objects.get(path=lesson.path[:-steplen])
+    course = CoursePage.objects.select_related("area").get(path=course_path_prefix(lesson))
+    module = lesson.get_parent()
     detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk, with_extras=False)
     lessons = detail.lessons
     index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)
@@ -485,3 +515,21 @@ def catalogue_for_user(*, user, params, index=None) -> Catalogue:
 def live_courses() -> QuerySet[CoursePage]:
     """Published courses a leader can assign."""
     return CoursePage.objects.live().order_by("title")
+
+
+def officers_assignable_by(*, viewer) -> QuerySet[Officer]:
+    """Active officers a leader may assign a course to: those of the units they lead (administrators: all)."""
+    return officers_visible_to(viewer=viewer).filter(is_active=True)
+
+
+def officers_assignable_in_unit(*, viewer, unit) -> QuerySet[Officer]:
+    """Assignable officers of a unit and every unit below it (the caller fetched the unit through units_led_by)."""
+    return officers_assignable_by(viewer=viewer).filter(unit__path__startswith=unit.path)
+
+
+def officers_assignable_with_role(*, viewer, role: DeskRole) -> QuerySet[Officer]:
+    """Assignable officers who hold a desk role today in one of the viewer's units."""
+    return officers_assignable_by(viewer=viewer).filter(
+        current_assignment_q("assignments__"),
+        assignments__role=role, assignments__unit__in=units_led_by(user=viewer),
+    ).distinct()

@@ -11,6 +11,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
 from people.competency import (
     EXPIRING_DAYS,
     STATUS_EXPIRED,
@@ -21,7 +22,15 @@ from people.competency import (
 from people.models import Officer, RoleAssignment, RoleRequirement
 
 from . import signals
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, TrainingSettings
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    TrainingSettings,
+    course_path_prefix,
+)
 from .selectors import granting_courses, progress_for_enrolments
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
@@ -286,9 +295,9 @@ def _active_enrolment(*, lesson: LessonPage, user) -> Enrolment | None:
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
     if officer is None:
         return None
-    course_path = lesson.path[: len(lesson.path) - 2 * lesson.steplen]
     return (
-        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE, course__path=course_path)
+        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE,
+                                 course__path=course_path_prefix(lesson))
         .select_related("course")
         .first()
     )
@@ -308,19 +317,25 @@ def lesson_open(*, lesson: LessonPage, user) -> LessonProgress | None:
 
 
 def lesson_time_record(*, lesson: LessonPage, user, seconds: int) -> LessonProgress | None:
-    """Add visible time on a lesson page, capped per ping, by the time since the last ping, and per lesson."""
+    """Add visible time on a lesson page: capped per ping, per lesson, and by the wall-clock time since the last
+    ping (or the lesson's opening), read and written under a row lock so that concurrent pings cannot both claim
+    the same seconds. So the time credited on a lesson never exceeds the time it has been open."""
     enrolment = _active_enrolment(lesson=lesson, user=user)
     if enrolment is None:
         return None
-    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    now = timezone.now()
-    # Never credit more than the wall-clock time since the previous ping (plus a little network slack).
-    elapsed = max(0, int((now - progress.last_viewed_at).total_seconds())) + 5
-    credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
-    LessonProgress.objects.filter(pk=progress.pk).update(
-        seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS), last_viewed_at=now
-    )
-    progress.refresh_from_db()
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    with transaction.atomic():
+        progress = LessonProgress.objects.select_for_update().get(enrolment=enrolment, lesson=lesson)
+        now = timezone.now()
+        elapsed = max(0, int((now - progress.last_viewed_at).total_seconds()))
+        credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
+        if elapsed:
+            LessonProgress.objects.filter(pk=progress.pk).update(
+                seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS),
+                # Whole seconds elapsed are spent, credited or not: the next ping may claim only the time after.
+                last_viewed_at=progress.last_viewed_at + dt.timedelta(seconds=elapsed),
+            )
+            progress.refresh_from_db()
     return progress
 
 
@@ -361,8 +376,23 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
         )
         if flipped:
             enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-            transaction.on_commit(lambda: signals.course_completed.send(sender=Enrolment, enrolment=enrolment))
+            send_on_commit(signals.course_completed, sender=Enrolment, enrolment=enrolment)
     return True
+
+
+@transaction.atomic
+def enrolment_admin_update(*, enrolment: Enrolment, due_on: dt.date | None, withdraw: bool = False) -> Enrolment:
+    """An administrator's edit of an enrolment: a new due date, and optionally withdrawing it.
+
+    Completion is never set by hand: it comes from enrolment_check_completion(), which also sends
+    course_completed (and with it the certificate).
+    """
+    enrolment.due_on = due_on
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save(update_fields=["due_on"])
+    if withdraw:
+        enrolment_withdraw(enrolment=enrolment)
+    return enrolment
 
 
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:

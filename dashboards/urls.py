@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import competency_views, views
+from . import competency_views, coverage_urls, views
 
 app_name = "dashboards"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("quan-ly/quan-sat/<int:pk>/nhan-xet/", competency_views.observation_comment, name="observation-comment"),
     path("quan-ly/quan-sat/<int:pk>/rut-lai/", competency_views.observation_withdraw, name="observation-withdraw"),
     path("hoc-tap/minh-chung/<int:pk>/tai-lieu/", competency_views.evidence_document, name="evidence-document"),
+    *coverage_urls.urlpatterns,
 ]

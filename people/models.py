@@ -13,10 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.imports import ImportJob
+
 from .storage import evidence_storage
 from .text import fold, given_name, normalize_text
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3)]
+
+
+def dates_in_order(*, start: str, end: str, name: str, start_optional: bool = False) -> models.CheckConstraint:
+    """The one "dates in order" rule for every model with a period: `end` is empty or not before `start`
+    (and, when `start_optional`, an empty `start` leaves the period open at that end too)."""
+    condition = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)})
+    if start_optional:
+        condition = Q(**{f"{start}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class Level(models.IntegerChoices):
@@ -109,10 +120,7 @@ class UnitFormerName(models.Model):
         verbose_name_plural = _("former names")
         ordering = ["-valid_until", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="former_name_dates_ordered",
-            )
+            dates_in_order(start="valid_from", end="valid_until", start_optional=True, name="former_name_dates_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +183,14 @@ class Officer(models.Model):
         return given_name(self.full_name)
 
 
+class OfficerImportJob(ImportJob):
+    """An officer import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("officer import")
+        verbose_name_plural = _("officer imports")
+
+
 class DeskRole(BilingualNameMixin, models.Model):
     """A job position at the one-stop desk (vị trí việc làm), e.g. intake/return officer. Data, not code."""
 
@@ -224,10 +240,7 @@ class RoleAssignment(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["officer", "role", "unit", "start_date"], name="uniq_assignment_start"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="assignment_end_after_start",
-            ),
+            dates_in_order(start="start_date", end="end_date", name="assignment_end_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -368,10 +381,7 @@ class Attainment(models.Model):
         ordering = ["-achieved_on"]
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="attainment_level_1_3"),
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("achieved_on")),
-                name="attainment_expires_after_achieved",
-            ),
+            dates_in_order(start="achieved_on", end="expires_on", name="attainment_expires_after_achieved"),
             models.UniqueConstraint(
                 fields=["officer", "competency", "kind", "level", "achieved_on", "evidence_reference"],
                 condition=Q(revoked_at__isnull=True) & Q(observation__isnull=True),

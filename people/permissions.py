@@ -1,7 +1,16 @@
-"""Boolean scope checks; each has a queryset twin in people/selectors.py and gives the same answer."""
+"""Boolean scope checks; each has a queryset twin in people/selectors.py and gives the same answer.
+
+`leader_required` guards the leaders' pages with `can_view_leader_pages`, as pretix pairs a predicate with its
+view decorator.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from .models import Officer, Unit
-from .roles import is_administrator
+from .roles import is_administrator, is_leader
 from .selectors import led_unit_paths
 
 
@@ -26,6 +35,24 @@ def can_view_officer(*, viewer, officer: Officer) -> bool:
 def can_manage_people(*, user) -> bool:
     """Importing officers and editing units, roles and competencies is for administrators."""
     return is_administrator(user)
+
+
+def can_view_leader_pages(*, user) -> bool:
+    """The leaders' pages (units, assigning courses, unit certificates) are for leaders and administrators; what
+    each page shows is then narrowed to the viewer's units by the scoped querysets."""
+    return is_leader(user) or is_administrator(user)
+
+
+def leader_required(view):
+    """View decorator: anonymous users go to the login page, users who are not leaders or administrators get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_leader_pages(user=request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
 
 
 # --- Desk observations (issue 10) --------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
+
 from . import signals
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
 from .roles import OFFICER
@@ -23,13 +25,13 @@ User = get_user_model()
 def _notify_assignments(officer_ids):
     ids = sorted({int(i) for i in officer_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_assignments_changed.send(sender=RoleAssignment, officer_ids=ids))
+        send_on_commit(signals.role_assignments_changed, sender=RoleAssignment, officer_ids=ids)
 
 
 def _notify_requirements(role_ids):
     ids = sorted({int(i) for i in role_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_requirements_changed.send(sender=RoleRequirement, role_ids=ids))
+        send_on_commit(signals.role_requirements_changed, sender=RoleRequirement, role_ids=ids)
 
 
 @transaction.atomic
@@ -65,6 +67,7 @@ def officer_upsert(
     phone: str = "",
     password: str | None = None,
     notify: bool = True,
+    is_active: bool | None = None,
 ) -> tuple[Officer, bool]:
     """Create or update an officer by employee code, with a login whose username is the code (lower case).
 
@@ -86,6 +89,8 @@ def officer_upsert(
     officer.unit = unit
     officer.email = email
     officer.phone = phone
+    if is_active is not None:
+        officer.is_active = is_active
     officer.full_clean()
     officer.save()
     user = officer.user
@@ -128,11 +133,29 @@ def role_assignment_end(*, assignment: RoleAssignment, end_date: dt.date | None 
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer) -> Officer:
-    """Save an edited officer and keep the login's name and e-mail in step with it."""
+def officer_create(
+    *, employee_code: str, full_name: str, unit: Unit, email: str = "", phone: str = "", is_active: bool = True,
+    led_units: Iterable[Unit] = (),
+) -> Officer:
+    """An officer entered by an administrator: the officer and its login (officer_upsert), whether it is active,
+    the units it leads and with them the Leader group, in one transaction."""
+    officer, _created = officer_upsert(employee_code=employee_code, full_name=full_name, unit=unit, email=email,
+                                       phone=phone, is_active=is_active)
+    officer.led_units.set(led_units)
+    officer_leadership_sync(officer=officer)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, led_units: Iterable[Unit] | None = None) -> Officer:
+    """Save an edited officer once, keep the login's name and e-mail in step with it and, when given, set the
+    units it leads (and with them the Leader group)."""
     officer.full_clean()
     officer.save()
     _user_sync(officer=officer)
+    if led_units is not None:
+        officer.led_units.set(led_units)
+        officer_leadership_sync(officer=officer)
     return officer
 
 
@@ -203,24 +226,16 @@ def _name_parts(full_name: str) -> tuple[str, str]:
     return parts[-1][:150], (parts[0] if len(parts) > 1 else "")[:150]
 
 
-@transaction.atomic
-def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
-    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
-
-    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
-    an unusable password and the Officer group; an existing login with that username and no officer is
-    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
-    """
-    result = BulkUpsertResult()
-    by_code: dict[str, OfficerRecord] = {}
-    for record in records:
-        by_code[normalize_text(record.employee_code).upper()] = record
-    codes = list(by_code)
+def _officers_by_code(codes: Sequence[str]) -> dict[str, Officer]:
     existing: dict[str, Officer] = {}
     for chunk in _chunks(codes):
         for officer in Officer.objects.filter(employee_code__in=chunk).select_related("user"):
             existing[officer.employee_code] = officer
-    new_codes = [c for c in codes if c not in existing]
+    return existing
+
+
+def _logins_to_link(new_codes: Sequence[str]) -> dict[str, object]:
+    """Logins already named after a new code: linked when free, refused when another officer holds them."""
     users_by_name: dict[str, object] = {}
     for chunk in _chunks([_username_for(c) for c in new_codes]):
         for user in User.objects.filter(username__in=chunk).select_related("officer"):
@@ -230,19 +245,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                     % {"username": user.username, "code": user.officer.employee_code}
                 )
             users_by_name[user.username] = user
-    exclude = ["user", "unit", "led_units"]
+    return users_by_name
+
+
+def _logins_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                   users_by_name: dict[str, object]) -> list:
+    """Create the missing logins (unusable password, Officer group) and name the linked ones; fills
+    users_by_name and returns the linked logins that need saving."""
     new_users, linked_users = [], []
     for code in new_codes:
-        username = _username_for(code)
+        username, record = _username_for(code), by_code[code]
+        first, last = _name_parts(normalize_text(record.full_name))
+        email = normalize_text(record.email).lower()
         if username in users_by_name:
-            user, record = users_by_name[username], by_code[code]
-            user.first_name, user.last_name = _name_parts(normalize_text(record.full_name))
-            user.email = normalize_text(record.email).lower()
+            user = users_by_name[username]
+            user.first_name, user.last_name, user.email = first, last, email
             linked_users.append(user)
             continue
-        record = by_code[code]
-        first, last = _name_parts(normalize_text(record.full_name))
-        user = User(username=username, email=normalize_text(record.email).lower(), first_name=first, last_name=last)
+        user = User(username=username, email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=_CHUNK)
@@ -257,18 +277,29 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         [membership(user_id=users_by_name[_username_for(c)].pk, group_id=officer_group.pk) for c in new_codes],
         batch_size=_CHUNK, ignore_conflicts=True,
     )
+    return linked_users
 
+
+_BULK_EXCLUDE = ["user", "unit", "led_units"]
+
+
+def _officers_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                     users_by_name: dict[str, object]) -> list[Officer]:
     new_officers = []
     for code in new_codes:
         record = by_code[code]
         officer = Officer(user=users_by_name[_username_for(code)], employee_code=code, full_name=record.full_name,
                           unit=record.unit, email=record.email, phone=record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         new_officers.append(officer)
     Officer.objects.bulk_create(new_officers, batch_size=_CHUNK)
-    result.created = len(new_officers)
+    return new_officers
 
+
+def _officers_update(*, existing: dict[str, Officer], by_code: dict[str, OfficerRecord],
+                     linked_users: list, result: BulkUpsertResult) -> None:
+    """Update the officers whose name, unit, e-mail or phone changed, and their logins."""
     changed_officers, changed_users = [], []
     now = timezone.now()
     for code, officer in existing.items():
@@ -276,7 +307,7 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         before = (officer.full_name, officer.unit_id, officer.email, officer.phone)
         officer.full_name, officer.unit, officer.email, officer.phone = (
             record.full_name, record.unit, record.email, record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         if (officer.full_name, officer.unit_id, officer.email, officer.phone) == before:
             result.unchanged += 1
@@ -295,6 +326,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                              batch_size=_CHUNK)
     result.updated = len(changed_officers)
 
+
+@transaction.atomic
+def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
+    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
+
+    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
+    an unusable password and the Officer group; an existing login with that username and no officer is
+    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
+    """
+    result = BulkUpsertResult()
+    by_code = {normalize_text(record.employee_code).upper(): record for record in records}
+    existing = _officers_by_code(list(by_code))
+    new_codes = [c for c in by_code if c not in existing]
+    users_by_name = _logins_to_link(new_codes)
+    linked_users = _logins_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    new_officers = _officers_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    result.created = len(new_officers)
+    _officers_update(existing=existing, by_code=by_code, linked_users=linked_users, result=result)
     if any(o.pk is None for o in new_officers):
         for chunk in _chunks(new_codes):
             existing.update(Officer.objects.in_bulk(chunk, field_name="employee_code"))
@@ -305,12 +354,13 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
 
 @transaction.atomic
 def role_assignment_bulk_upsert(
-    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer]
+    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer], notify: bool = True
 ) -> BulkUpsertResult:
     """Create or update many role assignments (idempotent on officer × role × unit × start date).
 
     Sends ONE role_assignments_changed notification for every officer in the records, after commit, so that
-    courses enrols a whole import in one pass instead of once per row.
+    courses enrols a whole import in one pass instead of once per row (``notify=False`` leaves it to a caller
+    that writes in several batches and then calls role_assignments_changed_notify once).
     """
     result = BulkUpsertResult()
     wanted: dict[tuple, AssignmentRecord] = {}
@@ -342,7 +392,8 @@ def role_assignment_bulk_upsert(
     RoleAssignment.objects.bulk_create(to_create, batch_size=_CHUNK)
     RoleAssignment.objects.bulk_update(to_update, ["end_date"], batch_size=_CHUNK)
     result.created, result.updated = len(to_create), len(to_update)
-    _notify_assignments(officer_ids)
+    if notify:
+        _notify_assignments(officer_ids)
     return result
 
 
@@ -426,7 +477,7 @@ def evidence_record(
 def _notify_evidence_revoked(officer_ids) -> None:
     ids = sorted({int(i) for i in officer_ids})
     if ids:
-        transaction.on_commit(lambda: signals.evidence_revoked.send(sender=Attainment, officer_ids=ids))
+        send_on_commit(signals.evidence_revoked, sender=Attainment, officer_ids=ids)
 
 
 @transaction.atomic
@@ -479,6 +530,17 @@ def user_set_groups(*, user, names) -> None:
     """Put a user in exactly these of the four groups (others untouched)."""
     for name in names:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def officers_invite_new(*, officer_ids) -> int:
+    """Queue the "set your password" invitation of each of these officers who has an e-mail address, after the
+    transaction (an import) commits. Returns how many were queued."""
+    from .tasks import officer_invite_task
+
+    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
+    for officer_id in ids:
+        officer_invite_task.delay_on_commit(officer_id=officer_id)
+    return len(ids)
 
 
 class InvitationError(Exception):

@@ -6,7 +6,6 @@ that subtree paths are re-derived and the role signals reach courses/ (automatic
 """
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.urls import path
 from django.utils.formats import date_format
@@ -24,8 +23,9 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
+
+from lms.snippets import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetViewSet
 
 from . import admin_competency, services, views
 from .models import (
@@ -153,20 +153,25 @@ class UnitIndexView(IndexView):
 
 
 class UnitSaveMixin:
-    """Every unit save goes through unit_save(), which re-derives the paths of a moved unit's subtree."""
+    """Every unit save goes through unit_save(): validated, saved once together with its former names (kept in
+    memory by the form until then), and the paths of a moved unit's subtree re-derived."""
+
+    log_action = ""
 
     def save_instance(self):
-        with transaction.atomic():
-            services.unit_save(unit=self.form.instance)
-            return super().save_instance()
+        unit = self.form.save(commit=False)
+        services.unit_save(unit=unit)
+        self.form.save_m2m()
+        log(instance=unit, action=self.log_action, user=self.request.user)
+        return unit
 
 
 class UnitCreateView(UnitSaveMixin, CreateView):
-    pass
+    log_action = "wagtail.create"
 
 
 class UnitEditView(UnitSaveMixin, EditView):
-    pass
+    log_action = "wagtail.edit"
 
 
 class UnitViewSet(SnippetViewSet):
@@ -229,28 +234,23 @@ class OfficerIndexView(IndexView):
 
 class OfficerCreateView(CreateView):
     def save_instance(self):
-        """A new officer needs a login: officer_upsert() creates both (username = employee code)."""
+        """A new officer needs a login: officer_create() makes both (username = employee code)."""
         data = self.form.cleaned_data
-        with transaction.atomic():
-            officer, _created = services.officer_upsert(
-                employee_code=data["employee_code"], full_name=data["full_name"], unit=data["unit"],
-                email=data.get("email", ""), phone=data.get("phone", ""),
-            )
-            officer.is_active = data.get("is_active", True)
-            officer.save(update_fields=["is_active"])
-            officer.led_units.set(data.get("led_units") or [])
-            services.officer_leadership_sync(officer=officer)
-            log(instance=officer, action="wagtail.create", user=self.request.user)
+        officer = services.officer_create(
+            employee_code=data["employee_code"], full_name=data["full_name"], unit=data["unit"],
+            email=data.get("email", ""), phone=data.get("phone", ""), is_active=data.get("is_active", True),
+            led_units=data.get("led_units") or [],
+        )
+        log(instance=officer, action="wagtail.create", user=self.request.user)
         self.form.instance = officer
         return officer
 
 
 class OfficerEditView(EditView):
     def save_instance(self):
-        with transaction.atomic():
-            officer = super().save_instance()
-            services.officer_update(officer=officer)
-            services.officer_leadership_sync(officer=officer)
+        officer = services.officer_update(officer=self.form.instance,
+                                          led_units=self.form.cleaned_data.get("led_units") or [])
+        log(instance=officer, action="wagtail.edit", user=self.request.user)
         return officer
 
 
@@ -573,6 +573,7 @@ class OfficerImportViewSet(ViewSet):
             path("", views.officer_import, name="upload"),
             path("mau.xlsx", views.officer_import_template_xlsx, name="template-xlsx"),
             path("mau.csv", views.officer_import_template_csv, name="template-csv"),
+            path("viec/<int:pk>/", views.officer_import_job, name="job"),
         ]
 
 
