@@ -73,23 +73,21 @@ def _renewal_due(certificate: Certificate, today: dt.date) -> bool:
 def _record_attainments(certificate: Certificate, *, recorded_by=None) -> None:
     from people.models import Competency
 
-    kind = (Attainment.Evidence.PRIOR_LEARNING if certificate.basis == Certificate.Basis.PRIOR_LEARNING
-            else Attainment.Evidence.CERTIFICATE)
+    kind = (Attainment.Kind.PRIOR_LEARNING if certificate.basis == Certificate.Basis.PRIOR_LEARNING
+            else Attainment.Kind.CERTIFICATE)
     ids = [item["competency_id"] for item in certificate.competencies]
     by_id = Competency.objects.in_bulk(ids)
     for item in certificate.competencies:
-        people_services.attainment_record(
+        people_services.evidence_record(
             officer=certificate.officer, competency=by_id[item["competency_id"]], level=item["level"],
-            achieved_on=certificate.issued_on, expires_on=certificate.expires_on,
-            evidence_kind=kind, evidence_reference=certificate.serial, recorded_by=recorded_by,
+            achieved_on=certificate.issued_on, expires_on=certificate.expires_on, kind=kind,
+            basis=certificate.serial, certificate_serial=certificate.serial, recorded_by=recorded_by,
         )
 
 
 def _attainments_of(certificate: Certificate):
-    return Attainment.objects.filter(
-        officer_id=certificate.officer_id, evidence_reference=certificate.serial,
-        evidence_kind__in=[Attainment.Evidence.CERTIFICATE, Attainment.Evidence.PRIOR_LEARNING],
-    )
+    """The evidence a certificate recorded (revoked ones included)."""
+    return Attainment.objects.filter(officer_id=certificate.officer_id, certificate_serial=certificate.serial)
 
 
 def _queue_render(certificate_id: int) -> None:
@@ -264,7 +262,8 @@ def certificate_render_again(*, certificate: Certificate) -> None:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
-    """Revoke a certificate with a reason. Its attainments stop counting from today; history stays."""
+    """Revoke a certificate with a reason. Its evidence is revoked too (it never counts again, whatever the
+    date; history stays), and after commit the officer is re-trained where that evidence was needed."""
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("A reason is required to revoke a certificate.")
@@ -276,10 +275,8 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
     certificate.revoked_by = revoked_by
     certificate.revoked_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
-    today = timezone.localdate()
-    for attainment in _attainments_of(certificate):
-        if attainment.expires_on is None or attainment.expires_on > today:
-            people_services.attainment_expire(attainment=attainment, on=today)
+    for attainment in _attainments_of(certificate).not_revoked():
+        people_services.evidence_revoke(attainment=attainment, reason=reason, by=revoked_by)
     return certificate
 
 
@@ -340,7 +337,7 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
     count = 0
     expired = Certificate.objects.filter(status=Certificate.Status.READY, expires_on__lt=today)
     for certificate in expired.iterator():
-        for attainment in _attainments_of(certificate).exclude(expires_on__lte=certificate.expires_on):
+        for attainment in _attainments_of(certificate).not_revoked().exclude(expires_on__lte=certificate.expires_on):
             people_services.attainment_expire(attainment=attainment, on=certificate.expires_on)
             count += 1
     return count
