@@ -49,6 +49,10 @@ class ProfileRow:
     row: object  # people.competency.CompetencyRow
     evidence: list[EvidenceLink]
     behaviours: list[tuple[int, str]]
+    #: Valid evidence below the required level (what the held level rests on when the pair is not met).
+    lower_evidence: list[EvidenceLink] = field(default_factory=list)
+    #: Revoked evidence that would otherwise count, with its reason.
+    revoked: list[EvidenceLink] = field(default_factory=list)
 
     def __getattr__(self, name):  # the template reads the engine row's fields through this wrapper
         if name == "row":
@@ -135,9 +139,18 @@ def competency_profile_for(*, officer: Officer, on: dt.date | None = None) -> Co
     groups = engine.officer_profile(officer, on)
     all_rows = [row for _assignment, rows in groups for row in rows]
     competency_next_steps(officer, all_rows)
+    # What a held level below the requirement rests on: one query for every row.
+    lower: dict[int, list[Attainment]] = {}
+    gaps = {r.competency.pk: r for r in all_rows if not r.evidence and r.held_level}
+    if gaps:
+        for attainment in (Attainment.objects.not_revoked()
+                           .filter(officer=officer, competency_id__in=list(gaps), achieved_on__lte=on)
+                           .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on)).order_by("-achieved_on", "pk")):
+            if attainment.level == gaps[attainment.competency_id].held_level:
+                lower.setdefault(attainment.competency_id, []).append(attainment)
     certificates = _certificates_by_serial(
         a.certificate_serial or (a.evidence_reference if a.kind == Attainment.Kind.CERTIFICATE else "")
-        for r in all_rows for a in r.evidence
+        for r in all_rows for a in [*r.evidence, *r.revoked_evidence, *lower.get(r.competency.pk, [])]
     )
     profile_groups = []
     for assignment, rows in groups:
@@ -146,6 +159,8 @@ def competency_profile_for(*, officer: Officer, on: dt.date | None = None) -> Co
                 row=row,
                 evidence=[_evidence_link(a, certificates) for a in row.evidence],
                 behaviours=[(n, row.competency.behaviour(n)) for n in (1, 2, 3) if row.competency.behaviour(n)],
+                lower_evidence=[_evidence_link(a, certificates) for a in lower.get(row.competency.pk, [])],
+                revoked=[_evidence_link(a, certificates) for a in row.revoked_evidence],
             )
             for row in rows
         ]

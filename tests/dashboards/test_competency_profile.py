@@ -74,6 +74,22 @@ class TestContent:
         course = competency_world["gt02_course"]
         assert reverse("courses:enrol", args=[course.pk]) in html
 
+    def test_revoked_evidence_and_evidence_below_the_required_level_are_shown(self, client, officer,
+                                                                             competency_world):
+        nv04 = competency_world["competencies"]["NV04"]
+        certificate_evidence = Attainment.objects.get(officer=officer, competency=nv04)
+        people_services.evidence_revoke(attainment=certificate_evidence, reason="Cấp nhầm khóa học")
+        people_services.evidence_record(officer=officer, competency=nv04, level=1,
+                                        achieved_on=competency_world["today"] - dt.timedelta(days=30),
+                                        kind=Attainment.Kind.PRIOR_LEARNING, basis="Giấy xác nhận 7/GXN")
+        client.force_login(officer.user)
+        response = client.get(MY)
+        row = next(r for g in response.context["profile"].groups for r in g.rows if r.competency.code == "NV04")
+        assert (row.status, row.held_level) == ("chưa đạt", 1)
+        html = response.content.decode()
+        assert "Cấp nhầm khóa học" in html and "Đã thu hồi" in html
+        assert "Giấy xác nhận 7/GXN" in html and "dưới mức yêu cầu" in html
+
     def test_enrol_from_the_profile_comes_back_to_it(self, client, officer, competency_world):
         client.force_login(officer.user)
         course = competency_world["gt02_course"]
