@@ -692,7 +692,7 @@ def question_import_job_create(*, user, content: bytes, filename: str, fmt: str,
 
     job = QuestionImportJob.objects.create(created_by=user, filename=(filename or "")[-255:], data=content,
                                            options={"format": fmt, "category": category_path})
-    transaction.on_commit(lambda: question_import_job_task.delay(job_id=job.pk))
+    question_import_job_task.delay_on_commit(job_id=job.pk)
     return job
 
 

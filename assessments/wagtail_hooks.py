@@ -11,8 +11,9 @@ from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
+from lms.snippets import SnippetViewSet
 from people.models import Competency
 from people.roles import is_trainer
 

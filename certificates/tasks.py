@@ -1,6 +1,8 @@
 """Background work: render certificate PDFs, build unit archives, and the daily expiry/renewal jobs."""
 
-from celery import Task, shared_task
+from celery import shared_task
+
+from lms.tasks import Task
 
 
 class CertificateRenderTask(Task):
@@ -33,6 +35,14 @@ def certificate_render_pdf_task(self, certificate_id: int):
 
     certificate = services.certificate_render(certificate_id=int(certificate_id))
     return certificate.status if certificate is not None else None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def certificate_notify_ready_task(certificate_id: int):
+    """E-mail the officer that a certificate is ready, once its PDF is stored (after that commit)."""
+    from . import services
+
+    return services.certificate_notify_ready(certificate_id=int(certificate_id))
 
 
 class UnitArchiveTask(Task):

@@ -519,16 +519,6 @@ def officers_import_file(*, file, dry_run: bool = False) -> ImportResult:
     return officers_import(data=data, filename=name, dry_run=dry_run)
 
 
-def officers_invite_new(*, officer_ids) -> int:
-    """Queue the set-password invitation for each of these officers that has an e-mail, after commit."""
-    from .tasks import officer_invite_task
-
-    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
-    for officer_id in ids:
-        transaction.on_commit(lambda officer_id=officer_id: officer_invite_task.delay(officer_id=officer_id))
-    return len(ids)
-
-
 # --- Background imports -----------------------------------------------------------------------------------
 
 
@@ -547,7 +537,7 @@ def officer_import_job_create(*, user, data: bytes, filename: str, dry_run: bool
     job = OfficerImportJob.objects.create(
         created_by=user, filename=Path(filename or "").name[:255], data=data,
         options={"dry_run": dry_run, "send_invitations": send_invitations})
-    transaction.on_commit(lambda: officer_import_job_task.delay(job_id=job.pk))
+    officer_import_job_task.delay_on_commit(job_id=job.pk)
     return job
 
 
@@ -570,7 +560,7 @@ def officer_import_job_run(*, job_id: int) -> str:
         job.mark_refused(error)
         return job.status
     if not result.dry_run and job.options.get("send_invitations"):
-        result.invited = officers_invite_new(officer_ids=result.new_officer_ids)
+        result.invited = services.officers_invite_new(officer_ids=result.new_officer_ids)
     job.mark_done(result.as_json())
     return job.status
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.imports import import_jobs_visible_to
 
-from . import imports
+from . import imports, services
 from .forms import OfficerImportForm
 from .models import OfficerImportJob
 from .permissions import can_manage_people
@@ -60,7 +60,7 @@ def officer_import(request):
                 problems, problem_total = error.problems, error.total
             else:
                 if not result.dry_run and options["send_invitations"]:
-                    invited = imports.officers_invite_new(officer_ids=result.new_officer_ids)
+                    invited = services.officers_invite_new(officer_ids=result.new_officer_ids)
                 form = OfficerImportForm()
     else:
         form = OfficerImportForm()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_unit_clusterable'),
+        ('people', '0005_evidence_observations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
