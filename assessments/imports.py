@@ -442,10 +442,6 @@ def _cell_bool(value, default: bool) -> bool | None:
     return None
 
 
-def _cell_date(value) -> dt.date | None:
-    return parse_date(value)
-
-
 _COLUMN_NAMES = dict(XLSX_COLUMNS)
 
 

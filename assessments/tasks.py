@@ -18,7 +18,7 @@ def attempts_submit_expired_task() -> int:
     return attempts_submit_expired()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True, time_limit=20 * 60, soft_time_limit=19 * 60)
 def question_import_job_task(job_id: int) -> str:
     """Import a large question file outside the request (the progress page polls the job row). An unexpected
     error marks the job failed and is logged; it is not retried (the same file would fail the same way)."""

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 SCENARIOS = {
     "officers-max-rows": "officer XLSX at the row cap (50,000 rows, the 8 template columns)",
-    "officers-widest": "officer XLSX at the row cap with 20 filled columns, close to the unpacked-size cap",
+    "officers-widest": "officer XLSX at the row cap with every read column filled (12)",
     "questions-max-rows": "question XLSX at the row cap (10,000 questions, every column filled)",
     "zip-bomb": "refused: zip bomb (small file, ≈ 75 MB of sheet XML)",
     "rows-200k": "refused: 200,000 rows in a 33 KB file",

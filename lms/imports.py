@@ -28,7 +28,7 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ImportProblem:
     """One problem in an import file: where (spreadsheet row or text line, column) and why.
 
@@ -42,6 +42,14 @@ class ImportProblem:
     message: str
     kind: str = ""
     line: bool = False
+
+    def __init__(self, row: int | None, column: str | None, message: str | None = None, kind: str = "",
+                 line: bool = False, *, reason: str | None = None):
+        # ``reason=`` is the name people.imports used before the problem was shared; both are accepted.
+        for name, value in (("row", row), ("column", column), ("message", message if message is not None
+                                                                       else reason or ""),
+                            ("kind", kind), ("line", line)):
+            object.__setattr__(self, name, value)
 
     @property
     def reason(self) -> str:

@@ -186,11 +186,12 @@ def _unescape(value):
     return value
 
 
-def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> list[tuple]:
+def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int, max_cells: int | None = None) -> list[tuple]:
     """The rows of the first worksheet as tuples of ``max_columns`` values (None for empty cells).
 
     ``max_rows`` counts every row of the sheet, header and empty rows included; a sheet that has (or declares)
-    more is refused with SpreadsheetError, as is anything that is not a readable workbook.
+    more is refused with SpreadsheetError, as is anything that is not a readable workbook. ``max_cells``
+    (default max_rows × max_columns) caps the cells written in the sheet, read or not.
     """
     sheets = _check_archive(data)
     # openpyxl reads every sheet's size as it opens the workbook (the whole sheet when it declares none), so
@@ -199,7 +200,7 @@ def xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> list[tuple]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in sheets:
                 with archive.open(name) as source:
-                    _scan_sheet(source, max_rows=max_rows, max_cells=max_rows * max_columns)
+                    _scan_sheet(source, max_rows=max_rows, max_cells=max_cells or max_rows * max_columns)
     except SpreadsheetError:
         raise
     except Exception:  # noqa: BLE001 - a damaged member (bad CRC, bad compression) is the same error

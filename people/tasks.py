@@ -51,7 +51,12 @@ def officer_invite_task(self, officer_id: int, force: bool = False) -> str:
     return "sent" if sent else "skipped"
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+#: A file at the row cap takes about a minute on two idle cores; a loaded worker may need several.
+IMPORT_TIME_LIMIT = 20 * 60
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, time_limit=IMPORT_TIME_LIMIT,
+             soft_time_limit=IMPORT_TIME_LIMIT - 60)
 def officer_import_job_task(self, job_id: int) -> str:
     """Import a large officer file outside the request (the progress page polls the job row).
 

@@ -28,9 +28,9 @@ class Command(BaseCommand):
             fmt = format_for(path.name, options["format"])
             created = questions_import(content=path.read_bytes(), fmt=fmt, category_path=options["category"])
         except ImportFailed as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(_("%(n)s error(s): no question was imported.") % {"n": len(exc.problems)}) from None
+            for line in exc.lines():
+                self.stderr.write(line)
+            raise CommandError(_("%(n)s error(s): no question was imported.") % {"n": exc.total}) from None
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(self.style.SUCCESS(_("Imported %(n)s question(s) into “%(category)s”.") % {

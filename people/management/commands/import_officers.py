@@ -23,10 +23,10 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 result = officers_import_file(file=handle, dry_run=dry_run)
         except OfficerImportError as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
+            for line in error.lines():
+                self.stderr.write(line)
             raise CommandError(
-                _("%(count)s problem(s) found; nothing was imported.") % {"count": len(error.problems)}
+                _("%(count)s problem(s) found; nothing was imported.") % {"count": error.total}
             ) from None
         if dry_run:
             self.stdout.write(_("Dry run: the file is valid; nothing was written."))
