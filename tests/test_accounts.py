@@ -276,9 +276,9 @@ class TestHomeRedirects:
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
 
-    def test_leader_goes_to_my_units(self, client, leader):
+    def test_leader_goes_to_the_coverage_overview(self, client, leader):
         client.force_login(leader.user)
-        assert client.get(reverse("home")).url == reverse("dashboards:units")
+        assert client.get(reverse("home")).url == reverse("dashboards:coverage")
 
     @pytest.mark.parametrize("fixture", ["trainer", "administrator"])
     def test_trainer_and_administrator_go_to_the_admin(self, client, request, fixture):
