@@ -205,6 +205,22 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
         else:
             result[q.pk] = version
     if missing:
+        # Two requests starting the same just-edited quiz would both number a new version max + 1 and one would
+        # fail on uniq_question_version. Lock the questions that need a version (in pk order, so concurrent
+        # starts queue instead of deadlocking), then look again: whoever waited finds the version the first
+        # request made.
+        list(Question.objects.select_for_update().filter(pk__in=[q.pk for q in missing]).order_by("pk")
+             .values_list("pk", flat=True))
+        found = {
+            (v.question_id, v.fingerprint): v
+            for v in QuestionVersion.objects.filter(question_id__in=[q.pk for q in missing],
+                                                    fingerprint__in={prints[q.pk] for q in missing})
+        }
+        for q in missing:
+            if (q.pk, prints[q.pk]) in found:
+                result[q.pk] = found[(q.pk, prints[q.pk])]
+        missing = [q for q in missing if q.pk not in result]
+    if missing:
         numbers = dict(
             QuestionVersion.objects.filter(question_id__in=[q.pk for q in missing])
             .values("question_id").annotate(n=Max("number")).values_list("question_id", "n")
@@ -341,6 +357,9 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
     Bounded number of queries whatever the size of the bank or of the quiz.
     """
     now = now or timezone.now()
+    # One start at a time per officer: a second tab (or a double click) waits here, then finds the attempt the
+    # first one made instead of drawing another.
+    list(Officer.objects.select_for_update().filter(pk=officer.pk).values_list("pk", flat=True))
     check = attempt_start_check(quiz=quiz, officer=officer, now=now)
     if check.open_attempt is not None:
         return Attempt.objects.get(pk=check.open_attempt.pk)
@@ -365,7 +384,8 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         quiz=quiz, officer=officer, enrolment=enrolment, number=check.attempts_used + 1, quiz_title=quiz.title,
         started_at=now, deadline=deadline,
     )
-    attempt.full_clean(validate_constraints=False)
+    # quiz, officer and enrolment were just read: no need to check again that they exist.
+    attempt.full_clean(exclude=["quiz", "officer", "enrolment"], validate_constraints=False)
     try:
         with transaction.atomic():
             attempt.save()

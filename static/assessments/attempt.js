@@ -55,13 +55,24 @@
 
   var timers = {};
   form.querySelectorAll("fieldset[data-response]").forEach(function (fieldset) {
-    fieldset.addEventListener("change", function () { save(fieldset); });
+    fieldset.addEventListener("change", function () {
+      if (submitting) { return; }
+      window.clearTimeout(timers[fieldset.getAttribute("data-response")]);
+      save(fieldset);
+    });
     fieldset.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
       var id = fieldset.getAttribute("data-response");
       window.clearTimeout(timers[id]);
-      timers[id] = window.setTimeout(function () { save(fieldset); }, 800);
+      timers[id] = window.setTimeout(function () { if (!submitting) { save(fieldset); } }, 800);
     });
+  });
+
+  // Once the form is posted it carries every answer on the page: a pending debounced autosave must not fire
+  // afterwards (it would reach a submitted attempt, get 409 and reload the page over the result).
+  form.addEventListener("submit", function () {
+    submitting = true;
+    Object.keys(timers).forEach(function (id) { window.clearTimeout(timers[id]); });
   });
 
   var submitButton = document.getElementById("quiz-submit");
