@@ -11,15 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment
 from people.models import Officer
 
-from . import grading
+from . import grading, tokens
 from .models import (
     CHOICE_KINDS,
     Attempt,
@@ -435,53 +434,56 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 
 # --- Autosave -------------------------------------------------------------------------------------------
 
-def response_save(*, response_id: int, user, choice_ids: list[int] | None = None, text: str | None = None,
-                  order: list[int] | None = None, matches: dict[int, int] | None = None,
+def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
+                  order: list[str] | None = None, matches: dict[str, str] | None = None,
                   kind: str | None = None, now: dt.datetime | None = None) -> Response:
-    """Save one answer as it is given. One locked read and at most two writes (≤ 5 queries per request).
+    """Save one answer as it is given. One locked read and at most two writes.
 
-    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has
-    passed, with ValidationError when the answer does not fit the question.
-    `choice_ids`: options chosen (single/multiple/true-false); `order`: option ids in the officer's order;
-    `matches`: {item id: right-hand text}; `text`: short answer or essay.
+    Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
+    exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
+    `order`: item tokens in the officer's order; `matches`: {item token: right-hand text}; `text`: short answer
+    or essay. Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace
+    has passed, with ValidationError when the answer does not fit the question (an unknown token included).
     """
     # No savepoint (it would cost two queries); refusals are returned, not raised, inside the block so that
     # the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
-        result = _response_save(response_id=response_id, user=user, choice_ids=choice_ids, text=text, order=order,
+        result = _response_save(response_id=response_id, user=user, choices=choices, text=text, order=order,
                                 matches=matches, kind=kind, now=now or timezone.now())
     if isinstance(result, Exception):
         raise result
     return result
 
 
-def _response_save(*, response_id, user, choice_ids, text, order, matches, kind, now):
-    ids = set(choice_ids or []) | set(order or []) | set((matches or {}).keys())
-    valid = Subquery(
-        VersionChoice.objects.filter(version=OuterRef("version"), pk__in=ids or [0])
-        .values("version").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
+def _locked_response(*, response_id: int, user) -> tuple[Response | None, list[int]]:
+    """The response (attempt and version joined, response and attempt rows locked) and its version's choice ids,
+    in one query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read."""
+    rows = list(
+        Response.objects.select_related("attempt", "version")
+        .select_for_update(of=("self", "attempt"))
+        .filter(pk=response_id, attempt__officer__user=user)
+        .annotate(choice_pk=F("version__choices__pk"))
     )
-    total = Subquery(
-        VersionChoice.objects.filter(version=OuterRef("version")).values("version").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
-    )
-    try:
-        response = (
-            Response.objects.select_related("attempt", "version")
-            .select_for_update(of=("self", "attempt"))
-            .annotate(valid_ids=Coalesce(valid, Value(0)), total_choices=Coalesce(total, Value(0)))
-            .get(pk=response_id, attempt__officer__user=user)
-        )
-    except Response.DoesNotExist:
+    if not rows:
+        return None, []
+    return rows[0], [r.choice_pk for r in rows if r.choice_pk is not None]
+
+
+def _response_save(*, response_id, user, choices, text, order, matches, kind, now):
+    response, choice_ids = _locked_response(response_id=response_id, user=user)
+    if response is None:
         return PermissionDenied()
     attempt = response.attempt
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
     if attempt_deadline_passed(attempt=attempt, now=now):
         return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
-    if response.valid_ids != len(ids) or (kind is not None and kind != response.version.kind):
+    if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
+    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
+    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
+    if any(t not in known for t in given):
+        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
     kind = response.version.kind
     if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
         value = (text or "")[:20000]
@@ -490,17 +492,17 @@ def _response_save(*, response_id, user, choice_ids, text, order, matches, kind,
         return response
     rows = []
     if kind in CHOICE_KINDS:
-        chosen = list(dict.fromkeys(choice_ids or []))
+        chosen = list(dict.fromkeys(known[t] for t in choices or []))
         if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
             return ValidationError(_("Choose only one answer."))
         rows = [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
     elif kind == QuestionKind.ORDERING:
-        order = list(dict.fromkeys(order or []))
-        if order and len(order) != response.total_choices:
+        placed = list(dict.fromkeys(known[t] for t in order or []))
+        if placed and len(placed) != len(known):
             return ValidationError(_("Give every item a place."))
-        rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(order, 1)]
+        rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(placed, 1)]
     elif kind == QuestionKind.MATCHING:
-        rows = [ResponseChoice(response_id=response.pk, choice_id=item, matched_text=str(partner)[:500])
+        rows = [ResponseChoice(response_id=response.pk, choice_id=known[item], matched_text=str(partner)[:500])
                 for item, partner in (matches or {}).items() if partner]
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:

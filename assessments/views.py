@@ -23,41 +23,37 @@ from .permissions import can_override_for_officer
 
 
 def parse_answer(*, kind: str, data, prefix: str) -> dict:
-    """Read one question's answer from form data named as in the attempt template (prefix = "q<response id>")."""
-    def ints(values):
-        out = []
-        for v in values:
-            try:
-                out.append(int(v))
-            except (TypeError, ValueError):
-                continue
-        return out
+    """Read one question's answer from form data named as in the attempt template (prefix = "q<response id>").
 
+    Options and items are named by the attempt's opaque tokens; the service maps them back (or refuses them).
+    """
     if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
         return {"text": data.get(prefix, "")}
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
-        return {"choice_ids": ints(data.getlist(prefix))}
+        return {"choices": [v.strip() for v in data.getlist(prefix) if v.strip()]}
     if kind == QuestionKind.ORDERING:
         places = {}
         for key in data:
             if key.startswith(f"{prefix}_pos_"):
-                cid = ints([key.rsplit("_", 1)[-1]])
-                pos = ints([data.get(key)])
-                if cid and pos:
-                    places[cid[0]] = pos[0]
+                value = (data.get(key) or "").strip()
+                if not value:
+                    continue
+                try:
+                    places[key[len(prefix) + 5:]] = int(value)
+                except ValueError:
+                    continue
         if not places:
             return {"order": []}
         if len(set(places.values())) != len(places):
             raise ValidationError(_("Each position can be used only once."))
-        return {"order": [cid for cid, _p in sorted(places.items(), key=lambda kv: kv[1])]}
+        return {"order": [token for token, _p in sorted(places.items(), key=lambda kv: kv[1])]}
     if kind == QuestionKind.MATCHING:
         matches = {}
         for key in data:
             if key.startswith(f"{prefix}_match_"):
-                cid = ints([key.rsplit("_", 1)[-1]])
                 partner = (data.get(key) or "").strip()
-                if cid and partner:
-                    matches[cid[0]] = partner
+                if partner:
+                    matches[key[len(prefix) + 7:]] = partner
         return {"matches": matches}
     return {}
 

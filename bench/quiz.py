@@ -90,6 +90,7 @@ def run(database_url: str, label: str, starts: int, saves: int) -> dict:
 
     from assessments import services
     from assessments.models import Attempt
+    from assessments.tokens import choice_token
 
     quiz, officer = build(500, 30)
     client = Client()
@@ -116,7 +117,8 @@ def run(database_url: str, label: str, starts: int, saves: int) -> dict:
         r = responses[i % len(responses)]
         choice = list(r.version.choices.all())[i % 4]
         save_url = reverse("assessments:save-response", args=[r.pk])
-        ms, n, resp = timed(lambda: client.post(save_url, {"kind": "single", f"q{r.pk}": choice.pk}))  # noqa: B023
+        value = choice_token(response_id=r.pk, choice_id=choice.pk)  # what the page shows for the option
+        ms, n, resp = timed(lambda: client.post(save_url, {"kind": "single", f"q{r.pk}": value}))  # noqa: B023
         assert resp.status_code == 200, resp.content
         save_ms.append(ms)
         save_q.append(n)
