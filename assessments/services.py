@@ -45,6 +45,19 @@ class AttemptClosed(AttemptError):
     """The attempt was submitted or its deadline (plus grace) has passed: answers are refused."""
 
 
+class StaleAnswer(AttemptError):
+    """The answer was changed elsewhere (another tab) after this page showed it: the newer answer is kept."""
+
+    def __init__(self, message, *, revision: int):
+        super().__init__(message)
+        self.revision = revision
+
+
+def stale_answer_message() -> str:
+    return _("This answer was changed in another tab or window after this page was opened. The newer answer is "
+             "kept: check it before going on.")
+
+
 def grace_seconds() -> int:
     return int(getattr(settings, "ASSESSMENTS_GRACE_SECONDS", 30))
 
@@ -436,20 +449,25 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 
 def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
                   order: list[str] | None = None, matches: dict[str, str] | None = None,
-                  kind: str | None = None, now: dt.datetime | None = None) -> Response:
-    """Save one answer as it is given. One locked read and at most two writes.
+                  kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None) -> Response:
+    """Save one answer as it is given: one locked read and at most three writes; returns the response with its
+    new `revision`.
 
     Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
     exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
     `order`: item tokens in the officer's order; `matches`: {item token: right-hand text}; `text`: short answer
-    or essay. Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace
-    has passed, with ValidationError when the answer does not fit the question (an unknown token included).
+    or essay. `revision` is the revision of the answer the page showed (None: not checked, for trusted callers).
+
+    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has passed;
+    with StaleAnswer when the answer was saved since that revision (from another tab) and this one differs —
+    the newer answer is never overwritten by an older or empty one; with ValidationError when the answer does not
+    fit the question (an unknown token included).
     """
     # No savepoint (it would cost two queries); refusals are returned, not raised, inside the block so that
     # the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
         result = _response_save(response_id=response_id, user=user, choices=choices, text=text, order=order,
-                                matches=matches, kind=kind, now=now or timezone.now())
+                                matches=matches, kind=kind, revision=revision, now=now or timezone.now())
     if isinstance(result, Exception):
         raise result
     return result
@@ -469,7 +487,35 @@ def _locked_response(*, response_id: int, user) -> tuple[Response | None, list[i
     return rows[0], [r.choice_pk for r in rows if r.choice_pk is not None]
 
 
-def _response_save(*, response_id, user, choices, text, order, matches, kind, now):
+def _answer_rows(*, response: Response, known: dict[str, int], choices, order, matches):
+    """The ResponseChoice rows an answer makes, or a ValidationError."""
+    kind = response.version.kind
+    if kind in CHOICE_KINDS:
+        chosen = list(dict.fromkeys(known[t] for t in choices or []))
+        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+            return ValidationError(_("Choose only one answer."))
+        return [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
+    if kind == QuestionKind.ORDERING:
+        placed = list(dict.fromkeys(known[t] for t in order or []))
+        if placed and len(placed) != len(known):
+            return ValidationError(_("Give every item a place."))
+        return [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(placed, 1)]
+    if kind == QuestionKind.MATCHING:
+        return [ResponseChoice(response_id=response.pk, choice_id=known[item], matched_text=str(partner)[:500])
+                for item, partner in (matches or {}).items() if partner]
+    return []
+
+
+def _same_as_saved(response: Response, *, text: str | None, rows: list[ResponseChoice] | None) -> bool:
+    """Whether a (stale) answer is exactly the saved one: then nothing is lost and nothing needs refusing."""
+    if rows is None:
+        return response.text_answer == text
+    saved = set(ResponseChoice.objects.filter(response_id=response.pk)
+                .values_list("choice_id", "position", "matched_text"))
+    return saved == {(r.choice_id, r.position, r.matched_text) for r in rows}
+
+
+def _response_save(*, response_id, user, choices, text, order, matches, kind, revision, now):
     response, choice_ids = _locked_response(response_id=response_id, user=user)
     if response is None:
         return PermissionDenied()
@@ -484,26 +530,25 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, no
     given = [*(choices or []), *(order or []), *(matches or {}).keys()]
     if any(t not in known for t in given):
         return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
-    kind = response.version.kind
-    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
-        value = (text or "")[:20000]
-        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now)
+    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY)
+    value = (text or "")[:20000] if is_text else None
+    rows = None
+    if not is_text:
+        rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
+        if isinstance(rows, Exception):
+            return rows
+    if revision is not None and revision < response.revision:
+        if _same_as_saved(response, text=value, rows=rows):
+            return response
+        return StaleAnswer(stale_answer_message(), revision=response.revision)
+    # The row is locked: the new revision is exactly one more than what was read.
+    response.revision += 1
+    response.answered_at = now
+    if is_text:
+        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now, revision=response.revision)
         response.text_answer = value
         return response
-    rows = []
-    if kind in CHOICE_KINDS:
-        chosen = list(dict.fromkeys(known[t] for t in choices or []))
-        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
-            return ValidationError(_("Choose only one answer."))
-        rows = [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
-    elif kind == QuestionKind.ORDERING:
-        placed = list(dict.fromkeys(known[t] for t in order or []))
-        if placed and len(placed) != len(known):
-            return ValidationError(_("Give every item a place."))
-        rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(placed, 1)]
-    elif kind == QuestionKind.MATCHING:
-        rows = [ResponseChoice(response_id=response.pk, choice_id=known[item], matched_text=str(partner)[:500])
-                for item, partner in (matches or {}).items() if partner]
+    Response.objects.filter(pk=response.pk).update(answered_at=now, revision=response.revision)
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:
         ResponseChoice.objects.bulk_create(rows)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from people.roles import is_trainer
@@ -126,27 +127,50 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
     })
 
 
+def parse_revision(*, data, prefix: str) -> int:
+    """The revision of the answer the page showed (`q<response id>_rev`); a page that sends none knew none (0)."""
+    value = (data.get(f"{prefix}_rev") or "0").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValidationError(_("The page sent an invalid value. Reload the page and try again."))
+    return int(value)
+
+
 def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
     responses = Response.objects.filter(attempt=attempt).select_related("version")
     shown = request.POST.getlist("shown")
-    errors = []
+    errors, stale = [], []
     for r in responses.filter(pk__in=[int(s) for s in shown if s.isdigit()]):
         try:
             answer = parse_answer(kind=r.version.kind, data=request.POST, prefix=f"q{r.pk}")
-            services.response_save(response_id=r.pk, user=request.user, **answer)
+            revision = parse_revision(data=request.POST, prefix=f"q{r.pk}")
+            services.response_save(response_id=r.pk, user=request.user, revision=revision, **answer)
         except services.AttemptClosed as exc:
             if services.attempt_deadline_passed(attempt=attempt, now=timezone.now()):
                 attempt = services.attempt_submit(attempt=attempt, auto=True)
                 messages.error(request, " ".join(exc.messages))
                 return redirect("assessments:attempt-result", pk=attempt.pk)
             errors += exc.messages
+        except services.StaleAnswer:
+            stale.append(r.position)  # the newer answer (saved from another tab) is kept
         except ValidationError as exc:
             errors += exc.messages
     for e in errors:
         messages.error(request, e)
-    if action == "submit" and not errors:
-        attempt = services.attempt_submit(attempt=attempt)
+    time_is_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+    if action == "submit" and not errors and (not stale or time_is_up):
+        # At the deadline (the timer's own submit) there is no time to review: the newer answers kept from
+        # the other tab are graded as they are.
+        attempt = services.attempt_submit(attempt=attempt, auto=time_is_up and request.POST.get("auto") == "1")
         return redirect("assessments:attempt-result", pk=attempt.pk)
+    if stale:
+        messages.warning(request, ngettext(
+            "An answer on this page was changed in another tab or window after this page was opened. The newer "
+            "answer is kept: check it before submitting.",
+            "%(count)d answers on this page were changed in another tab or window after this page was opened. "
+            "The newer answers are kept: check them before submitting.", len(stale)) % {"count": len(stale)})
+        first = 1 if page.layout == QuizPage.Layout.ALL else min(stale)
+        services.attempt_page_set(attempt=attempt, page=first)
+        return redirect(f"{page.url}?trang={first}")
     try:
         target = int(request.POST.get("goto") or attempt.current_page)
     except ValueError:
@@ -160,20 +184,29 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
 @require_POST
 @login_required
 def save_response(request, pk: int):
-    """Autosave of one answer (JavaScript, one small request). JSON in return; 409 when refused."""
+    """Autosave of one answer (JavaScript, one small request). JSON in return: the new revision when saved;
+    409 when refused (attempt closed, or the answer was changed in another tab: the page must reload)."""
     kind = request.POST.get("kind", "")
     if kind not in QuestionKind.values:
         return HttpResponseBadRequest("kind")
     try:
         answer = parse_answer(kind=kind, data=request.POST, prefix=f"q{pk}")
-        services.response_save(response_id=pk, user=request.user, kind=kind, **answer)
+        revision = parse_revision(data=request.POST, prefix=f"q{pk}")
+        response = services.response_save(response_id=pk, user=request.user, kind=kind, revision=revision,
+                                          **answer)
     except PermissionDenied:
         raise Http404 from None
     except services.AttemptClosed as exc:
         return JsonResponse({"saved": False, "closed": True, "error": " ".join(exc.messages)}, status=409)
+    except services.StaleAnswer as exc:
+        # Shown on the reloaded page too, which then carries the newer answer and its revision.
+        messages.warning(request, " ".join(exc.messages))
+        return JsonResponse({"saved": False, "stale": True, "revision": exc.revision,
+                             "error": " ".join(exc.messages)}, status=409)
     except ValidationError as exc:
         return JsonResponse({"saved": False, "error": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S")})
+    return JsonResponse({"saved": True, "revision": response.revision,
+                         "at": timezone.localtime().strftime("%H:%M:%S")})
 
 
 def _visible_attempt(request, pk: int) -> Attempt:

@@ -91,3 +91,114 @@ def test_an_unknown_token_is_a_vietnamese_validation_error(client, officer, quiz
         assert resp.json() == {"saved": False, "error": "Câu trả lời này không thuộc các phương án đang hiển thị. "
                                                         "Hãy tải lại trang và trả lời lại."}
     assert not r1.selections.exists()
+
+
+# --- a stale tab never wipes answers ---------------------------------------------------------------------
+
+STALE_MESSAGE_VI = "đã được thay đổi ở một thẻ hoặc cửa sổ khác"
+
+
+@pytest.fixture
+def three_question_quiz(module_page):
+    cat = QuestionCategoryFactory(name="Hai thẻ")
+    quiz = QuizPageFactory(parent=module_page, layout="all", time_limit_minutes=20)
+    add_fixed(quiz, make_question(QuestionKind.SINGLE, category=cat), make_question(QuestionKind.TRUE_FALSE,
+              category=cat), make_question(QuestionKind.SHORT_ANSWER, category=cat))
+    return quiz
+
+
+@pytest.fixture
+def two_tabs(officer, three_question_quiz):
+    """Tab A opens the attempt and is left alone; tab B (another session of the same officer) answers all."""
+    from django.test import Client
+
+    tab_a, tab_b = Client(HTTP_ACCEPT_LANGUAGE="vi"), Client(HTTP_ACCEPT_LANGUAGE="vi")
+    tab_a.force_login(officer.user)
+    tab_b.force_login(officer.user)
+    quiz = three_question_quiz
+    tab_a.post(quiz.url, {"action": "start"})
+    form_a = tab_a.get(quiz.url).content.decode()
+    attempt = Attempt.objects.get(officer=officer)
+    single, true_false, short = attempt.responses.select_related("version").order_by("position")
+    from django.urls import reverse
+
+    for r, data in (
+        (single, {f"q{single.pk}": choice_token(response_id=single.pk, choice_id=single.version.choices.get(
+            is_correct=True).pk)}),
+        (true_false, {f"q{true_false.pk}": choice_token(response_id=true_false.pk,
+                                                         choice_id=true_false.version.choices.get(is_correct=True).pk)}),
+        (short, {f"q{short.pk}": "hộ tịch"}),
+    ):
+        saved = tab_b.post(reverse("assessments:save-response", args=[r.pk]),
+                           {"kind": r.version.kind, f"q{r.pk}_rev": "0", **data})
+        assert saved.status_code == 200 and saved.json()["revision"] == 1
+    return quiz, attempt, form_a, tab_a, tab_b
+
+
+def stale_form_data(form_html: str, attempt, **extra) -> dict:
+    """What tab A's form posts: every field it shows with the values it shows (no answers, revisions 0)."""
+    data = {"attempt": attempt.pk, "shown": re.findall(r'name="shown" value="(\d+)"', form_html)}
+    data.update(dict(re.findall(r'name="(q\d+_rev)" value="(\d+)"', form_html)))
+    data.update({f"q{rid}": "" for rid in data["shown"]})
+    data.update(extra)
+    return data
+
+
+def test_stale_tab_submit_keeps_the_newer_answers_and_sends_the_officer_back(two_tabs):
+    quiz, attempt, form_a, tab_a, _tab_b = two_tabs
+    assert all(v == "0" for k, v in stale_form_data(form_a, attempt).items() if k.endswith("_rev"))
+    resp = tab_a.post(quiz.url, stale_form_data(form_a, attempt, action="submit"), follow=True)
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_PROGRESS  # not submitted: the officer reviews first
+    assert resp.redirect_chain[-1][0] == f"{quiz.url}?trang=1"
+    html = resp.content.decode()
+    assert "3 câu trả lời trên trang này " + STALE_MESSAGE_VI in html
+    assert html.count(" checked") == 2 and 'value="hộ tịch"' in html  # the newer answers, shown to review
+    assert all(r.revision == 1 for r in attempt.responses.all())
+    # Submitting again from the reloaded page (current revisions) grades B's answers.
+    shown_answers = dict(re.findall(r'name="(q\d+)" value="([^"]+)" checked', html))
+    shown_answers |= dict(re.findall(r'type="text" id="[^"]+" name="(q\d+)" value="([^"]*)"', html))
+    resp = tab_a.post(quiz.url, stale_form_data(html, attempt, action="submit") | shown_answers)
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED and attempt.percent == Decimal("100.00")
+
+
+def test_stale_tab_autosave_is_refused_with_409_and_told_why(two_tabs):
+    from django.urls import reverse
+
+    _quiz, attempt, _form_a, tab_a, _tab_b = two_tabs
+    single = attempt.responses.select_related("version").get(position=1)
+    wrong = single.version.choices.filter(is_correct=False).first()
+    url = reverse("assessments:save-response", args=[single.pk])
+    resp = tab_a.post(url, {"kind": "single", f"q{single.pk}_rev": "0",
+                            f"q{single.pk}": choice_token(response_id=single.pk, choice_id=wrong.pk)})
+    assert resp.status_code == 409
+    body = resp.json()
+    assert body["stale"] is True and body["revision"] == 1 and STALE_MESSAGE_VI in body["error"]
+    assert single.selections.get().choice.is_correct  # B's answer is kept
+    # Tab A reloads: the same message, and the answer B gave.
+    assert STALE_MESSAGE_VI in tab_a.get(_quiz.url).content.decode()
+    # The same answer from a stale page loses nothing, so it is not refused (a same-tab race of two saves).
+    right = single.version.choices.get(is_correct=True)
+    resp = tab_a.post(url, {"kind": "single", f"q{single.pk}_rev": "0",
+                            f"q{single.pk}": choice_token(response_id=single.pk, choice_id=right.pk)})
+    assert resp.status_code == 200 and resp.json()["revision"] == 1
+    # With the current revision the answer is changed.
+    resp = tab_a.post(url, {"kind": "single", f"q{single.pk}_rev": "1",
+                            f"q{single.pk}": choice_token(response_id=single.pk, choice_id=wrong.pk)})
+    assert resp.status_code == 200 and resp.json()["revision"] == 2
+
+
+def test_stale_tab_timer_auto_submit_grades_the_newer_answers(two_tabs):
+    import time_machine
+    from django.utils import timezone
+
+    quiz, attempt, form_a, tab_a, _tab_b = two_tabs
+    with time_machine.travel(attempt.deadline + (timezone.timedelta(seconds=2)), tick=False):
+        resp = tab_a.post(quiz.url, stale_form_data(form_a, attempt, action="submit", auto="1"))
+    from django.urls import reverse
+
+    assert resp["Location"] == reverse("assessments:attempt-result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED and attempt.auto_submitted
+    assert attempt.percent == Decimal("100.00")  # B's three answers, none wiped by A's empty form
