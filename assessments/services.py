@@ -558,7 +558,8 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
 @transaction.atomic
 def attempt_page_set(*, attempt: Attempt, page: int) -> None:
     """Remember the page the officer is on, so a resumed attempt opens where it stopped."""
-    Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_page=max(1, page))
+    page = max(1, min(page, 32767))  # a PositiveSmallIntegerField; callers clamp to the attempt's pages
+    Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_page=page)
 
 
 # --- Submit and grading ---------------------------------------------------------------------------------

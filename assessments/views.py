@@ -20,6 +20,7 @@ from people.selectors import officer_for_user, officers_visible_to
 
 from . import selectors, services
 from .models import Attempt, QuestionKind, QuizOverride, QuizPage, Response
+from .numbers import SMALL_MAX, clamp, parse_int
 from .permissions import can_override_for_officer
 
 
@@ -37,12 +38,8 @@ def parse_answer(*, kind: str, data, prefix: str) -> dict:
         for key in data:
             if key.startswith(f"{prefix}_pos_"):
                 value = (data.get(key) or "").strip()
-                if not value:
-                    continue
-                try:
-                    places[key[len(prefix) + 5:]] = int(value)
-                except ValueError:
-                    continue
+                if value:
+                    places[key[len(prefix) + 5:]] = parse_int(value, minimum=1, maximum=SMALL_MAX)
         if not places:
             return {"order": []}
         if len(set(places.values())) != len(places):
@@ -106,10 +103,10 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
     total = attempt.responses.count()
     pages = _pages(total, page.layout)
     try:
-        current = int(request.GET.get("trang", attempt.current_page))
-    except ValueError:
+        current = parse_int(request.GET.get("trang") or attempt.current_page, maximum=SMALL_MAX)
+    except ValidationError:
         current = attempt.current_page
-    current = min(max(1, current), pages)
+    current = clamp(current, minimum=1, maximum=pages)
     if current != attempt.current_page:
         services.attempt_page_set(attempt=attempt, page=current)
     positions = None if page.layout == QuizPage.Layout.ALL else [current]
@@ -129,17 +126,19 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
 
 def parse_revision(*, data, prefix: str) -> int:
     """The revision of the answer the page showed (`q<response id>_rev`); a page that sends none knew none (0)."""
-    value = (data.get(f"{prefix}_rev") or "0").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise ValidationError(_("The page sent an invalid value. Reload the page and try again."))
-    return int(value)
+    return parse_int(data.get(f"{prefix}_rev") or "0", maximum=2**31 - 1)
 
 
 def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
     responses = Response.objects.filter(attempt=attempt).select_related("version")
-    shown = request.POST.getlist("shown")
+    try:  # every number of the form, before anything is saved
+        shown = [parse_int(v, minimum=1) for v in request.POST.getlist("shown")]
+        goto = parse_int(request.POST["goto"]) if request.POST.get("goto") else None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{page.url}?trang={attempt.current_page}")
     errors, stale = [], []
-    for r in responses.filter(pk__in=[int(s) for s in shown if s.isdigit()]):
+    for r in responses.filter(pk__in=shown):
         try:
             answer = parse_answer(kind=r.version.kind, data=request.POST, prefix=f"q{r.pk}")
             revision = parse_revision(data=request.POST, prefix=f"q{r.pk}")
@@ -171,10 +170,7 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
         first = 1 if page.layout == QuizPage.Layout.ALL else min(stale)
         services.attempt_page_set(attempt=attempt, page=first)
         return redirect(f"{page.url}?trang={first}")
-    try:
-        target = int(request.POST.get("goto") or attempt.current_page)
-    except ValueError:
-        target = attempt.current_page
+    target = clamp(goto or attempt.current_page, minimum=1, maximum=_pages(responses.count(), page.layout))
     if not errors and action == "save":
         messages.success(request, _("Your answers are saved."))
     services.attempt_page_set(attempt=attempt, page=target)
@@ -274,15 +270,19 @@ def quiz_overrides(request, quiz_id: int):
         if not officers.exists():
             raise PermissionDenied
     if request.method == "POST":
-        officer = get_object_or_404(officers, pk=request.POST.get("officer") or 0)
+        try:
+            officer_id = parse_int(request.POST.get("officer"), minimum=1)
+        except ValidationError:
+            raise Http404 from None
+        officer = get_object_or_404(officers, pk=officer_id)
         if not can_override_for_officer(user=request.user, officer=officer):
             raise Http404
         try:
-            minutes = int(request.POST.get("extra_minutes") or 0)
-            attempts = int(request.POST.get("extra_attempts") or 0)
+            minutes = parse_int(request.POST.get("extra_minutes") or "0", maximum=SMALL_MAX)
+            attempts = parse_int(request.POST.get("extra_attempts") or "0", maximum=SMALL_MAX)
             services.quiz_override_set(quiz=quiz, officer=officer, extra_minutes=minutes, extra_attempts=attempts,
                                        reason=request.POST.get("reason", ""), granted_by=request.user)
-        except (ValueError, ValidationError):
+        except ValidationError:
             messages.error(request, _("Enter whole numbers of minutes and attempts (0 or more)."))
         else:
             messages.success(request, _("The override for %(name)s is saved.") % {"name": officer.full_name})
