@@ -61,7 +61,8 @@ def _pages(total: int, layout: str) -> int:
 
 
 def quiz_page_serve(request, *, page: QuizPage):
-    """QuizPage.serve: GET shows the landing page or the attempt in progress; POST starts, saves or submits."""
+    """QuizPage.serve: GET only reads (landing page, the attempt in progress, or "time is up" with a submit
+    button); POST starts, saves, moves between pages or submits."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     officer = officer_for_user(user=request.user)
@@ -71,24 +72,35 @@ def quiz_page_serve(request, *, page: QuizPage):
         })
     attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
     now = timezone.now()
-    if attempt and services.attempt_deadline_passed(attempt=attempt, now=now):
+    expired = attempt is not None and services.attempt_deadline_passed(attempt=attempt, now=now)
+    if request.method != "POST":
+        # GET only reads: it shows the landing page (with the start button, a POST), the attempt in progress, or
+        # — when its time is up — a button that submits it (the periodic task submits it otherwise).
+        if expired:
+            return render(request, "assessments/quiz_page.html", {
+                "page": page, "self": page, "mode": "expired", "attempt": attempt,
+            })
+        if attempt is not None:
+            return _attempt_get(request, page=page, attempt=attempt)
+        return _landing(request, page=page, officer=officer, now=now)
+    if expired:
         attempt = services.attempt_submit(attempt=attempt, now=now, auto=True)
         messages.info(request, _("Time was up: your attempt was submitted automatically."))
         return redirect("assessments:attempt-result", pk=attempt.pk)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "start":
-            try:
-                attempt = services.attempt_start(quiz=page, officer=officer)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            return redirect(page.url)
-        if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
-            messages.info(request, _("This attempt is already finished."))
-            return redirect(page.url)
-        return _attempt_post(request, page=page, attempt=attempt, action=action)
-    if attempt is not None:
-        return _attempt_get(request, page=page, attempt=attempt)
+    action = request.POST.get("action", "")
+    if action == "start":
+        try:
+            services.attempt_start(quiz=page, officer=officer)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(page.url)
+    if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
+        messages.info(request, _("This attempt is already finished."))
+        return redirect(page.url)
+    return _attempt_post(request, page=page, attempt=attempt, action=action)
+
+
+def _landing(request, *, page: QuizPage, officer, now):
     summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
     check = services.attempt_start_check(quiz=page, officer=officer, now=now)
     question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
@@ -106,9 +118,8 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
         current = parse_int(request.GET.get("trang") or attempt.current_page, maximum=SMALL_MAX)
     except ValidationError:
         current = attempt.current_page
+    # A read: the page reached is remembered by the form's POSTs (Next, Previous, a page number), not here.
     current = clamp(current, minimum=1, maximum=pages)
-    if current != attempt.current_page:
-        services.attempt_page_set(attempt=attempt, page=current)
     positions = None if page.layout == QuizPage.Layout.ALL else [current]
     items = selectors.attempt_items(attempt=attempt, positions=positions)
     answered, total = selectors.attempt_progress(attempt=attempt)

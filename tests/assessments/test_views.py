@@ -105,8 +105,13 @@ def test_autosave_after_deadline_is_refused_with_409(client, officer, quiz):
     r = attempt.responses.first()
     resp = client.post(reverse("assessments:save-response", args=[r.pk]), {"kind": "single"})
     assert resp.status_code == 409 and resp.json()["closed"] is True
-    # Opening the quiz page submits the expired attempt and shows the result.
+    # Opening the quiz page (a GET, which only reads) says the time is up and offers to submit...
     page = client.get(quiz.url)
+    assert page.status_code == 200 and b'name="action" value="finish"' in page.content
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_PROGRESS
+    # ...which the POST does, showing the result.
+    page = client.post(quiz.url, {"action": "finish", "attempt": attempt.pk})
     assert page.status_code == 302 and page["Location"] == reverse("assessments:attempt-result", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.GRADED and attempt.auto_submitted
@@ -229,3 +234,32 @@ def test_ordering_and_matching_through_the_form_and_autosave(client, officer, mo
     assert client.post(reverse("assessments:save-response", args=[ordering.pk]), bad).status_code == 400
     attempt = services.attempt_submit(attempt=attempt)
     assert attempt.percent == Decimal("100.00")
+
+
+def test_get_never_writes(client, officer, quiz):
+    """Landing page, attempt pages (any ?trang=) and an expired attempt: GET reads only (issue 8.3)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes(url, **params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+    client.force_login(officer.user)
+    client.get(quiz.url)  # the session is written once at login; not counted
+    assert writes(quiz.url) == []
+    assert not Attempt.objects.exists()  # showing the start button starts nothing
+    client.post(quiz.url, {"action": "start"})
+    attempt = Attempt.objects.get(officer=officer)
+    assert writes(quiz.url, trang="2") == [] and writes(quiz.url, trang="1") == []
+    attempt.refresh_from_db()
+    assert attempt.current_page == 1
+    # The page reached is remembered by the form's POST.
+    client.post(quiz.url, {"attempt": attempt.pk, "goto": "2"})
+    attempt.refresh_from_db()
+    assert attempt.current_page == 2
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=5))
+    assert writes(quiz.url) == []
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_PROGRESS
