@@ -1,14 +1,15 @@
 """Wagtail admin screens of assessments/ (registered in wagtail_hooks.py): duplicate a question, import and
 export question files, the essay marking queue, and item analysis with its XLSX export. Trainers only."""
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,13 +17,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from courses.models import CoursePage
+from lms.imports import import_jobs_visible_to
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 from people.models import Unit
 from people.roles import is_trainer
 
 from . import exports, imports, selectors, services
-from .models import Attempt, Question, QuestionCategory, QuizPage, Response
+from .models import Attempt, Question, QuestionCategory, QuestionImportJob, QuizPage, Response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 
 def _check(request):
@@ -71,8 +74,9 @@ class QuestionImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > settings.LMS_IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is too large (%(size)s); the limit is %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.LMS_IMPORT_MAX_BYTES)})
         return upload
 
 
@@ -83,28 +87,47 @@ class QuestionExportForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def question_import(request):
-    """Upload → validate the whole file → write every question or none; list every problem by line/row."""
+    """Upload → validate the whole file → write every question or none; list the problems by line/row.
+
+    Large files go to a background job and the browser is sent to its progress page.
+    """
     _check(request)
-    problems, created = None, None
+    problems, problem_total = [], 0
     form = QuestionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, category = form.cleaned_data["file"], form.cleaned_data["category"]
         try:
             fmt = imports.format_for(upload.name, form.cleaned_data["format"] or None)
-            created = imports.questions_import(content=upload.read(), fmt=fmt,
-                                               category_path=form.cleaned_data["category"])
+            content = upload.read()
+            if imports.runs_in_background(content=content):
+                job = imports.question_import_job_create(user=request.user, content=content,
+                                                         filename=upload.name, fmt=fmt, category_path=category)
+                return redirect("assessments_transfer:job", job.pk)
+            created = imports.questions_import(content=content, fmt=fmt, category_path=category)
         except imports.ImportFailed as exc:
-            problems = exc.problems
+            problems, problem_total = exc.problems, exc.total
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            messages.success(request, _("%(n)s question(s) imported into “%(c)s”.") % {
-                "n": len(created), "c": form.cleaned_data["category"]})
+            messages.success(request, _("%(n)s question(s) imported into “%(c)s”.") % {"n": len(created), "c": category})
             return redirect(reverse("wagtailsnippets_assessments_question:list")
                             + f"?category={created[0].category_id}" if created else "")
     return render(request, "assessments/admin/question_import.html", _context(
-        request, _("Import questions"), "upload", form=form, problems=problems,
-        export_form=QuestionExportForm(), columns=imports.XLSX_HEADERS))
+        request, _("Import questions"), "upload", form=form, problems=problems, problem_total=problem_total,
+        problems_more=problem_total - len(problems), export_form=QuestionExportForm(), columns=imports.XLSX_HEADERS))
+
+
+@require_http_methods(["GET"])
+def question_import_job(request, pk: int):
+    """The progress page of a background question import; it reloads itself (no JavaScript) until it ends."""
+    _check(request)
+    job = get_object_or_404(import_jobs_visible_to(QuestionImportJob, user=request.user), pk=pk)
+    list_url = None
+    if job.result and job.result.get("category_id"):
+        list_url = reverse("wagtailsnippets_assessments_question:list") + f"?category={job.result['category_id']}"
+    return render(request, "assessments/admin/question_import_job.html", _context(
+        request, _("Import questions"), "upload", job=job, problems=job.problem_list(),
+        problem_total=job.problems_total, problems_more=job.problems_more, list_url=list_url, refresh_seconds=2))
 
 
 @require_http_methods(["GET"])
@@ -202,31 +225,6 @@ def analysis_detail(request, quiz_id: int):
 def analysis_xlsx(request, quiz_id: int):
     """The item analysis as a workbook: questions, answer distribution, score distribution."""
     _check(request)
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     stats = selectors.item_statistics_for_quiz(quiz=quiz)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Câu hỏi"
-    ws.append(["Câu hỏi", "Loại", "Số lượt", "Độ khó (facility)", "Độ phân biệt (discrimination)"])
-    for s in stats.items:
-        ws.append([s.label, s.kind, s.n, round(s.facility, 3) if s.facility is not None else None,
-                   round(s.discrimination, 3) if s.discrimination is not None else None])
-    dist = wb.create_sheet("Phương án")
-    dist.append(["Câu hỏi", "Phương án", "Đúng", "Số lần chọn", "Tỉ lệ"])
-    for s in stats.items:
-        for c in s.choices:
-            dist.append([s.label, c.text, "có" if c.is_correct else "không", c.count, round(c.share, 3)])
-    scores = wb.create_sheet("Phân bố điểm")
-    scores.append(["Khoảng điểm (%)", "Số lượt"])
-    for label, count, _share in stats.distribution:
-        scores.append([label, count])
-    for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 60
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _download(buf.getvalue(), f"phan-tich-{slugify(quiz.slug)}.xlsx", XLSX)
+    return _download(exports.item_analysis_xlsx(stats), f"phan-tich-{slugify(quiz.slug)}.xlsx", XLSX)

@@ -1,50 +1,66 @@
 """Demo question banks and one timed final quiz per demo course. `seed(stdout=...)` is idempotent:
-categories and questions are found again by path and title, the quiz page by its slug in the last module."""
+categories and questions are found again by path and title, the quiz page by its slug in the last module.
 
+The banks live in data/demo_banks.json (grounded in NĐ 118/2025/NĐ-CP, TT 03/2025/TT-VPCP, NĐ 61/2018 as
+history, the code of conduct, VNeID, digitisation and personal data). Each question has a kind, a title, a stem
+and answers shaped by its kind — single/multiple/true_false: [{text, correct, feedback}], short_answer:
+[accepted…], matching: [{left, right}], ordering: [items in order], essay: [] — plus optional explanation,
+legal, mark, partial, fold (ignore diacritics), valid_until (ISO date), rubric and tags.
+"""
+
+import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
 from courses.models import CoursePage, ModulePage
 from people.models import Competency
 
-from .demo_content import BANKS, ES, MA, SA
-from .models import Question, QuizPage, QuizQuestion, QuizRandomRule
+from .models import Question, QuestionKind, QuizPage, QuizQuestion, QuizRandomRule
 from .services import QuestionData, category_for_path, question_create
+
+CONTENT_FILE = Path(__file__).resolve().parent / "data" / "demo_banks.json"
+
+
+def load_banks() -> list[dict]:
+    """The demo banks of the content file, one per demo course."""
+    return json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["banks"]
 
 
 def _choices(kind: str, answers: list) -> list[dict]:
-    if kind == SA:
+    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ORDERING):  # accepted answers / items in order
         return [{"text": a, "is_correct": True} for a in answers]
-    if kind == MA:
-        return [{"text": left, "match_text": right} for left, right in answers]
-    if kind == ES:
+    if kind == QuestionKind.MATCHING:
+        return [{"text": pair["left"], "match_text": pair["right"]} for pair in answers]
+    if kind == QuestionKind.ESSAY:
         return []
-    if answers and isinstance(answers[0], str):  # ordering: items in the right order
-        return [{"text": a, "is_correct": True} for a in answers]
-    return [{"text": t, "is_correct": ok, "feedback": fb} for t, ok, fb in answers]
+    return [{"text": a["text"], "is_correct": a["correct"], "feedback": a["feedback"]} for a in answers]
 
 
 def _seed_bank(bank: dict) -> dict:
     categories = {}
     created = 0
     root = category_for_path(path=bank["root"])
-    for name, (competency_code, questions) in bank["categories"].items():
+    for spec in bank["categories"]:
+        name = spec["name"]
         category = category_for_path(path=f"{bank['root']}/{name}")
-        competency = Competency.objects.filter(code=competency_code).first()
+        competency = Competency.objects.filter(code=spec["competency"]).first()
         if competency and category.competency_id != competency.pk:
             category.competency = competency
             category.save(update_fields=["competency"])
         categories[name] = category
-        for kind, title, stem, answers, opts in questions:
-            if Question.objects.filter(category=category, title=title).exists():
+        for q in spec["questions"]:
+            if Question.objects.filter(category=category, title=q["title"]).exists():
                 continue
+            valid_until = dt.date.fromisoformat(q["valid_until"]) if q.get("valid_until") else None
             question_create(category=category, data=QuestionData(
-                kind=kind, title=title, stem=f"<p>{stem}</p>", choices=_choices(kind, answers),
-                explanation=opts.get("explanation", ""), legal_reference=opts.get("legal", ""),
-                default_mark=Decimal(str(opts.get("mark", 1))), partial_credit=opts.get("partial", True),
-                ignore_diacritics=opts.get("fold", False), rubric=opts.get("rubric", ""),
-                valid_until=opts.get("valid_until"), tags=opts.get("tags"),
+                kind=q["kind"], title=q["title"], stem=f"<p>{q['stem']}</p>", choices=_choices(q["kind"], q["answers"]),
+                explanation=q.get("explanation", ""), legal_reference=q.get("legal", ""),
+                default_mark=Decimal(str(q.get("mark", 1))), partial_credit=q.get("partial", True),
+                ignore_diacritics=q.get("fold", False), rubric=q.get("rubric", ""),
+                valid_until=valid_until, tags=q.get("tags"),
             ))
             created += 1
     return {"root": root, "categories": categories, "created": created}
@@ -77,8 +93,8 @@ def _seed_quiz(bank: dict, categories: dict, stdout) -> QuizPage | None:
     else:
         for name, value in fields.items():
             setattr(quiz, name, value)
-    quiz.random_rules = [QuizRandomRule(category=categories[name], count=count, include_subcategories=False)
-                         for name, count in spec["rules"]]
+    quiz.random_rules = [QuizRandomRule(category=categories[rule["category"]], count=rule["count"],
+                                        include_subcategories=False) for rule in spec["rules"]]
     fixed = []
     for name in spec["fixed"]:
         fixed += [QuizQuestion(question=q) for q in Question.objects.filter(category=categories[name])]
@@ -91,7 +107,7 @@ def _seed_quiz(bank: dict, categories: dict, stdout) -> QuizPage | None:
 def seed(*, stdout) -> None:
     """Create the question banks (≥ 20 questions each, every type) and the final quiz of each demo course."""
     stdout.write("Ngân hàng câu hỏi và bài kiểm tra:")
-    for bank in BANKS:
+    for bank in load_banks():
         result = _seed_bank(bank)
         total = Question.objects.filter(category__path__startswith=f"{bank['root']}/").count()
         quiz = _seed_quiz(bank, result["categories"], stdout)

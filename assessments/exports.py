@@ -4,10 +4,11 @@ Both re-import to the same questions (type, text, answers, feedback, explanation
 tags, legal reference). See assessments/imports.py for the formats.
 """
 
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+
+from lms.spreadsheets import Sheet, xlsx_bytes
 
 from .imports import MAX_CHOICES, XLSX_HEADERS, gift_escape
 from .models import Choice, Question, QuestionCategory, QuestionKind
@@ -95,30 +96,31 @@ def _yes(value: bool) -> str:
 
 def export_xlsx(questions, *, template_only: bool = False) -> bytes:
     """Our XLSX template with one question per row (or only the header and examples when template_only)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Câu hỏi"
-    ws.append(XLSX_HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1D4ED8")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
     rows = _example_rows() if template_only else (_xlsx_row(q) for q in questions)
-    for row in rows:
-        ws.append(row)
-    for i, _h in enumerate(XLSX_HEADERS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 24
-    guide = wb.create_sheet("Hướng dẫn")
-    for line in GUIDE:
-        guide.append([line])
-    guide.column_dimensions["A"].width = 120
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes([
+        Sheet("Câu hỏi", header=XLSX_HEADERS, rows=rows, default_width=24, header_fill="1D4ED8",
+              header_color="FFFFFF", header_wrap=True),
+        Sheet("Hướng dẫn", rows=([line] for line in GUIDE), widths={"A": 120}),
+    ])
+
+
+def item_analysis_xlsx(stats) -> bytes:
+    """The item analysis of a quiz as a workbook: questions, answer distribution, score distribution."""
+    def rounded(value):
+        return round(value, 3) if value is not None else None
+
+    return xlsx_bytes([
+        Sheet("Câu hỏi", header=["Câu hỏi", "Loại", "Số lượt", "Độ khó (facility)", "Độ phân biệt (discrimination)"],
+              rows=([s.label, s.kind, s.n, rounded(s.facility), rounded(s.discrimination)] for s in stats.items),
+              widths={"A": 60}, freeze_header=False),
+        Sheet("Phương án", header=["Câu hỏi", "Phương án", "Đúng", "Số lần chọn", "Tỉ lệ"],
+              rows=([s.label, c.text, "có" if c.is_correct else "không", c.count, round(c.share, 3)]
+                    for s in stats.items for c in s.choices),
+              widths={"A": 60}, freeze_header=False),
+        Sheet("Phân bố điểm", header=["Khoảng điểm (%)", "Số lượt"],
+              rows=([label, count] for label, count, _share in stats.distribution),
+              widths={"A": 60}, freeze_header=False),
+    ])
 
 
 def _xlsx_row(q: Question) -> list:

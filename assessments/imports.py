@@ -11,7 +11,6 @@ question: `// osa-type: ordering` (items `=…` in the correct order), `// osa-m
 
 import datetime as dt
 import html
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,33 +18,64 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 
+from lms import imports as shared
+from lms.imports import DateError, ImportProblem, Problems, parse_date
+from lms.spreadsheets import SpreadsheetError, unpacked_size, xlsx_rows
 from people.text import fold, normalize_text
 
-from .models import Question, QuestionKind
+from .models import Choice, Question, QuestionCategory, QuestionKind
 from .services import QuestionData, category_for_path, question_create, question_validate_choices
 
 FORMATS = ("gift", "aiken", "xlsx")
 EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx"}
 MAX_CHOICES = 8
+#: Rows of an XLSX sheet (header and empty rows included) and questions of any file.
+MAX_ROWS = 10_000
+MAX_QUESTIONS = 10_000
+MARK_MIN, MARK_MAX = Decimal("0.01"), Decimal("100")
+
+#: The model's limits, checked before the database sees the values.
+_TITLE_MAX = Question._meta.get_field("title").max_length
+_LEGAL_MAX = Question._meta.get_field("legal_reference").max_length
+_CHOICE_MAX = Choice._meta.get_field("text").max_length
+_MATCH_MAX = Choice._meta.get_field("match_text").max_length
+_FEEDBACK_MAX = Choice._meta.get_field("feedback").max_length
+_TAG_MAX = Tag._meta.get_field("name").max_length
+_CATEGORY_NAME_MAX = QuestionCategory._meta.get_field("name").max_length
+_CATEGORY_PATH_MAX = QuestionCategory._meta.get_field("path").max_length
 
 
-@dataclass
-class ImportProblem:
-    where: int  # line (text formats) or row (XLSX)
-    reason: str
-    is_row: bool = False
+class ImportFailed(shared.ImportFailed):
+    """The question file was refused; nothing was written (``problems``: the first 200, by line/row)."""
 
-    def __str__(self) -> str:
-        if self.is_row:
-            return _("Row %(n)s: %(reason)s") % {"n": self.where, "reason": self.reason}
-        return _("Line %(n)s: %(reason)s") % {"n": self.where, "reason": self.reason}
+    def __init__(self, problems: list[ImportProblem], *, total: int | None = None):
+        super().__init__(sorted(problems, key=lambda p: p.row or 0), total=total)
 
 
-class ImportFailed(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+def _at_line(n: int, message: str, kind: str = "") -> ImportProblem:
+    return ImportProblem(n, None, message, kind, line=True)
+
+
+def _at_row(n: int, message: str, column: str | None = None, kind: str = "") -> ImportProblem:
+    return ImportProblem(n, column, message, kind)
+
+
+def parse_mark(text: str) -> Decimal:
+    """A mark written 2, 1.5 or 1,5: a finite number with at most two decimals (NaN, Infinity and 1e999 are
+    refused with ValueError, never InvalidOperation)."""
+    try:
+        mark = Decimal(text.strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValueError(text) from None
+    if not mark.is_finite() or not (MARK_MIN <= mark <= MARK_MAX) or mark != mark.quantize(Decimal("0.01")):
+        raise ValueError(text)
+    return mark
+
+
+def _mark_problem(value: str) -> str:
+    return _("The mark “%(v)s” is not a number from 0.01 to 100 with at most two decimals.") % {"v": value[:40]}
 
 
 @dataclass
@@ -155,13 +185,13 @@ def _gift_blocks(text: str):
         yield start, meta, "\n".join(block)
 
 
-def _apply_meta(data: QuestionData, meta: dict, problems: list, line: int) -> None:
+def _apply_meta(data: QuestionData, meta: dict, problems: Problems, line: int) -> None:
     for key, (value, n) in meta.items():
         if key == "mark":
             try:
-                data.default_mark = Decimal(value.replace(",", "."))
-            except InvalidOperation:
-                problems.append(ImportProblem(n, _("The mark “%(v)s” is not a number.") % {"v": value}))
+                data.default_mark = parse_mark(value)
+            except ValueError:
+                problems.append(_at_line(n, _mark_problem(value), "bad_mark"))
         elif key == "scoring":
             data.partial_credit = value.strip().lower() != "all-or-nothing"
         elif key == "diacritics":
@@ -175,19 +205,20 @@ def _apply_meta(data: QuestionData, meta: dict, problems: list, line: int) -> No
         elif key == "valid":
             start, _sep, end = value.partition("..")
             try:
-                data.valid_from = dt.date.fromisoformat(start.strip()) if start.strip() else None
-                data.valid_until = dt.date.fromisoformat(end.strip()) if end.strip() else None
-            except ValueError:
-                problems.append(ImportProblem(n, _("Dates must be written YYYY-MM-DD..YYYY-MM-DD.")))
+                data.valid_from = parse_date(start, iso_only=True)
+                data.valid_until = parse_date(end, iso_only=True)
+            except DateError as error:
+                problems.append(_at_line(n, _("Dates must be written YYYY-MM-DD..YYYY-MM-DD.") + " " + error.message,
+                                         "bad_date"))
         elif key == "type":
             pass
         else:
-            problems.append(ImportProblem(n, _("Unknown option “osa-%(k)s”.") % {"k": key}))
+            problems.append(_at_line(n, _("Unknown option “osa-%(k)s”.") % {"k": key[:40]}))
 
 
 def parse_gift(text: str) -> list[Parsed]:
     """Parse GIFT text; raises ImportFailed with every problem found."""
-    problems: list[ImportProblem] = []
+    problems = Problems()
     parsed: list[Parsed] = []
     for line, meta, block in _gift_blocks(text):
         title = ""
@@ -195,13 +226,13 @@ def parse_gift(text: str) -> list[Parsed]:
         if body.startswith("::"):
             end = _find_unescaped(body, "::", 2)
             if end < 0:
-                problems.append(ImportProblem(line, _("The title is not closed with “::”.")))
+                problems.append(_at_line(line, _("The title is not closed with “::”.")))
                 continue
             title, body = _unescape(body[2:end]).strip(), body[end + 2:].strip()
         open_at = _find_unescaped(body, "{")
         close_at = _find_unescaped(body, "}", open_at + 1) if open_at >= 0 else -1
         if open_at < 0 or close_at < 0:
-            problems.append(ImportProblem(line, _("The answers must be written between “{” and “}”.")))
+            problems.append(_at_line(line, _("The answers must be written between “{” and “}”.")))
             continue
         stem_raw = body[:open_at].strip()
         after = body[close_at + 1:].strip()
@@ -214,7 +245,7 @@ def parse_gift(text: str) -> list[Parsed]:
         if after:
             stem_text = f"{stem_text} _____ {_unescape(after).strip()}"
         if not stem_text:
-            problems.append(ImportProblem(line, _("The question text is empty.")))
+            problems.append(_at_line(line, _("The question text is empty.")))
             continue
         stem = stem_text if fmt == "html" else _plain_to_html(stem_text)
         explanation = ""
@@ -226,15 +257,14 @@ def parse_gift(text: str) -> list[Parsed]:
         try:
             _gift_answers(data, answer, kind_hint)
         except ValueError as exc:
-            problems.append(ImportProblem(line, str(exc)))
+            problems.append(_at_line(line, str(exc)))
             continue
         _apply_meta(data, meta, problems, line)
         parsed.append(Parsed(line, data))
     if not parsed and not problems:
-        problems.append(ImportProblem(1, _("The file contains no question.")))
+        problems.append(_at_line(1, _("The file contains no question.")))
     _validate(parsed, problems)
-    if problems:
-        raise ImportFailed(problems)
+    problems.raise_if_any(ImportFailed)
     return parsed
 
 
@@ -306,7 +336,7 @@ _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
 def parse_aiken(text: str) -> list[Parsed]:
     """Parse Aiken (single-choice questions); raises ImportFailed with every problem found."""
-    problems: list[ImportProblem] = []
+    problems = Problems()
     parsed: list[Parsed] = []
     stem_lines: list[str] = []
     options: list[tuple[str, str]] = []
@@ -325,11 +355,11 @@ def parse_aiken(text: str) -> list[Parsed]:
         if answer:
             letter = answer.group(1).upper()
             if not stem_lines:
-                problems.append(ImportProblem(n, _("“ANSWER:” comes before any question text.")))
+                problems.append(_at_line(n, _("“ANSWER:” comes before any question text.")))
             elif len(options) < 2:
-                problems.append(ImportProblem(start, _("A question needs at least two options (A., B., …).")))
+                problems.append(_at_line(start, _("A question needs at least two options (A., B., …).")))
             elif letter not in [o[0] for o in options]:
-                problems.append(ImportProblem(n, _("The answer “%(l)s” is not one of the options.") % {"l": letter}))
+                problems.append(_at_line(n, _("The answer “%(l)s” is not one of the options.") % {"l": letter}))
             else:
                 parsed.append(Parsed(start, QuestionData(
                     kind=QuestionKind.SINGLE, stem=_plain_to_html("\n".join(stem_lines)), choices=[
@@ -338,22 +368,21 @@ def parse_aiken(text: str) -> list[Parsed]:
         elif option and stem_lines:
             letter = option.group(1)
             if options and ord(letter) != ord(options[-1][0]) + 1 or not options and letter != "A":
-                problems.append(ImportProblem(n, _("Options must be lettered A, B, C… in order.")))
+                problems.append(_at_line(n, _("Options must be lettered A, B, C… in order.")))
             options.append((letter, option.group(2).strip()))
         else:
             if options:
-                problems.append(ImportProblem(start, _("The question has no “ANSWER:” line.")))
+                problems.append(_at_line(start, _("The question has no “ANSWER:” line.")))
                 reset()
             if start is None:
                 start = n
             stem_lines.append(line)
     if stem_lines:
-        problems.append(ImportProblem(start, _("The question has no “ANSWER:” line.")))
+        problems.append(_at_line(start, _("The question has no “ANSWER:” line.")))
     if not parsed and not problems:
-        problems.append(ImportProblem(1, _("The file contains no question.")))
+        problems.append(_at_line(1, _("The file contains no question.")))
     _validate(parsed, problems)
-    if problems:
-        raise ImportFailed(problems)
+    problems.raise_if_any(ImportFailed)
     return parsed
 
 
@@ -414,145 +443,209 @@ def _cell_bool(value, default: bool) -> bool | None:
 
 
 def _cell_date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _cell_text(value)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return parse_date(value)
 
 
-def parse_xlsx(content: bytes) -> list[Parsed]:
-    """Parse our XLSX template (first sheet, header row 1); raises ImportFailed with every problem found."""
-    from openpyxl import load_workbook
+_COLUMN_NAMES = dict(XLSX_COLUMNS)
 
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload is the same error for the user
-        raise ImportFailed([ImportProblem(1, _("The file is not a readable XLSX workbook."), True)]) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    problems: list[ImportProblem] = []
-    if not header:
-        raise ImportFailed([ImportProblem(1, _("The sheet is empty."), True)])
-    keys = [_header_key(h) for h in header]
-    for required in ("type", "stem"):
-        if required not in keys:
-            problems.append(ImportProblem(1, _("The column “%(c)s” is missing.") % {
-                "c": dict(XLSX_COLUMNS)[required]}, True))
-    if problems:
-        raise ImportFailed(problems)
-    parsed: list[Parsed] = []
-    for n, values in enumerate(rows, start=2):
-        row = {k: v for k, v in zip(keys, values, strict=False) if k}
-        if not any(_cell_text(v) for v in row.values()):
-            continue
-        before = len(problems)
-        kind = KIND_WORDS.get(fold(_cell_text(row.get("type"))).replace("_", " ").strip()) or KIND_WORDS.get(
-            _cell_text(row.get("type")).strip().lower())
+
+def _xlsx_header(rows: list[tuple]) -> list[str | None]:
+    """The field key of each column, from the header row; refuses a sheet without the required columns."""
+    if not rows or not any(v not in (None, "") for v in rows[0]):
+        raise ImportFailed([_at_row(1, _("The sheet is empty."), kind="empty")])
+    keys = [_header_key(h) for h in rows[0]]
+    missing = [_at_row(1, _("The column “%(c)s” is missing.") % {"c": _COLUMN_NAMES[required]},
+                       _COLUMN_NAMES[required], "missing_column")
+               for required in ("type", "stem") if required not in keys]
+    if missing:
+        raise ImportFailed(missing)
+    return keys
+
+
+def _xlsx_kind(row: dict):
+    raw = _cell_text(row.get("type"))
+    return KIND_WORDS.get(fold(raw).replace("_", " ").strip()) or KIND_WORDS.get(raw.strip().lower())
+
+
+class _XlsxRow:
+    """One question row of the XLSX template, read into QuestionData; problems go to the file's list."""
+
+    def __init__(self, n: int, row: dict, problems: Problems):
+        self.n, self.row, self.problems = n, row, problems
+        self.before = len(problems)
+
+    def problem(self, message: str, key: str | None = None, kind: str = "") -> None:
+        self.problems.append(_at_row(self.n, message, _COLUMN_NAMES.get(key) if key else None, kind))
+
+    def text(self, key: str) -> str:
+        return _cell_text(self.row.get(key))
+
+    def parse(self) -> Parsed | None:
+        kind = _xlsx_kind(self.row)
         if kind is None:
-            problems.append(ImportProblem(n, _("Unknown question type “%(t)s”.") % {"t": _cell_text(row.get("type"))},
-                                          True))
-            continue
-        stem = _cell_text(row.get("stem"))
+            self.problem(_("Unknown question type “%(t)s”.") % {"t": self.text("type")[:40]}, "type", "bad_type")
+            return None
+        stem = self.text("stem")
         if not stem:
-            problems.append(ImportProblem(n, _("The question text is empty."), True))
-        answers = [(i, _cell_text(row.get(f"answer_{i}"))) for i in range(1, MAX_CHOICES + 1)]
-        answers = [(i, a) for i, a in answers if a]
-        feedback = {i: _cell_text(row.get(f"feedback_{i}")) for i in range(1, MAX_CHOICES + 1)}
-        correct_raw = _cell_text(row.get("correct"))
-        choices = []
+            self.problem(_("The question text is empty."), "stem", "missing")
+        answers = [(i, a) for i in range(1, MAX_CHOICES + 1) if (a := self.text(f"answer_{i}"))]
+        feedback = {i: self.text(f"feedback_{i}") for i in range(1, MAX_CHOICES + 1)}
+        choices = self.choices(kind, answers, feedback)
+        mark = self.mark()
+        partial = _cell_bool(self.row.get("partial_credit"), default=True)
+        ignore = _cell_bool(self.row.get("ignore_diacritics"), default=False)
+        if partial is None or ignore is None:
+            self.problem(_("Yes/no columns take “có” or “không”."), kind="bad_bool")
+        valid_from, valid_until = self.date("valid_from"), self.date("valid_until")
+        if len(self.problems) > self.before:
+            return None
+        return Parsed(self.n, QuestionData(
+            kind=kind, stem=_plain_to_html(stem), title=self.text("title"), choices=choices,
+            explanation=self.text("explanation"), legal_reference=self.text("legal_reference"),
+            default_mark=mark, partial_credit=bool(partial), ignore_diacritics=bool(ignore),
+            rubric=self.text("rubric"), valid_from=valid_from, valid_until=valid_until,
+            tags=[t.strip() for t in self.text("tags").split(",") if t.strip()],
+        ), is_row=True)
+
+    def choices(self, kind, answers: list[tuple[int, str]], feedback: dict[int, str]) -> list[dict]:
+        correct_raw = self.text("correct")
         if kind == QuestionKind.TRUE_FALSE:
-            value = _cell_bool(correct_raw, default=None)
-            if value is None:
-                problems.append(ImportProblem(n, _("For a true/false question write “Đúng” or “Sai” as the answer."),
-                                              True))
-                value = True
-            texts = [a for _i, a in answers] or ["Đúng", "Sai"]
-            if len(texts) != 2:
-                texts = ["Đúng", "Sai"]
-            choices = [{"text": texts[0], "is_correct": value, "feedback": feedback.get(1, "")},
-                       {"text": texts[1], "is_correct": not value, "feedback": feedback.get(2, "")}]
-        elif kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            marks = [p.strip() for p in re.split(r"[,;\s]+", correct_raw) if p.strip()]
-            numbers = set()
-            for p in marks:
-                if p.isdigit():
-                    numbers.add(int(p))
-                elif len(p) == 1 and p.upper() in "ABCDEFGH":
-                    numbers.add(ord(p.upper()) - 64)
-                else:
-                    problems.append(ImportProblem(n, _("“%(v)s” is not an answer number.") % {"v": p}, True))
-            present = {i for i, _a in answers}
-            if numbers - present:
-                problems.append(ImportProblem(n, _("The correct answer refers to an empty option."), True))
-            choices = [{"text": a, "is_correct": i in numbers, "feedback": feedback.get(i, "")} for i, a in answers]
-        elif kind == QuestionKind.MATCHING:
+            return self.true_false(correct_raw, answers, feedback)
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            numbers = self.correct_numbers(correct_raw)
+            if numbers - {i for i, _a in answers}:
+                self.problem(_("The correct answer refers to an empty option."), "correct", "bad_correct")
+            return [{"text": a, "is_correct": i in numbers, "feedback": feedback.get(i, "")} for i, a in answers]
+        if kind == QuestionKind.MATCHING:
+            choices = []
             for i, a in answers:
                 left, sep, right = a.partition("->")
                 if not sep:
-                    problems.append(ImportProblem(n, _("Write each pair as “left -> right” (option %(i)s).") % {"i": i},
-                                                  True))
+                    self.problem(_("Write each pair as “left -> right” (option %(i)s).") % {"i": i},
+                                 f"answer_{i}", "bad_pair")
                 choices.append({"text": left.strip(), "match_text": right.strip(), "feedback": feedback.get(i, "")})
-        else:
-            choices = [{"text": a, "is_correct": True, "feedback": feedback.get(i, "")} for i, a in answers]
-        mark_raw = _cell_text(row.get("mark"))
+            return choices
+        return [{"text": a, "is_correct": True, "feedback": feedback.get(i, "")} for i, a in answers]
+
+    def true_false(self, correct_raw: str, answers, feedback) -> list[dict]:
+        value = _cell_bool(correct_raw, default=None)
+        if value is None:
+            self.problem(_("For a true/false question write “Đúng” or “Sai” as the answer."), "correct",
+                         "bad_correct")
+            value = True
+        texts = [a for _i, a in answers] or ["Đúng", "Sai"]
+        if len(texts) != 2:
+            texts = ["Đúng", "Sai"]
+        return [{"text": texts[0], "is_correct": value, "feedback": feedback.get(1, "")},
+                {"text": texts[1], "is_correct": not value, "feedback": feedback.get(2, "")}]
+
+    def correct_numbers(self, correct_raw: str) -> set[int]:
+        numbers = set()
+        for p in (p.strip() for p in re.split(r"[,;\s]+", correct_raw) if p.strip()):
+            if p.isdigit() and len(p) <= 2:
+                numbers.add(int(p))
+            elif len(p) == 1 and p.upper() in "ABCDEFGH":
+                numbers.add(ord(p.upper()) - 64)
+            else:
+                self.problem(_("“%(v)s” is not an answer number.") % {"v": p[:40]}, "correct", "bad_correct")
+        return numbers
+
+    def mark(self) -> Decimal:
+        raw = self.text("mark")
+        if not raw:
+            return Decimal("1")
         try:
-            mark = Decimal(mark_raw.replace(",", ".")) if mark_raw else Decimal("1")
-        except InvalidOperation:
-            problems.append(ImportProblem(n, _("The mark “%(v)s” is not a number.") % {"v": mark_raw}, True))
-            mark = Decimal("1")
-        partial = _cell_bool(row.get("partial_credit"), default=True)
-        ignore = _cell_bool(row.get("ignore_diacritics"), default=False)
-        if partial is None or ignore is None:
-            problems.append(ImportProblem(n, _("Yes/no columns take “có” or “không”."), True))
-        try:
-            valid_from, valid_until = _cell_date(row.get("valid_from")), _cell_date(row.get("valid_until"))
+            return parse_mark(raw)
         except ValueError:
-            problems.append(ImportProblem(n, _("Dates must be written dd/mm/yyyy."), True))
-            valid_from = valid_until = None
-        if len(problems) > before:
+            self.problem(_mark_problem(raw), "mark", "bad_mark")
+            return Decimal("1")
+
+    def date(self, key: str) -> dt.date | None:
+        try:
+            return parse_date(self.row.get(key))
+        except DateError as error:
+            self.problem(error.message, key, "bad_date")
+            return None
+
+
+def parse_xlsx(content: bytes) -> list[Parsed]:
+    """Parse our XLSX template (first sheet, header row 1); raises ImportFailed with the problems found."""
+    try:
+        rows = xlsx_rows(content, max_rows=MAX_ROWS + 1, max_columns=len(XLSX_COLUMNS) + 20)
+    except SpreadsheetError as error:
+        raise ImportFailed([_at_row(1, error.message, kind=error.kind)]) from None
+    keys = _xlsx_header(rows)
+    problems = Problems()
+    parsed: list[Parsed] = []
+    for n, values in enumerate(rows[1:], start=2):
+        row = {k: v for k, v in zip(keys, values, strict=False) if k}
+        if not any(_cell_text(v) for v in row.values()):
             continue
-        parsed.append(Parsed(n, QuestionData(
-            kind=kind, stem=_plain_to_html(stem), title=_cell_text(row.get("title")), choices=choices,
-            explanation=_cell_text(row.get("explanation")), legal_reference=_cell_text(row.get("legal_reference")),
-            default_mark=mark, partial_credit=bool(partial), ignore_diacritics=bool(ignore),
-            rubric=_cell_text(row.get("rubric")), valid_from=valid_from, valid_until=valid_until,
-            tags=[t.strip() for t in _cell_text(row.get("tags")).split(",") if t.strip()],
-        ), is_row=True))
+        item = _XlsxRow(n, row, problems).parse()
+        if item is not None:
+            parsed.append(item)
     if not parsed and not problems:
-        problems.append(ImportProblem(2, _("The file contains no question."), True))
+        problems.append(_at_row(2, _("The file contains no question."), kind="empty"))
     _validate(parsed, problems)
-    if problems:
-        raise ImportFailed(problems)
+    problems.raise_if_any(ImportFailed)
     return parsed
 
 
 # --- Validation and writing -----------------------------------------------------------------------------
 
-def _validate(parsed: list[Parsed], problems: list[ImportProblem]) -> None:
+def _at(item: Parsed, message: str, kind: str = "") -> ImportProblem:
+    return ImportProblem(item.where, None, message, kind, line=not item.is_row)
+
+
+def _too_long(what: str, limit: int) -> str:
+    return _("%(what)s is too long (at most %(max)s characters).") % {"what": what, "max": limit}
+
+
+def _length_problems(d: QuestionData) -> list[str]:
+    """Every text against its model field's max_length, so the database never sees an over-long value."""
+    reasons = []
+    if len(d.title or "") > _TITLE_MAX:
+        reasons.append(_too_long(_("The title"), _TITLE_MAX))
+    if len(d.legal_reference or "") > _LEGAL_MAX:
+        reasons.append(_too_long(_("The legal reference"), _LEGAL_MAX))
+    choices = d.choices or []
+    if any(len(c.get("text") or "") > _CHOICE_MAX for c in choices):
+        reasons.append(_too_long(_("An answer"), _CHOICE_MAX))
+    if any(len(c.get("match_text") or "") > _MATCH_MAX for c in choices):
+        reasons.append(_too_long(_("A matching answer"), _MATCH_MAX))
+    if any(len(c.get("feedback") or "") > _FEEDBACK_MAX for c in choices):
+        reasons.append(_too_long(_("A feedback"), _FEEDBACK_MAX))
+    if any(len(t) > _TAG_MAX for t in d.tags or []):
+        reasons.append(_too_long(_("A tag"), _TAG_MAX))
+    return reasons
+
+
+def _validate(parsed: list[Parsed], problems: Problems) -> None:
     """Check each question as the model would, so that writing cannot fail half-way."""
+    if len(parsed) > MAX_QUESTIONS:
+        problems.append(ImportProblem(None, None, _("The file has %(n)s questions; at most %(max)s can be imported "
+                                                    "at once: split it into several files.") % {
+            "n": len(parsed), "max": MAX_QUESTIONS}, "too_large"))
+        return
     for item in parsed:
         d = item.data
         for reason in question_validate_choices(kind=d.kind, choices=d.choices or []):
-            problems.append(ImportProblem(item.where, reason, item.is_row))
-        if not (Decimal("0.01") <= d.default_mark <= Decimal("100")):
-            problems.append(ImportProblem(item.where, _("The mark must be between 0.01 and 100."), item.is_row))
+            problems.append(_at(item, reason))
+        if not (MARK_MIN <= d.default_mark <= MARK_MAX):
+            problems.append(_at(item, _("The mark must be between 0.01 and 100."), "bad_mark"))
         if d.valid_from and d.valid_until and d.valid_until < d.valid_from:
-            problems.append(ImportProblem(item.where, _("The end of validity cannot be before its start."),
-                                          item.is_row))
-        if len(d.title) > 255 or any(len(c.get("text", "")) > 500 or len(c.get("match_text", "")) > 500
-                                     for c in d.choices or []):
-            problems.append(ImportProblem(item.where, _("A text is too long."), item.is_row))
-    problems.sort(key=lambda p: p.where)
+            problems.append(_at(item, _("The end of validity cannot be before its start."), "date_order"))
+        for reason in _length_problems(d):
+            problems.append(_at(item, reason, "too_long"))
+        if len(set(d.tags or [])) != len(d.tags or []):
+            d.tags = list(dict.fromkeys(d.tags))
+
+
+def _check_category_path(path: str) -> None:
+    names = [p.strip() for p in (path or "").split("/") if p.strip()]
+    if len("/".join(names)) > _CATEGORY_PATH_MAX or any(len(n) > _CATEGORY_NAME_MAX for n in names):
+        raise ValidationError(_("The category path is too long (at most %(max)s characters per level).") % {
+            "max": _CATEGORY_NAME_MAX})
 
 
 def parse(*, content: bytes, fmt: str) -> list[Parsed]:
@@ -561,7 +654,7 @@ def parse(*, content: bytes, fmt: str) -> list[Parsed]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFailed([ImportProblem(1, _("The file must be encoded in UTF-8."))]) from None
+        raise ImportFailed([_at_line(1, _("The file must be encoded in UTF-8."), "encoding")]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return parse_gift(text) if fmt == "gift" else parse_aiken(text)
 
@@ -572,6 +665,7 @@ def questions_import(*, content: bytes, fmt: str, category_path: str) -> list[Qu
 
     Raises ImportFailed with line/row-numbered reasons; nothing is written then.
     """
+    _check_category_path(category_path)
     parsed = parse(content=content, fmt=fmt)
     category = category_for_path(path=category_path)
     created = []
@@ -580,5 +674,49 @@ def questions_import(*, content: bytes, fmt: str, category_path: str) -> list[Qu
             created.append(question_create(category=category, data=item.data))
         except ValidationError as exc:
             transaction.set_rollback(True)
-            raise ImportFailed([ImportProblem(item.where, " ".join(exc.messages), item.is_row)]) from None
+            raise ImportFailed([_at(item, " ".join(exc.messages))]) from None
     return created
+
+
+# --- Background imports -----------------------------------------------------------------------------------
+
+
+def runs_in_background(*, content: bytes) -> bool:
+    """Large uploads (by their unpacked size) are imported by a Celery task with a progress page instead of
+    inside the request."""
+    from django.conf import settings
+
+    return unpacked_size(content) > settings.LMS_IMPORT_BACKGROUND_BYTES
+
+
+def question_import_job_create(*, user, content: bytes, filename: str, fmt: str, category_path: str):
+    """Keep the upload in a QuestionImportJob and queue question_import_job_task after commit."""
+    from .models import QuestionImportJob
+    from .tasks import question_import_job_task
+
+    job = QuestionImportJob.objects.create(created_by=user, filename=(filename or "")[-255:], data=content,
+                                           options={"format": fmt, "category": category_path})
+    question_import_job_task.delay_on_commit(job_id=job.pk)
+    return job
+
+
+def question_import_job_run(*, job_id: int) -> str:
+    """Run a queued question import and keep its result or its problems on the job. A finished job is left
+    alone; an interrupted one runs again (all or nothing, so nothing was written). Returns the status."""
+    from .models import QuestionImportJob
+
+    job = QuestionImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job.status if job else "missing"
+    job.mark_running()
+    try:
+        created = questions_import(content=bytes(job.data), fmt=job.options["format"],
+                                   category_path=job.options["category"])
+    except ImportFailed as error:
+        job.mark_refused(error)
+    except ValidationError as error:
+        job.mark_refused(ImportFailed([ImportProblem(None, None, " ".join(error.messages), "invalid")]))
+    else:
+        job.mark_done({"created": len(created), "category_id": created[0].category_id if created else None,
+                       "category": job.options["category"]})
+    return job.status

@@ -20,12 +20,13 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from courses.models import Enrolment
-from people.models import Competency, Officer
+from lms.html import SanitisedHTMLField, SanitisedRichTextField
+from lms.imports import ImportJob
+from people.models import Competency, Officer, dates_in_order
 from people.text import normalize_text
 
 from .forms import QuestionAdminForm
@@ -98,6 +99,14 @@ class QuestionKind(models.TextChoices):
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
+class QuestionImportJob(ImportJob):
+    """A question import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+
+
 class TaggedQuestion(TaggedItemBase):
     content_object = ParentalKey("assessments.Question", on_delete=models.CASCADE, related_name="tagged_items")
 
@@ -112,7 +121,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
                             default=QuestionKind.SINGLE)
     title = models.CharField(_("short name"), max_length=255, blank=True,
                              help_text=_("Shown in lists and reports; the stem is used when empty."))
-    stem = RichTextField(_("question text"), features=["bold", "italic", "ol", "ul", "link"])
+    stem = SanitisedRichTextField(_("question text"), features=["bold", "italic", "ol", "ul", "link"])
     image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -172,10 +181,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         verbose_name_plural = _("questions")
         ordering = ["category__path", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="question_validity_ordered",
-            ),
+            dates_in_order(start="valid_from", end="valid_until", start_optional=True, name="question_validity_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -244,7 +250,7 @@ class QuestionVersion(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True)
     kind = models.CharField(max_length=20, choices=QuestionKind.choices)
     title = models.CharField(max_length=255, blank=True)
-    stem = models.TextField()
+    stem = SanitisedHTMLField()
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     explanation = models.TextField(blank=True)
@@ -300,11 +306,13 @@ class ReviewWhen(models.TextChoices):
 class QuizPage(Page):
     """A quiz placed in a module: draw rules, timing, attempts, grading and review policy."""
 
+    levels_below_course = 2  # quiz → module → course (see courses.models.course_path_prefix)
+
     class Layout(models.TextChoices):
         ONE_PER_PAGE = "one", _("One question per page")
         ALL = "all", _("All questions on one page")
 
-    intro = RichTextField(_("instructions"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    intro = SanitisedRichTextField(_("instructions"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
     is_required = models.BooleanField(_("required for course completion"), default=True)
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), default=0, validators=[MaxValueValidator(600)],
@@ -326,8 +334,8 @@ class QuizPage(Page):
                                    default=ReviewWhen.IMMEDIATELY)
     review_show_answers = models.BooleanField(_("review shows the correct answers"), default=True)
     review_show_feedback = models.BooleanField(_("review shows feedback and explanations"), default=True)
-    success_text = RichTextField(_("text when passed"), blank=True, features=["bold", "italic", "link"])
-    fail_text = RichTextField(_("text when failed"), blank=True, features=["bold", "italic", "link"])
+    success_text = SanitisedRichTextField(_("text when passed"), blank=True, features=["bold", "italic", "link"])
+    fail_text = SanitisedRichTextField(_("text when failed"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

@@ -15,7 +15,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Enrolment
+from courses.models import Enrolment, course_path_prefix
+from courses.services import enrolment_check_completion
 from people.models import Officer
 
 from . import grading, tokens
@@ -277,11 +278,6 @@ def models_prefetch_choices():
 
 # --- Quiz rules -----------------------------------------------------------------------------------------
 
-def quiz_course_path(quiz: QuizPage) -> str:
-    """Tree path of the course a quiz belongs to (quiz → module → course)."""
-    return quiz.path[: len(quiz.path) - 2 * quiz.steplen]
-
-
 def draw_from_pools(*, fixed: list[int], pools: list[tuple[list[int], int]], rng: random.Random) -> list[int]:
     """Fixed questions plus `count` questions drawn uniformly without replacement from each pool.
 
@@ -421,14 +417,14 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
 def _enrolment_for_attempt(*, quiz: QuizPage, officer: Officer) -> Enrolment | None:
     """The officer's active enrolment in the quiz's course; an officer who never enrolled is self-enrolled
     (taking the final quiz is studying the course). A completed or withdrawn course is not re-opened."""
-    enrolments = list(Enrolment.objects.filter(officer=officer, course__path=quiz_course_path(quiz))
+    enrolments = list(Enrolment.objects.filter(officer=officer, course__path=course_path_prefix(quiz))
                       .select_related("course").order_by("-pk"))
     active = next((e for e in enrolments if e.status == Enrolment.Status.ACTIVE), None)
     if active or enrolments:
         return active
     from courses.models import CoursePage
 
-    course = CoursePage.objects.filter(path=quiz_course_path(quiz)).first()
+    course = CoursePage.objects.filter(path=course_path_prefix(quiz)).first()
     if course is None or not course.live:
         return None
     try:
@@ -610,11 +606,6 @@ def models_sum(field):
 
 
 def _check_completion(attempt: Attempt) -> None:
-    try:
-        from courses.services import enrolment_check_completion
-    except ImportError:  # courses/ without its services yet: completion is checked when it lands
-        logger.warning("courses.services.enrolment_check_completion is not available")
-        return
     enrolment_check_completion(enrolment=Enrolment.objects.get(pk=attempt.enrolment_id))
 
 

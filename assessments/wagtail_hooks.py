@@ -11,8 +11,9 @@ from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
+from lms.snippets import SnippetViewSet
 from people.models import Competency
 from people.roles import is_trainer
 
@@ -148,6 +149,7 @@ class TransferViewSet(ViewSet):
             path("", admin_views.question_import, name="import"),
             path("export/", admin_views.question_export, name="export"),
             path("mau-cau-hoi.xlsx", admin_views.question_template_xlsx, name="template"),
+            path("viec/<int:pk>/", admin_views.question_import_job, name="job"),
         ]
 
 

@@ -1,8 +1,10 @@
-"""Benchmark: the leaders' "Đơn vị của tôi" pages at 10x a real city -> bench/results-ui.md
+"""Benchmark: the leaders' pages at 10x a real city.
 
-    .venv/bin/python bench/dashboards.py                    # fresh SQLite file database in /tmp
+    .venv/bin/python bench/dashboards.py                    # "Đơn vị của tôi" pages -> bench/results-ui.md
     .venv/bin/python bench/dashboards.py --postgres         # fresh PostgreSQL database lms_bench_dashboards
     .venv/bin/python bench/dashboards.py --wards 168 --per-ward 40 --runs 20
+    .venv/bin/python bench/dashboards.py --coverage [--postgres] [--officers 10000 --units 200 --seed 2026]
+        # competency coverage on seed_scale data vs a hand-written aggregate SQL floor -> bench/results-coverage.md
 
 TP.HCM has 168 commune-level units since 01/7/2025; the default seeds all 168 wards, each with its public-service
 centre and two counters (673 units), 40 officers per ward (6,720 officers, about 10x the staff of the real
@@ -39,8 +41,15 @@ def _parse():
     parser.add_argument("--per-ward", type=int, default=40)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results-ui.md"))
-    return parser.parse_args()
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--coverage", action="store_true", help="the competency coverage pages (seed_scale data)")
+    parser.add_argument("--officers", type=int, default=10_000)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    if args.out is None:
+        args.out = str(ROOT / "bench" / ("results-coverage.md" if args.coverage else "results-ui.md"))
+    return args
 
 
 def _seed(args):
@@ -131,6 +140,10 @@ def _measure(client, url, runs):
 
 def main():
     args = _parse()
+    if args.coverage:
+        from bench.coverage import run
+
+        return run(args)
     engine = fresh_database(name=PG_NAME, postgres=args.postgres)
     import django
 

@@ -10,6 +10,7 @@ are absent.
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -112,11 +113,11 @@ def seed(*, stdout) -> None:
         _issue(officer=me, course=courses[1], on=today - dt.timedelta(days=120))
         # Expiring inside the renewal window: the daily job re-enrols the officer below.
         months = courses[0].validity_months or 24
-        expiring_on = services.add_months(today + dt.timedelta(days=min(25, lead - 1)), -months)
+        expiring_on = today + dt.timedelta(days=min(25, lead - 1)) - relativedelta(months=months)
         _issue(officer=me, course=courses[0], on=expiring_on)
         # Superseded: an expired certificate renewed last week keeps the chain.
         months = courses[2].validity_months or 24
-        _issue(officer=me, course=courses[2], on=services.add_months(today, -months) - dt.timedelta(days=40))
+        _issue(officer=me, course=courses[2], on=today - relativedelta(months=months) - dt.timedelta(days=40))
         _issue(officer=me, course=courses[2], on=today - dt.timedelta(days=7))
         issued += 4
 
@@ -132,6 +133,8 @@ def seed(*, stdout) -> None:
                        f"{today:%d/%m/%Y}.",
             )
     renewals = services.certificates_renewal_enrol(today=today)
+    # Re-training from the competency records: expiring, expired and revoked evidence (the daily job's work).
+    renewals += course_services.enrolments_retrain(today=today)
     counts = {s: Certificate.objects.filter(status=s).count() for s in Certificate.Status.values}
     stdout.write(
         f"  {issued} giấy chứng nhận mới (tổng: {counts['ready']} hợp lệ, {counts['revoked']} thu hồi, "

@@ -15,7 +15,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import PreviewableMixin
 
 from courses.models import CoursePage, Enrolment
-from people.models import Officer, Unit
+from people.models import Officer, Unit, dates_in_order
 
 from .storage import private_storage
 
@@ -213,8 +213,7 @@ class Certificate(models.Model):
             ),
             models.UniqueConstraint(fields=["enrolment"], condition=Q(enrolment__isnull=False),
                                     name="uniq_certificate_enrolment"),
-            models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
-                                   name="certificate_expires_after_issue"),
+            dates_in_order(start="issued_on", end="expires_on", name="certificate_expires_after_issue"),
             models.CheckConstraint(
                 condition=~Q(status="revoked") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
                 name="certificate_revoked_has_reason",

@@ -1,10 +1,11 @@
 """Every write to certificates/ goes through these services."""
 
-import calendar
 import datetime as dt
+import functools
 import logging
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,18 +22,12 @@ logger = logging.getLogger(__name__)
 SERIAL_PREFIX = "OSA"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (31/01 + 1 month = 28/02 or 29/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def certificate_valid_until(*, issued_on: dt.date, validity_months: int) -> dt.date | None:
     """Last day of validity: the day before the same date `validity_months` later (None when it never expires)."""
     if not validity_months:
         return None
-    return add_months(issued_on, validity_months) - dt.timedelta(days=1)
+    # relativedelta clamps to the month's end: 31/01 + 1 month = 28/02 (29/02 in a leap year).
+    return issued_on + relativedelta(months=validity_months) - dt.timedelta(days=1)
 
 
 def template_for_course(*, course: CoursePage) -> CertificateTemplate | None:
@@ -79,42 +74,27 @@ def _renewal_due(certificate: Certificate, today: dt.date) -> bool:
 def _record_attainments(certificate: Certificate, *, recorded_by=None) -> None:
     from people.models import Competency
 
-    kind = (Attainment.Evidence.PRIOR_LEARNING if certificate.basis == Certificate.Basis.PRIOR_LEARNING
-            else Attainment.Evidence.CERTIFICATE)
+    kind = (Attainment.Kind.PRIOR_LEARNING if certificate.basis == Certificate.Basis.PRIOR_LEARNING
+            else Attainment.Kind.CERTIFICATE)
     ids = [item["competency_id"] for item in certificate.competencies]
     by_id = Competency.objects.in_bulk(ids)
     for item in certificate.competencies:
-        people_services.attainment_record(
+        people_services.evidence_record(
             officer=certificate.officer, competency=by_id[item["competency_id"]], level=item["level"],
-            achieved_on=certificate.issued_on, expires_on=certificate.expires_on,
-            evidence_kind=kind, evidence_reference=certificate.serial, recorded_by=recorded_by,
+            achieved_on=certificate.issued_on, expires_on=certificate.expires_on, kind=kind,
+            basis=certificate.serial, certificate_serial=certificate.serial, recorded_by=recorded_by,
         )
 
 
 def _attainments_of(certificate: Certificate):
-    return Attainment.objects.filter(
-        officer_id=certificate.officer_id, evidence_reference=certificate.serial,
-        evidence_kind__in=[Attainment.Evidence.CERTIFICATE, Attainment.Evidence.PRIOR_LEARNING],
-    )
-
-
-def _send_render(certificate_id: int) -> None:
-    from .tasks import certificate_render_pdf_task
-
-    if certificate_render_pdf_task.app.conf.task_always_eager:
-        # Local mode without a broker: render now, but let a failure mark the certificate FAILED (on_failure)
-        # instead of breaking the request that completed the course.
-        try:
-            certificate_render_pdf_task.apply(args=[certificate_id], throw=False)
-        except Exception as exc:  # noqa: BLE001 - an eager retry re-raises; the record must still show it
-            logger.exception("Rendering certificate %s failed", certificate_id)
-            certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
-    else:
-        certificate_render_pdf_task.delay(certificate_id)
+    """The evidence a certificate recorded (revoked ones included)."""
+    return Attainment.objects.filter(officer_id=certificate.officer_id, certificate_serial=certificate.serial)
 
 
 def _queue_render(certificate_id: int) -> None:
-    transaction.on_commit(lambda: _send_render(certificate_id))
+    from .tasks import certificate_render_pdf_task
+
+    certificate_render_pdf_task.delay_on_commit(certificate_id)
 
 
 @transaction.atomic
@@ -208,7 +188,7 @@ def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool
     certificate.save(update_fields=fields)
     if became_ready and notify:
         certificate_id = certificate.pk
-        transaction.on_commit(lambda: certificate_notify_ready(certificate_id=certificate_id))
+        transaction.on_commit(functools.partial(certificate_notify_ready, certificate_id=certificate_id))
     return certificate
 
 
@@ -282,7 +262,8 @@ def certificate_render_again(*, certificate: Certificate) -> None:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
-    """Revoke a certificate with a reason. Its attainments stop counting from today; history stays."""
+    """Revoke a certificate with a reason. Its evidence is revoked too (it never counts again, whatever the
+    date; history stays), and after commit the officer is re-trained where that evidence was needed."""
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("A reason is required to revoke a certificate.")
@@ -294,10 +275,8 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
     certificate.revoked_by = revoked_by
     certificate.revoked_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
-    today = timezone.localdate()
-    for attainment in _attainments_of(certificate):
-        if attainment.expires_on is None or attainment.expires_on > today:
-            people_services.attainment_expire(attainment=attainment, on=today)
+    for attainment in _attainments_of(certificate).not_revoked():
+        people_services.evidence_revoke(attainment=attainment, reason=reason, by=revoked_by)
     return certificate
 
 
@@ -358,7 +337,7 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
     count = 0
     expired = Certificate.objects.filter(status=Certificate.Status.READY, expires_on__lt=today)
     for certificate in expired.iterator():
-        for attainment in _attainments_of(certificate).exclude(expires_on__lte=certificate.expires_on):
+        for attainment in _attainments_of(certificate).not_revoked().exclude(expires_on__lte=certificate.expires_on):
             people_services.attainment_expire(attainment=attainment, on=certificate.expires_on)
             count += 1
     return count
@@ -371,7 +350,7 @@ def unit_archive_request(*, unit, requested_by) -> UnitArchive:
     archive = UnitArchive(unit=unit, requested_by=requested_by)
     archive.full_clean()
     archive.save()
-    transaction.on_commit(lambda: unit_archive_build_task.delay(archive.pk))
+    unit_archive_build_task.delay_on_commit(archive.pk)
     return archive
 
 

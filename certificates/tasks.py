@@ -1,6 +1,8 @@
 """Background work: render certificate PDFs, build unit archives, and the daily expiry/renewal jobs."""
 
-from celery import Task, shared_task
+from celery import shared_task
+
+from lms.tasks import Task
 
 
 class CertificateRenderTask(Task):

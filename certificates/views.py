@@ -4,8 +4,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from people.roles import is_administrator, is_leader
+from lms.http import client_ip, rate_limit_hit
+from people.permissions import leader_required
 from people.selectors import units_led_by
 
 from . import selectors, services
@@ -23,21 +22,10 @@ VERIFY_RATE_LIMIT = 20  # look-ups per window and client address
 VERIFY_RATE_WINDOW = 10 * 60  # seconds
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
-    """Count a verify look-up for the client address; True when it is over the limit (cache-based, per IP)."""
-    key = f"certificates:verify:{_client_ip(request)}"
-    if cache.add(key, 1, VERIFY_RATE_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, VERIFY_RATE_WINDOW)
-        return False
-    return count > VERIFY_RATE_LIMIT
+    """Count a verify look-up for the client address; True when it is over the limit (shared cache, per IP)."""
+    return rate_limit_hit(f"certificates:verify:{client_ip(request)}", limit=VERIFY_RATE_LIMIT,
+                          window=VERIFY_RATE_WINDOW)
 
 
 def _too_many(request):
@@ -118,16 +106,10 @@ def _dates() -> dict:
     return {"today": today, "soon": today + dt.timedelta(days=CertificateSettings.load().renewal_lead_days)}
 
 
-def _require_leader(user):
-    if not (is_leader(user) or is_administrator(user)):
-        raise PermissionDenied
-
-
-@login_required
+@leader_required
 @require_GET
 def units(request):
     """A leader's units with their certificate counts, to open a unit's list or build its ZIP."""
-    _require_leader(request.user)
     unit_list = list(selectors.units_with_certificates_for(viewer=request.user))
     for unit in unit_list:
         unit.ready_total = sum(u.direct_ready for u in unit_list if u.path.startswith(unit.path))
@@ -135,11 +117,10 @@ def units(request):
     return render(request, "certificates/units.html", {"units": unit_list, "archives": archives})
 
 
-@login_required
+@leader_required
 @require_GET
 def unit_certificates(request, unit_id):
     """Certificates of the officers of one led unit (and below), with downloads."""
-    _require_leader(request.user)
     unit = get_object_or_404(units_led_by(user=request.user), pk=unit_id)
     status = request.GET.get("status", "")
     qs = selectors.certificates_for_unit(unit=unit, viewer=request.user)
@@ -152,11 +133,10 @@ def unit_certificates(request, unit_id):
     })
 
 
-@login_required
+@leader_required
 @require_POST
 def archive_request(request, unit_id):
     """Ask for a ZIP of a led unit's certificates, then watch its progress."""
-    _require_leader(request.user)
     unit = get_object_or_404(units_led_by(user=request.user), pk=unit_id)
     archive = services.unit_archive_request(unit=unit, requested_by=request.user)
     return redirect("certificates:archive-detail", pk=archive.pk)

@@ -8,8 +8,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.snippets import SnippetViewSet
 from people.roles import is_administrator
 
 from .admin_views import CertificateIndexView, CertificateInspectView

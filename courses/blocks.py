@@ -6,6 +6,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from lms.html import SanitisedRichTextBlock
+
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Image"))
@@ -51,7 +53,7 @@ class CalloutBlock(blocks.StructBlock):
         default="note",
     )
     title = blocks.CharBlock(label=_("Title"), required=False)
-    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])
+    text = SanitisedRichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "warning"
@@ -62,7 +64,7 @@ class CalloutBlock(blocks.StructBlock):
 
 class ProcedureStepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Step"))
-    detail = blocks.RichTextBlock(label=_("What to do"), required=False, features=["bold", "italic", "link", "ul"])
+    detail = SanitisedRichTextBlock(label=_("What to do"), required=False, features=["bold", "italic", "link", "ul"])
     form = blocks.CharBlock(label=_("Form used"), required=False, help_text=_("e.g. Mẫu 01"))
 
 
@@ -90,9 +92,9 @@ class ChecklistBlock(blocks.StructBlock):
 
 class CaseStudyBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"))
-    situation = blocks.RichTextBlock(label=_("Situation"), features=["bold", "italic", "ul", "ol"])
+    situation = SanitisedRichTextBlock(label=_("Situation"), features=["bold", "italic", "ul", "ol"])
     question = blocks.TextBlock(label=_("Question"))
-    model_answer = blocks.RichTextBlock(label=_("Model answer"), features=["bold", "italic", "ul", "ol"])
+    model_answer = SanitisedRichTextBlock(label=_("Model answer"), features=["bold", "italic", "ul", "ol"])
 
     class Meta:
         icon = "help"
@@ -118,7 +120,7 @@ class GlossaryBlock(blocks.StructBlock):
 
 
 class LessonStreamBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(
+    paragraph = SanitisedRichTextBlock(
         label=_("Rich text"), icon="pilcrow", template="blocks/paragraph_block.html",
         features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr", "document-link"],
     )

@@ -1,11 +1,14 @@
 """Demo courses: three published Vietnamese courses, one per competency area, using every lesson block.
 
-`seed(stdout=...)` is idempotent: pages are found again by slug and updated with a new published revision;
+The content lives in data/demo_courses.json (written for this project from the facts in shared/domain/DOMAIN.md):
+shared media (images drawn as diagrams, documents, videos) by key, then courses → modules → lessons, each
+lesson's blocks named by their StreamField type. `seed(stdout=...)` is idempotent: pages are found again by slug and updated with a new published revision;
 images, documents and the video embed are created once. Called by `manage.py seed_demo` after people.demo,
 so the demo officers are enrolled in what their desk roles require as soon as the courses are published.
 """
 
 import io
+import json
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -19,10 +22,15 @@ from wagtail.rich_text import RichText
 
 from people.models import Competency, CompetencyArea, DeskRole
 
-from .demo_content import COURSES
 from .models import CourseCompetency, CourseIndexPage, CoursePage, LessonPage, ModulePage
 
 IMAGE_SIZE = (1200, 675)
+CONTENT_FILE = Path(__file__).resolve().parent / "data" / "demo_courses.json"
+
+
+def load_content() -> dict:
+    """The demo content: {"images", "documents", "videos"} by key, and "courses"."""
+    return json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
 
 
 def _font(size: int, bold: bool = False):
@@ -103,31 +111,36 @@ def _video(spec: dict) -> str:
     return url
 
 
-def _body(blocks: list) -> list:
-    """Turn the compact content tuples of demo_content into StreamField data."""
+def _body(blocks: list[dict], media: dict) -> list:
+    """Turn the lesson blocks of the content file into StreamField data (media are referenced by key)."""
     out = []
-    for kind, value in blocks:
-        if kind == "p":
-            out.append(("paragraph", RichText(value)))
+    for block in blocks:
+        kind = block["type"]
+        if kind == "paragraph":
+            out.append(("paragraph", RichText(block["html"])))
         elif kind == "image":
-            out.append(("image", {"image": _image(value), "caption": value["caption"], "alt_text": value["alt"]}))
+            spec = dict(media["images"][block["image"]], key=block["image"])
+            out.append(("image", {"image": _image(spec), "caption": block["caption"], "alt_text": spec["alt"]}))
         elif kind == "video":
-            out.append(("video", {"video": _video(value), "title": value["title"], "transcript": value["transcript"]}))
+            spec = media["videos"][block["video"]]
+            out.append(("video", {"video": _video(spec), "title": spec["title"], "transcript": spec["transcript"]}))
         elif kind == "document":
-            out.append(("document", {"document": _document(value), "title": value["link"],
-                                     "description": value["description"]}))
+            spec = dict(media["documents"][block["document"]], key=block["document"])
+            out.append(("document", {"document": _document(spec), "title": spec["link"],
+                                     "description": spec["description"]}))
         elif kind == "callout":
-            out.append(("callout", {"kind": value[0], "title": value[1], "text": RichText(value[2])}))
+            out.append(("callout", {"kind": block["kind"], "title": block["title"], "text": RichText(block["html"])}))
         elif kind == "procedure":
-            out.append(("procedure", {"title": value[0], "steps": [
-                {"title": t, "detail": RichText(d), "form": f} for t, d, f in value[1]]}))
+            out.append(("procedure", {"title": block["title"], "steps": [
+                {"title": step["title"], "detail": RichText(step["detail"]), "form": step["form"]}
+                for step in block["steps"]]}))
         elif kind == "checklist":
-            out.append(("checklist", {"title": value[0], "items": value[1]}))
-        elif kind == "case":
-            out.append(("case_study", {"title": value[0], "situation": RichText(value[1]), "question": value[2],
-                                       "model_answer": RichText(value[3])}))
+            out.append(("checklist", {"title": block["title"], "items": block["items"]}))
+        elif kind == "case_study":
+            out.append(("case_study", {"title": block["title"], "situation": RichText(block["situation"]),
+                                       "question": block["question"], "model_answer": RichText(block["model_answer"])}))
         elif kind == "glossary":
-            out.append(("glossary", {"title": value[0], "terms": [{"term": t, "definition": d} for t, d in value[1]]}))
+            out.append(("glossary", {"title": block["title"], "terms": block["terms"]}))
         else:
             raise ValueError(f"unknown demo block {kind}")
     return out
@@ -152,7 +165,8 @@ def seed(*, stdout) -> None:
         stdout.write("  Không tìm thấy danh mục khóa học (chưa chạy migrate?)")
         return
     stdout.write("Khóa học mẫu:")
-    for spec in COURSES:
+    content = load_content()
+    for spec in content["courses"]:
         course = _child(
             index, CoursePage, spec["slug"], title=spec["title"], summary=spec["summary"],
             description=spec["description"], estimated_hours=spec["hours"], validity_months=spec["validity"],
@@ -160,19 +174,22 @@ def seed(*, stdout) -> None:
             area=CompetencyArea.objects.filter(code=spec["area"]).first(),
         )
         course.target_roles.set(DeskRole.objects.filter(code__in=spec["roles"]))
-        competencies = {c.code: c for c in Competency.objects.filter(code__in=[c for c, _lvl in spec["grants"]])}
+        grants = [(grant["competency"], grant["level"]) for grant in spec["grants"]]
+        competencies = {c.code: c for c in Competency.objects.filter(code__in=[code for code, _level in grants])}
         course.granted_competencies = [
             CourseCompetency(competency=competencies[code], level=level)
-            for code, level in spec["grants"] if code in competencies
+            for code, level in grants if code in competencies
         ]
         course.save_revision().publish()
         lessons = 0
-        for m_slug, m_title, m_intro, lesson_specs in spec["modules"]:
-            module = _child(course, ModulePage, m_slug, title=m_title, intro=m_intro)
+        for module_spec in spec["modules"]:
+            module = _child(course, ModulePage, module_spec["slug"], title=module_spec["title"],
+                            intro=module_spec["intro"])
             module.save_revision().publish()
-            for l_slug, l_title, l_summary, minutes, blocks in lesson_specs:
-                lesson = _child(module, LessonPage, l_slug, title=l_title, summary=l_summary,
-                                estimated_minutes=minutes, body=_body(blocks))
+            for lesson_spec in module_spec["lessons"]:
+                lesson = _child(module, LessonPage, lesson_spec["slug"], title=lesson_spec["title"],
+                                summary=lesson_spec["summary"], estimated_minutes=lesson_spec["minutes"],
+                                body=_body(lesson_spec["blocks"], content))
                 lesson.save_revision().publish()
                 lessons += 1
         # Publishing again refreshes the folded search text with every module and lesson title.

@@ -9,20 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from lms.html import SanitisedRichTextField
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
 
 from .blocks import LessonStreamBlock
 
 
+def course_path_prefix(page: Page) -> str:
+    """The tree path of the course that holds a course, module, lesson or quiz page, found without a query.
+
+    The tree below a course is fixed (course → module → lesson | quiz), so each page type says how many levels it
+    sits below its course (`levels_below_course`); treebeard spends `steplen` characters of `path` per level.
+    """
+    levels = page.specific_class.levels_below_course
+    return page.path[: len(page.path) - levels * page.steplen]
+
+
 class CourseIndexPage(Page):
     """The catalogue of courses; the root page of the training site."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
@@ -44,11 +55,13 @@ class CourseIndexPage(Page):
 class CoursePage(Page):
     """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
 
+    levels_below_course = 0
+
     area = models.ForeignKey(
         CompetencyArea, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
     )
     summary = models.TextField(_("summary"), blank=True)
-    description = RichTextField(_("description"), blank=True)
+    description = SanitisedRichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -153,6 +166,8 @@ class CourseCompetency(Orderable):
 class ModulePage(Page):
     """A module of a course: an ordered group of lessons and quizzes."""
 
+    levels_below_course = 1
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -173,6 +188,8 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """A lesson: StreamField content studied by the officer."""
+
+    levels_below_course = 2
 
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)

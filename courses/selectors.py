@@ -4,17 +4,36 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from people.models import Attainment, Competency, CompetencyArea, DeskRole, Officer, RoleRequirement
-from people.selectors import current_assignments_for_officer, officer_for_user
+from people.competency import rows_for_officers
+from people.models import (
+    Competency,
+    CompetencyArea,
+    DeskRole,
+    Officer,
+    current_assignment_q,
+)
+from people.selectors import (
+    officer_for_user,
+    officers_visible_to,
+    units_led_by,
+)
 from people.text import fold
 
 from .completion import requirement_status
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, ModulePage
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    course_path_prefix,
+)
 
 
 def _percent(done: int, total: int) -> int:
@@ -110,39 +129,54 @@ def progress_for_enrolments(*, enrolments: list[Enrolment]) -> dict[int, tuple[i
     return result
 
 
-def readiness_for_officer(*, officer: Officer) -> Readiness:
-    """Share of the competencies the officer's current roles require that are covered.
+def granting_courses(*, competency_ids) -> dict[int, list[tuple[int, CoursePage]]]:
+    """Live, non-legacy, unexpired courses granting these competencies, one query: competency id ->
+    [(granted level, course)] by level then tree order (the lowest sufficient level is the first choice)."""
+    grants: dict[int, list[tuple[int, CoursePage]]] = defaultdict(list)
+    competency_ids = list(competency_ids)
+    if not competency_ids:
+        return grants
+    for grant in (
+        CourseCompetency.objects.filter(
+            competency_id__in=competency_ids, page__live=True, page__is_legacy=False, page__expired=False
+        )
+        .select_related("page")
+        .order_by("level", "page__path")
+    ):
+        grants[grant.competency_id].append((grant.level, grant.page))
+    return grants
 
-    Covered = a valid attainment at the required level or higher, or a completed course granting it at that
-    level or higher. In progress = an active enrolment in a course that would grant it.
+
+def competency_next_steps(officer: Officer, rows: list) -> list:
+    """Give each competency row of one officer its next step, in two queries whatever the number of rows.
+
+    row.next_course = the course that closes the gap: the one granting the competency at the required level or
+    higher that the officer is already studying, else the lowest sufficient level (None: no course yet).
+    row.enrolment = the officer's active enrolment in that course (None when not enrolled: "Enrol").
     """
-    today = timezone.localdate()
-    role_ids = list(current_assignments_for_officer(officer=officer).values_list("role_id", flat=True))
-    needed: dict[int, int] = {}
-    for competency_id, level in RoleRequirement.objects.filter(role_id__in=role_ids).values_list(
-        "competency_id", "level"
-    ):
-        needed[competency_id] = max(level, needed.get(competency_id, 0))
-    if not needed:
-        return Readiness()
-    held: dict[int, int] = {}
-    for competency_id, level in (
-        Attainment.objects.filter(officer=officer, competency_id__in=list(needed), achieved_on__lte=today)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-        .values_list("competency_id", "level")
-    ):
-        held[competency_id] = max(level, held.get(competency_id, 0))
-    studying: dict[int, int] = {}
-    for competency_id, level, status in CourseCompetency.objects.filter(
-        competency_id__in=list(needed),
-        page__enrolments__officer=officer,
-        page__enrolments__status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
-    ).values_list("competency_id", "level", "page__enrolments__status"):
-        target = held if status == Enrolment.Status.COMPLETED else studying
-        target[competency_id] = max(level, target.get(competency_id, 0))
-    covered = sum(1 for c, lvl in needed.items() if held.get(c, 0) >= lvl)
-    in_progress = sum(1 for c, lvl in needed.items() if held.get(c, 0) < lvl <= studying.get(c, 0))
-    return Readiness(required=len(needed), covered=covered, in_progress=in_progress)
+    grants = granting_courses(competency_ids={row.competency.pk for row in rows})
+    course_ids = {course.pk for options in grants.values() for _level, course in options}
+    active = {}
+    if course_ids:
+        active = {e.course_id: e for e in Enrolment.objects.filter(
+            officer=officer, course_id__in=course_ids, status=Enrolment.Status.ACTIVE)}
+    for row in rows:
+        candidates = [c for level, c in grants.get(row.competency.pk, ()) if level >= row.required_level]
+        studying = next((c for c in candidates if c.pk in active), None)
+        row.next_course = studying or (candidates[0] if candidates else None)
+        row.enrolment = active.get(row.next_course.pk) if row.next_course is not None else None
+    return rows
+
+
+def readiness_for_officer(*, officer: Officer, on: dt.date | None = None) -> Readiness:
+    """Share of the (officer, competency) pairs the current roles require whose status is đạt or sắp hết hạn
+    (people.competency: a completed course is not evidence, its certificate is). In progress = a pair not met
+    with an active enrolment in a course that would grant it."""
+    rows = rows_for_officers([officer], on)
+    competency_next_steps(officer, [row for row in rows if not row.is_met])
+    covered = sum(1 for row in rows if row.is_met)
+    in_progress = sum(1 for row in rows if not row.is_met and row.enrolment is not None)
+    return Readiness(required=len(rows), covered=covered, in_progress=in_progress)
 
 
 def enrolments_for_officer(*, officer: Officer) -> QuerySet[Enrolment]:
@@ -291,6 +325,19 @@ def course_tree(*, course: CoursePage, enrolment: Enrolment | None, current_less
     return modules
 
 
+def live_related_pages(relation, model: type[Page]) -> QuerySet:
+    """The live pages of a page's many-to-many relation, as a queryset.
+
+    A page shown in a preview, a draft or a revision view is rebuilt from its revision, not read from the
+    database: its ParentalManyToMany relations are in-memory modelcluster FakeQuerySets without Wagtail's page
+    queryset methods (`live()`, …). Both resolve here to one database query on the related ids.
+    """
+    pages = relation.all()
+    if isinstance(pages, QuerySet):
+        return pages.live()
+    return model.objects.live().filter(pk__in=[page.pk for page in pages])
+
+
 def course_detail_for_user(
     *, course: CoursePage, user, current_lesson_id=None, with_extras: bool = True
 ) -> CourseDetail:
@@ -322,7 +369,8 @@ def course_detail_for_user(
         continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
     prerequisites = []
     if with_extras:
-        prerequisites = list(course.prerequisites.live().only("id", "title", "url_path", "path", "depth"))
+        prerequisites = list(live_related_pages(course.prerequisites, CoursePage).only(
+            "id", "title", "url_path", "path", "depth"))
         if prerequisites and officer is not None:
             completed = set(
                 Enrolment.objects.filter(
@@ -379,9 +427,8 @@ class LessonDetail:
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
     """Lesson page context: breadcrumb parents, previous/next lesson across modules, and the officer's progress."""
-    steplen = lesson.steplen
-    course = CoursePage.objects.select_related("area").get(path=lesson.path[: -2 * steplen])
-    module = Page.objects.get(path=lesson.path[:-steplen])
+    course = CoursePage.objects.select_related("area").get(path=course_path_prefix(lesson))
+    module = lesson.get_parent()
     detail = course_detail_for_user(course=course, user=user, current_lesson_id=lesson.pk, with_extras=False)
     lessons = detail.lessons
     index = next((n for n, i in enumerate(lessons) if i.page.pk == lesson.pk), None)
@@ -469,3 +516,21 @@ def catalogue_for_user(*, user, params, index=None) -> Catalogue:
 def live_courses() -> QuerySet[CoursePage]:
     """Published courses a leader can assign."""
     return CoursePage.objects.live().order_by("title")
+
+
+def officers_assignable_by(*, viewer) -> QuerySet[Officer]:
+    """Active officers a leader may assign a course to: those of the units they lead (administrators: all)."""
+    return officers_visible_to(viewer=viewer).filter(is_active=True)
+
+
+def officers_assignable_in_unit(*, viewer, unit) -> QuerySet[Officer]:
+    """Assignable officers of a unit and every unit below it (the caller fetched the unit through units_led_by)."""
+    return officers_assignable_by(viewer=viewer).filter(unit__path__startswith=unit.path)
+
+
+def officers_assignable_with_role(*, viewer, role: DeskRole) -> QuerySet[Officer]:
+    """Assignable officers who hold a desk role today in one of the viewer's units."""
+    return officers_assignable_by(viewer=viewer).filter(
+        current_assignment_q("assignments__"),
+        assignments__role=role, assignments__unit__in=units_led_by(user=viewer),
+    ).distinct()

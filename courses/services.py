@@ -6,16 +6,32 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.models import Attainment, Officer, RoleAssignment, RoleRequirement
+from lms.tasks import send_on_commit
+from people.competency import (
+    EXPIRING_DAYS,
+    STATUS_EXPIRED,
+    STATUS_EXPIRING,
+    STATUS_MISSING,
+    rows_for_officers,
+)
+from people.models import Officer, RoleAssignment, RoleRequirement
 
 from . import signals
-from .models import CourseCompetency, CoursePage, Enrolment, LessonPage, LessonProgress, TrainingSettings
-from .selectors import progress_for_enrolments
+from .models import (
+    CourseCompetency,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    TrainingSettings,
+    course_path_prefix,
+)
+from .selectors import granting_courses, progress_for_enrolments
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
 PING_MAX_SECONDS = 60
@@ -122,111 +138,146 @@ def _chunks(values, size=_CHUNK):
         yield values[i : i + size]
 
 
+def _officer_chunks(officer_ids: Iterable[int] | None, role_ids: Iterable[int] | None, today: dt.date):
+    """Active officers with a current assignment (in these roles, among these ids), in chunks of officers."""
+    assignments = RoleAssignment.objects.current(today)
+    if role_ids is not None:
+        assignments = assignments.filter(role_id__in=list(role_ids))
+    base = Officer.objects.filter(is_active=True).only("id", "employee_code")
+    if officer_ids is None:
+        ids = sorted(set(assignments.filter(officer__is_active=True).values_list("officer_id", flat=True)))
+        for chunk in _chunks(ids):
+            yield list(base.filter(pk__in=chunk))
+        return
+    for chunk in _chunks(sorted({int(i) for i in officer_ids})):
+        ids = set(assignments.filter(officer_id__in=chunk).values_list("officer_id", flat=True))
+        if ids:
+            yield list(base.filter(pk__in=ids))
+
+
+def _enrolments_by_officer(officer_ids, course_ids, statuses=None):
+    rows = Enrolment.objects.filter(officer_id__in=list(officer_ids), course_id__in=list(course_ids))
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    found: dict[int, list[Enrolment]] = defaultdict(list)
+    for enrolment in rows.only("id", "officer_id", "course_id", "status", "reason", "created_at"):
+        found[enrolment.officer_id].append(enrolment)
+    return found
+
+
 @transaction.atomic
 def enrolments_sync_required(
     *, officer_ids: Iterable[int] | None = None, role_ids: Iterable[int] | None = None
 ) -> int:
     """Enrol officers in what their CURRENT desk roles require; returns how many enrolments were created.
 
-    For every required (competency, level) that the officer neither holds (valid attainment) nor is already
-    studying or has completed (an active or completed enrolment in a live course granting it at that level or
-    higher), the officer is enrolled in one live, non-legacy course that grants it, preferring the lowest
-    sufficient level. Runs in a fixed number of queries per chunk, so an import of thousands of officers is cheap.
-    Ending a role never withdraws or deletes anything.
+    For every required pair whose status (people.competency) is "chưa đạt" — never held, and not lost to a
+    revocation (that is re-training's, see enrolments_retrain) — that the officer is not already studying or has
+    not completed (an active or completed enrolment in a course granting it at that level or higher), the officer
+    is enrolled in one live, non-legacy course that grants it, preferring the lowest sufficient level. A fixed
+    number of queries per chunk of officers, so an import of thousands of officers is cheap. Ending a role never
+    withdraws or deletes anything.
     """
     today = timezone.localdate()
-    assignments = RoleAssignment.objects.current(today).filter(officer__is_active=True)
-    if role_ids is not None:
-        assignments = assignments.filter(role_id__in=list(role_ids))
     if officer_ids is not None:
         officer_ids = list(officer_ids)
         if not officer_ids:
             return 0
-    pairs: set[tuple[int, int]] = set()
-    if officer_ids is None:
-        pairs = set(assignments.values_list("officer_id", "role_id"))
-    else:
-        for chunk in _chunks(officer_ids):
-            pairs |= set(assignments.filter(officer_id__in=chunk).values_list("officer_id", "role_id"))
-    if not pairs:
-        return 0
-
-    requirements: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for role_id, competency_id, level in RoleRequirement.objects.filter(
-        role_id__in={r for _o, r in pairs}
-    ).values_list("role_id", "competency_id", "level"):
-        requirements[role_id].append((competency_id, level))
-
-    # Per officer: competency -> highest level any current role requires.
-    needed: dict[int, dict[int, int]] = defaultdict(dict)
-    for officer_id, role_id in pairs:
-        for competency_id, level in requirements.get(role_id, ()):
-            if needed[officer_id].get(competency_id, 0) < level:
-                needed[officer_id][competency_id] = level
-    needed = {k: v for k, v in needed.items() if v}
-    if not needed:
-        return 0
-    competency_ids = {c for levels in needed.values() for c in levels}
-
-    # Live, non-legacy courses granting these competencies: competency -> [(level, course)] by level then tree order.
-    grants: dict[int, list[tuple[int, CoursePage]]] = defaultdict(list)
-    courses: dict[int, CoursePage] = {}
-    for grant in (
-        CourseCompetency.objects.filter(
-            competency_id__in=competency_ids, page__live=True, page__is_legacy=False, page__expired=False
-        )
-        .select_related("page")
-        .order_by("level", "page__path")
-    ):
-        courses[grant.page_id] = grant.page
-        grants[grant.competency_id].append((grant.level, grant.page))
-    if not grants:
-        return 0
-    course_grants: dict[int, dict[int, int]] = defaultdict(dict)
-    for competency_id, rows in grants.items():
-        for level, course in rows:
-            course_grants[course.pk][competency_id] = level
-
-    officer_list = list(needed)
-    held: dict[int, dict[int, int]] = defaultdict(dict)
-    taken: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(officer_list):
-        for officer_id, competency_id, level in (
-            Attainment.objects.filter(officer_id__in=chunk, competency_id__in=competency_ids, achieved_on__lte=today)
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-            .values_list("officer_id", "competency_id", "level")
-        ):
-            if held[officer_id].get(competency_id, 0) < level:
-                held[officer_id][competency_id] = level
-        for officer_id, course_id in Enrolment.objects.filter(
-            officer_id__in=chunk,
-            course_id__in=list(courses),
-            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
-        ).values_list("officer_id", "course_id"):
-            taken[officer_id].add(course_id)
-
     due_on = enrolment_default_due_on(on=today)
-    rows: list[Enrolment] = []
-    for officer_id in officer_list:
-        chosen: set[int] = set()
-        for competency_id, level in sorted(needed[officer_id].items()):
-            if held[officer_id].get(competency_id, 0) >= level:
-                continue
-            candidates = [course for grant_level, course in grants.get(competency_id, ()) if grant_level >= level]
+    created = 0
+    for officers in _officer_chunks(officer_ids, role_ids, today):
+        rows = [row for row in rows_for_officers(officers, today)
+                if row.status == STATUS_MISSING and not row.lost_to_revocation]
+        if not rows:
+            continue
+        grants = granting_courses(competency_ids={row.competency.pk for row in rows})
+        if not grants:
+            continue
+        courses = {course.pk: course for options in grants.values() for _level, course in options}
+        taken = _enrolments_by_officer({row.officer.pk for row in rows}, courses,
+                                       [Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED])
+        chosen: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            candidates = [c for level, c in grants.get(row.competency.pk, ()) if level >= row.required_level]
             if not candidates:
                 continue
-            if any(c.pk in taken[officer_id] or c.pk in chosen for c in candidates):
+            mine = {e.course_id for e in taken.get(row.officer.pk, ())} | chosen[row.officer.pk]
+            if any(c.pk in mine for c in candidates):
                 continue
-            chosen.add(candidates[0].pk)
-        for course_id in sorted(chosen):
-            rows.append(
-                Enrolment(
-                    officer_id=officer_id, course=courses[course_id], course_title=courses[course_id].title,
-                    reason=Enrolment.Reason.ROLE, assigned_on=today, due_on=due_on,
-                )
-            )
-    Enrolment.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    return len(rows)
+            chosen[row.officer.pk].add(candidates[0].pk)
+        new_rows = [
+            Enrolment(officer_id=officer_id, course=courses[course_id], course_title=courses[course_id].title,
+                      reason=Enrolment.Reason.ROLE, assigned_on=today, due_on=due_on)
+            for officer_id, course_ids in sorted(chosen.items()) for course_id in sorted(course_ids)
+        ]
+        Enrolment.objects.bulk_create(new_rows, batch_size=500, ignore_conflicts=True)
+        created += len(new_rows)
+    return created
+
+
+def _retraining_since(row) -> dt.datetime | None:
+    """When the pair started to need re-training: 60 days before its end, or the revocation of the evidence
+    that stood for it (the later of the two); None when it does not need it."""
+    moments = []
+    if row.status in (STATUS_EXPIRING, STATUS_EXPIRED) and row.valid_until is not None:
+        start = row.valid_until - dt.timedelta(days=EXPIRING_DAYS)
+        moments.append(timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
+    if row.status == STATUS_EXPIRED or row.lost_to_revocation:
+        moments.extend(e.revoked_at for e in row.revoked_evidence)
+    return max(moments) if moments else None
+
+
+@transaction.atomic
+def enrolments_retrain(*, officer_ids: Iterable[int] | None = None, today: dt.date | None = None) -> int:
+    """Re-training: enrol (reason renewal) officers whose required pair is "sắp hết hạn", "hết hạn" or lost its
+    only evidence to a revocation, in a live course granting it at the required level or higher.
+
+    Once per lapse, idempotently: an officer already active in such a course is left alone, and a renewal
+    enrolment created since the pair started to need re-training (even if completed or withdrawn since) counts
+    as done. A completed enrolment from before a revocation does not. Due by the end date when there is one
+    ahead, else today + the training-settings days. Runs daily (courses.tasks) and right after a revocation
+    (people.signals.evidence_revoked). Returns the number of enrolments created.
+    """
+    today = today or timezone.localdate()
+    if officer_ids is not None:
+        officer_ids = list(officer_ids)
+        if not officer_ids:
+            return 0
+    default_due = enrolment_default_due_on(on=today)
+    created = 0
+    for officers in _officer_chunks(officer_ids, None, today):
+        rows = [(row, since) for row in rows_for_officers(officers, today)
+                if (since := _retraining_since(row)) is not None]
+        if not rows:
+            continue
+        grants = granting_courses(competency_ids={row.competency.pk for row, _since in rows})
+        if not grants:
+            continue
+        courses = {course.pk: course for options in grants.values() for _level, course in options}
+        enrolments = _enrolments_by_officer({row.officer.pk for row, _since in rows}, courses)
+        chosen: dict[tuple[int, int], dt.date] = {}
+        for row, since in rows:
+            candidates = [c for level, c in grants.get(row.competency.pk, ()) if level >= row.required_level]
+            if not candidates:
+                continue
+            ids = {c.pk for c in candidates}
+            mine = [e for e in enrolments.get(row.officer.pk, ()) if e.course_id in ids]
+            if any(e.status == Enrolment.Status.ACTIVE for e in mine):
+                continue
+            if any(e.reason == Enrolment.Reason.RENEWAL and e.created_at >= since for e in mine):
+                continue
+            if any((row.officer.pk, c.pk) in chosen for c in candidates):
+                continue
+            due = row.valid_until if row.status == STATUS_EXPIRING and row.valid_until >= today else default_due
+            chosen[(row.officer.pk, candidates[0].pk)] = due
+        new_rows = [
+            Enrolment(officer_id=officer_id, course=courses[course_id], course_title=courses[course_id].title,
+                      reason=Enrolment.Reason.RENEWAL, assigned_on=today, due_on=due)
+            for (officer_id, course_id), due in sorted(chosen.items())
+        ]
+        Enrolment.objects.bulk_create(new_rows, batch_size=500, ignore_conflicts=True)
+        created += len(new_rows)
+    return created
 
 
 def enrolments_sync_for_course(*, course: CoursePage) -> int:
@@ -244,9 +295,9 @@ def _active_enrolment(*, lesson: LessonPage, user) -> Enrolment | None:
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
     if officer is None:
         return None
-    course_path = lesson.path[: len(lesson.path) - 2 * lesson.steplen]
     return (
-        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE, course__path=course_path)
+        Enrolment.objects.filter(officer=officer, status=Enrolment.Status.ACTIVE,
+                                 course__path=course_path_prefix(lesson))
         .select_related("course")
         .first()
     )
@@ -266,19 +317,25 @@ def lesson_open(*, lesson: LessonPage, user) -> LessonProgress | None:
 
 
 def lesson_time_record(*, lesson: LessonPage, user, seconds: int) -> LessonProgress | None:
-    """Add visible time on a lesson page, capped per ping, by the time since the last ping, and per lesson."""
+    """Add visible time on a lesson page: capped per ping, per lesson, and by the wall-clock time since the last
+    ping (or the lesson's opening), read and written under a row lock so that concurrent pings cannot both claim
+    the same seconds. So the time credited on a lesson never exceeds the time it has been open."""
     enrolment = _active_enrolment(lesson=lesson, user=user)
     if enrolment is None:
         return None
-    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    now = timezone.now()
-    # Never credit more than the wall-clock time since the previous ping (plus a little network slack).
-    elapsed = max(0, int((now - progress.last_viewed_at).total_seconds())) + 5
-    credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
-    LessonProgress.objects.filter(pk=progress.pk).update(
-        seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS), last_viewed_at=now
-    )
-    progress.refresh_from_db()
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    with transaction.atomic():
+        progress = LessonProgress.objects.select_for_update().get(enrolment=enrolment, lesson=lesson)
+        now = timezone.now()
+        elapsed = max(0, int((now - progress.last_viewed_at).total_seconds()))
+        credit = max(0, min(int(seconds), PING_MAX_SECONDS, elapsed))
+        if elapsed:
+            LessonProgress.objects.filter(pk=progress.pk).update(
+                seconds_spent=Least(F("seconds_spent") + credit, LESSON_MAX_SECONDS),
+                # Whole seconds elapsed are spent, credited or not: the next ping may claim only the time after.
+                last_viewed_at=progress.last_viewed_at + dt.timedelta(seconds=elapsed),
+            )
+            progress.refresh_from_db()
     return progress
 
 
@@ -319,8 +376,23 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
         )
         if flipped:
             enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-            transaction.on_commit(lambda: signals.course_completed.send(sender=Enrolment, enrolment=enrolment))
+            send_on_commit(signals.course_completed, sender=Enrolment, enrolment=enrolment)
     return True
+
+
+@transaction.atomic
+def enrolment_admin_update(*, enrolment: Enrolment, due_on: dt.date | None, withdraw: bool = False) -> Enrolment:
+    """An administrator's edit of an enrolment: a new due date, and optionally withdrawing it.
+
+    Completion is never set by hand: it comes from enrolment_check_completion(), which also sends
+    course_completed (and with it the certificate).
+    """
+    enrolment.due_on = due_on
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save(update_fields=["due_on"])
+    if withdraw:
+        enrolment_withdraw(enrolment=enrolment)
+    return enrolment
 
 
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:

@@ -1,11 +1,10 @@
 """Officer and leader views of courses/: parse -> permission -> service -> redirect. Pages live in Wagtail."""
 
-import datetime as dt
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from people.models import DeskRole, current_assignment_q
-from people.roles import is_administrator, is_leader
-from people.selectors import officer_for_user, officers_visible_to, units_led_by
+from people.models import DeskRole
+from people.permissions import leader_required
+from people.selectors import officer_for_user, units_led_by
 
 from . import selectors, services
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage
@@ -155,18 +154,12 @@ class AssignForm(forms.Form):
         return data
 
 
-def _require_leader(user):
-    if not (is_leader(user) or is_administrator(user)):
-        raise PermissionDenied
-
-
-@login_required
+@leader_required
 def assign(request):
     """A leader assigns a course, with a due date, to an officer, a desk role or a unit subtree in their scope."""
-    _require_leader(request.user)
-    officers_scope = officers_visible_to(viewer=request.user).filter(is_active=True)
+    officers_scope = selectors.officers_assignable_by(viewer=request.user)
     units_scope = units_led_by(user=request.user)
-    initial = {"due_on": timezone.localdate() + dt.timedelta(days=services._due_days())}
+    initial = {"due_on": services.enrolment_default_due_on()}
     for key in ("course", "officer", "unit", "role", "target"):
         if request.GET.get(key):
             initial[key] = request.GET[key]
@@ -178,14 +171,9 @@ def assign(request):
             officers = [get_object_or_404(officers_scope, pk=data["officer"])]
         elif target == "unit":
             unit = get_object_or_404(units_scope, pk=data["unit"])
-            officers = list(officers_scope.filter(unit__path__startswith=unit.path))
+            officers = list(selectors.officers_assignable_in_unit(viewer=request.user, unit=unit))
         else:
-            officers = list(
-                officers_scope.filter(
-                    current_assignment_q("assignments__"),
-                    assignments__role=data["role"], assignments__unit__in=units_scope,
-                ).distinct()
-            )
+            officers = list(selectors.officers_assignable_with_role(viewer=request.user, role=data["role"]))
         if not officers:
             messages.error(request, _("Nobody in your units matches this choice."))
         else:

@@ -1,19 +1,38 @@
 """Wagtail admin for courses/: enrolments and lesson progress, grouped under "Training records".
 
 Enrolments are created by services (role requirements, leader assignment, self-enrolment), so the admin can
-list, filter and inspect them and change only a due date or a status; nothing is added or deleted here.
+list, filter and inspect them, change the due date and withdraw an active one (through
+courses.services.enrolment_admin_update); completion is never set by hand, and nothing is added or deleted here.
 Lesson progress is read-only. Course pages themselves are edited in the page explorer.
 """
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
+from lms.snippets import SnippetViewSet
+
+from . import services
 from .models import Enrolment, LessonProgress
+
+
+@hooks.register("before_serve_document")
+def documents_require_login(document, request):
+    """Lesson documents are course content: login-only, as the course pages are (the catalogue's login
+    restriction). Runs before Wagtail's own collection view restrictions, which still apply on top."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL)
+    return None
 
 
 class RecordPermissionPolicy(ModelPermissionPolicy):
@@ -35,6 +54,29 @@ register_permission_policy(Enrolment, RecordPermissionPolicy(Enrolment), exact_c
 register_permission_policy(LessonProgress, ReadOnlyPermissionPolicy(LessonProgress), exact_class=True)
 
 
+class EnrolmentAdminForm(WagtailAdminModelForm):
+    """The due date, plus "withdraw" for an active enrolment; the status itself is shown, never edited."""
+
+    withdraw = forms.BooleanField(label=_("Withdraw this enrolment"), required=False,
+                                  help_text=_("The enrolment and its progress are kept as history."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.status != Enrolment.Status.ACTIVE:
+            self.fields["withdraw"].disabled = True
+
+
+class EnrolmentEditView(EditView):
+    def save_instance(self):
+        """The edit goes through the service, so the status only changes by the rules that own it."""
+        enrolment = services.enrolment_admin_update(
+            enrolment=self.form.instance, due_on=self.form.cleaned_data.get("due_on"),
+            withdraw=self.form.cleaned_data.get("withdraw", False),
+        )
+        log(instance=enrolment, action="wagtail.edit", user=self.request.user, content_changed=True)
+        return enrolment
+
+
 class EnrolmentViewSet(SnippetViewSet):
     model = Enrolment
     icon = "clipboard-list"
@@ -53,7 +95,9 @@ class EnrolmentViewSet(SnippetViewSet):
     ordering = ["due_on", "pk"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    panels = [FieldPanel("due_on"), FieldPanel("status")]
+    edit_view_class = EnrolmentEditView
+    edit_handler = ObjectList([FieldPanel("due_on"), FieldPanel("status", read_only=True), FieldPanel("withdraw")],
+                              base_form_class=EnrolmentAdminForm)
 
     def get_queryset(self, request):
         return Enrolment.objects.select_related("officer", "course")

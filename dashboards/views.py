@@ -1,60 +1,39 @@
 """Start pages: where each user type lands, and the leaders' "My units" pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from people.permissions import leader_required
 from people.roles import is_administrator, is_leader, is_trainer
-from people.selectors import current_assignments_for_officer, officer_for_user, units_visible_to
+from people.selectors import officer_for_user, units_visible_to
 
 from . import selectors
 
 OFFICERS_PER_PAGE = 25
 
 
-def _first(*names):
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _require_unit_viewer(user) -> None:
-    """Unit pages are for leaders and administrators; everyone else gets 403."""
-    if not (is_leader(user) or is_administrator(user)):
-        raise PermissionDenied
-
-
 @login_required
 def home(request):
-    """Send each user type to its own start page: leaders to their units, trainers and administrators to the
-    admin, officers to their learning. Until the learning page exists, officers get a welcome page here."""
+    """Send each user type to its own start page: leaders to their units' competency coverage, trainers and
+    administrators to the admin, officers to their learning. A user who is none of these (no officer record, no group) gets the
+    welcome page."""
     user = request.user
-    officer = officer_for_user(user=user)
-    target = None
     if is_leader(user):
-        target = _first("dashboards:units", "courses:my-learning")
-    elif is_trainer(user) or is_administrator(user):
-        target = reverse("wagtailadmin_home")
-    elif officer is not None:
-        target = _first("courses:my-learning")
-    if target:
-        return redirect(target)
-    assignments = list(current_assignments_for_officer(officer=officer)) if officer is not None else []
-    return render(request, "home.html", {"officer": officer, "assignments": assignments, "today": timezone.localdate()})
+        return redirect("dashboards:coverage")
+    if is_trainer(user) or is_administrator(user):
+        return redirect("wagtailadmin_home")
+    if officer_for_user(user=user) is not None:
+        return redirect("courses:my-learning")
+    return render(request, "home.html", {"today": timezone.localdate()})
 
 
 @require_safe
-@login_required
+@leader_required
 def units(request):
     """"My units": every unit the leader leads, with head-counts per unit and per desk role."""
-    _require_unit_viewer(request.user)
     trees = selectors.led_trees_for(viewer=request.user)
     roles = list(selectors.desk_roles_active())
     for tree in trees:
@@ -64,10 +43,9 @@ def units(request):
 
 
 @require_safe
-@login_required
+@leader_required
 def unit(request, pk: int):
     """Officers of one unit's subtree with their current desk roles; filter by sub-unit and role, search by name."""
-    _require_unit_viewer(request.user)
     unit = get_object_or_404(units_visible_to(viewer=request.user).select_related("parent"), pk=pk)
     sub_units = list(selectors.sub_units_of(unit=unit))
     roles = list(selectors.desk_roles_active())

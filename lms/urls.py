@@ -6,24 +6,25 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from dashboards import views as dashboard_views
+from lms import media
+from lms.accounts import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("can-bo/", include("people.urls")),
+    # dashboards: quan-ly/… and hoc-tap/nang-luc/ (before courses' hoc-tap/ so the profile is matched first).
+    path("", include("dashboards.urls")),
     path("hoc-tap/", include("courses.urls")),
     path("kiem-tra/", include("assessments.urls")),
     path("chung-nhan/", include("certificates.urls")),
-    path("quan-ly/", include("dashboards.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# User media, with DEBUG on or off: public renditions, login-only originals, nothing else (lms/media.py).
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.media, name="media")]
 
 # Wagtail serves the course pages; it must come last.
 urlpatterns += [path("khoa-hoc/", include(wagtail_urls))]

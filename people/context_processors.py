@@ -1,21 +1,10 @@
-"""Navigation by user type, computed once per request.
+"""Navigation by user type, computed once per request."""
 
-Links point at pages of apps that are built independently; a URL name that cannot be reversed is skipped,
-so the layout never breaks because one app is missing a page.
-"""
-
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .roles import is_administrator, is_leader, is_trainer
 from .selectors import officer_for_user
-
-
-def _reverse_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _user_type_label(*, officer, leader: bool, trainer: bool, administrator: bool) -> str:
@@ -51,11 +40,7 @@ def nav_items_for(*, user, officer, leader: bool, trainer: bool, administrator: 
         candidates.append(("dashboards:units", _("My units")))
     if trainer or administrator:
         candidates.append(("wagtailadmin_home", _("Administration")))
-    items = []
-    for name, label in candidates:
-        url = _reverse_or_none(name)
-        if url:
-            items.append({"name": name, "url": url, "label": label, "current": False})
+    items = [{"name": name, "url": reverse(name), "label": label, "current": False} for name, label in candidates]
     # The longest matching prefix is the current page ("/" never matches anything else).
     best = None
     for item in items:

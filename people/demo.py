@@ -15,7 +15,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import services
-from .models import Competency, CompetencyArea, DeskRole, Officer, Unit, UnitFormerName
+from .models import (
+    Attainment,
+    Competency,
+    CompetencyArea,
+    DeskRole,
+    Observation,
+    Officer,
+    Unit,
+    UnitFormerName,
+)
 from .roles import ADMINISTRATOR, LEADER, OFFICER, TRAINER
 
 # Created by the courses catalogue migration: trainers who approve course changes in the moderation workflow.
@@ -236,6 +245,83 @@ def _staff_user(*, username: str, first_name: str, last_name: str, groups: list[
     return user
 
 
+# Evidence other than certificates (certificates.demo adds those), relative to the day the demo is seeded:
+# (officer, competency, level, days ago, basis). 800 days ago is past the 24-month validity: "hết hạn".
+PRIOR_LEARNING = [
+    ("GD003", "NV02", 3, 800, "Quyết định số 45/QĐ-UBND công nhận kết quả bồi dưỡng nghiệp vụ một cửa"),
+    ("BQ009", "GT05", 2, 760, "Giấy chứng nhận bồi dưỡng của Trường Cán bộ Thành phố, số 1188/GCN"),
+    ("GD006", "GT04", 2, 200, "Quyết định số 77/QĐ-TTPVHCC công nhận kết quả tập huấn kỹ năng giao tiếp"),
+]
+# A record entered with the wrong level, revoked and replaced by the correct one (never overwritten).
+CORRECTED = ("GD004", "GT05", 3, 2, 150, "Biên bản đánh giá kỹ năng số 12/BB-TTPVHCC")
+# Desk observations by the ward leader gd001: (officer, competency, level, days ago, notes).
+OBSERVATIONS = [
+    ("GD003", "GT04", 2, 12, "Hướng dẫn người dân khai hồ sơ đăng ký khai sinh rõ ràng, đúng trình tự; "
+                             "giữ thái độ điềm tĩnh khi người dân chưa mang đủ giấy tờ."),
+    ("GD005", "GT05", 2, 3, "Tiếp nhận phản ánh của người dân về việc trễ hẹn, ghi nhận đầy đủ và báo cáo "
+                            "lãnh đạo Trung tâm trong ngày."),
+]
+
+
+def _evidence(out, officers: dict[str, Officer]) -> None:
+    """Prior learning (one expired for gd003), a corrected record and two observations by the demo leader.
+
+    Idempotent: a record is looked up by officer × competency × basis (the dates move with the seeding day).
+    """
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    admin = get_user_model().objects.filter(username="quantri").first()
+    competencies = {c.code: c for c in Competency.objects.all()}
+    created = 0
+
+    def record(code, competency_code, level, days, basis, **extra):
+        nonlocal created
+        officer, competency = officers.get(code), competencies.get(competency_code)
+        if officer is None or competency is None:
+            return None
+        found = Attainment.objects.filter(officer=officer, competency=competency, evidence_reference=basis,
+                                          level=level).first()
+        if found is not None:
+            return found
+        created += 1
+        return services.evidence_record(officer=officer, competency=competency, level=level,
+                                        achieved_on=today - dt.timedelta(days=days), basis=basis,
+                                        recorded_by=admin, **extra)
+
+    for code, competency_code, level, days, basis in PRIOR_LEARNING:
+        record(code, competency_code, level, days, basis, kind=Attainment.Kind.PRIOR_LEARNING)
+    code, competency_code, wrong, right, days, basis = CORRECTED
+    mistaken = record(code, competency_code, wrong, days, basis, kind=Attainment.Kind.PRIOR_LEARNING)
+    if mistaken is not None and mistaken.revoked_at is None:
+        services.evidence_revoke(attainment=mistaken, by=admin,
+                                 reason="Nhập nhầm mức 3; biên bản ghi mức 2. Đã nhập lại bản ghi đúng.")
+    record(code, competency_code, right, days, basis, kind=Attainment.Kind.PRIOR_LEARNING)
+
+    leader = officers.get("GD001")
+    for code, competency_code, level, days, notes in OBSERVATIONS:
+        officer, competency = officers.get(code), competencies.get(competency_code)
+        if leader is None or officer is None or competency is None:
+            continue
+        if Observation.objects.filter(officer=officer, competency=competency, observer=leader.user).exists():
+            continue
+        observed_on = today - dt.timedelta(days=days)
+        observation = Observation(officer=officer, competency=competency, level=level, observed_on=observed_on,
+                                  notes=notes, observer=leader.user)
+        observation.full_clean()
+        observation.save()
+        months = services.observation_validity_months(officer=officer, competency=competency, on=observed_on)
+        services.evidence_record(
+            officer=officer, competency=competency, level=level, achieved_on=observed_on,
+            expires_on=observed_on + relativedelta(months=months), kind=Attainment.Kind.OBSERVATION,
+            basis=f"Quan sát tại quầy ngày {observed_on:%d/%m/%Y}", recorded_by=leader.user,
+            observation=observation,
+        )
+        created += 1
+    out.write(f"  {created} minh chứng năng lực mới (công nhận kết quả trước đây, quan sát tại quầy, thu hồi)")
+
+
 @transaction.atomic
 def seed(*, stdout) -> None:
     """Load (or refresh) the people demo data and the four demo logins."""
@@ -243,8 +329,9 @@ def seed(*, stdout) -> None:
     units = _units(stdout)
     roles = _roles(stdout)
     _competencies(stdout, roles)
-    _officers(stdout, units, roles)
+    officers = _officers(stdout, units, roles)
     _staff_user(username="giangvien", first_name="Ngọc", last_name="Trần Thị Bích", groups=[TRAINER])
     _staff_user(username="truonggv", first_name="Việt", last_name="Phạm Quốc", groups=[TRAINER, LEAD_TRAINER])
     _staff_user(username="quantri", first_name="Quản trị", last_name="", groups=[ADMINISTRATOR], superuser=True)
+    _evidence(stdout, officers)
     stdout.write(f"  {len(DEMO_LOGINS)} tài khoản trải nghiệm (xem: manage.py demo_logins)")

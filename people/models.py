@@ -1,5 +1,7 @@
 """Units, officers, desk roles, competencies and attainments: the people side of One-Stop Academy."""
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,9 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.imports import ImportJob
+
+from .storage import evidence_storage
 from .text import fold, given_name, normalize_text
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3)]
+
+
+def dates_in_order(*, start: str, end: str, name: str, start_optional: bool = False) -> models.CheckConstraint:
+    """The one "dates in order" rule for every model with a period: `end` is empty or not before `start`
+    (and, when `start_optional`, an empty `start` leaves the period open at that end too)."""
+    condition = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)})
+    if start_optional:
+        condition = Q(**{f"{start}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class Level(models.IntegerChoices):
@@ -106,10 +120,7 @@ class UnitFormerName(models.Model):
         verbose_name_plural = _("former names")
         ordering = ["-valid_until", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="former_name_dates_ordered",
-            )
+            dates_in_order(start="valid_from", end="valid_until", start_optional=True, name="former_name_dates_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +183,14 @@ class Officer(models.Model):
         return given_name(self.full_name)
 
 
+class OfficerImportJob(ImportJob):
+    """An officer import run by a Celery task (large files); see lms.imports.ImportJob."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("officer import")
+        verbose_name_plural = _("officer imports")
+
+
 class DeskRole(BilingualNameMixin, models.Model):
     """A job position at the one-stop desk (vị trí việc làm), e.g. intake/return officer. Data, not code."""
 
@@ -221,10 +240,7 @@ class RoleAssignment(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["officer", "role", "unit", "start_date"], name="uniq_assignment_start"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="assignment_end_after_start",
-            ),
+            dates_in_order(start="start_date", end="end_date", name="assignment_end_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -303,12 +319,26 @@ class RoleRequirement(models.Model):
         return f"{self.role.code} → {self.competency.code} ({self.level})"
 
 
-class Attainment(models.Model):
-    """Evidence that an officer holds a competency at a level, from a date until an optional expiry date."""
+def evidence_upload_to(instance, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"{instance.achieved_on:%Y}/{secrets.token_hex(16)}.{suffix}"
 
-    class Evidence(models.TextChoices):
+
+class AttainmentQuerySet(models.QuerySet):
+    def not_revoked(self):
+        """Evidence that was never revoked (revoked evidence never counts, whatever the date)."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class Attainment(models.Model):
+    """Evidence that an officer holds a competency at a level, from a date until an optional expiry date.
+
+    Never deleted, never overwritten: a correction is a new record plus the revocation of the old one.
+    """
+
+    class Kind(models.TextChoices):
         CERTIFICATE = "certificate", _("Certificate")
-        OBSERVED = "observed", _("Observed assessment by a leader")
+        OBSERVATION = "observation", _("Desk observation by a leader")
         PRIOR_LEARNING = "prior_learning", _("Recognised prior learning")
 
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="attainments", verbose_name=_("officer"))
@@ -318,13 +348,32 @@ class Attainment(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, validators=LEVEL_VALIDATORS)
     achieved_on = models.DateField(_("achieved on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    evidence_kind = models.CharField(_("evidence"), max_length=20, choices=Evidence.choices)
-    evidence_reference = models.CharField(_("evidence reference"), max_length=255, blank=True)
+    kind = models.CharField(_("evidence"), max_length=20, choices=Kind.choices)
+    evidence_reference = models.CharField(
+        _("basis (document or decision)"), max_length=255, blank=True,
+        help_text=_("The document or decision this evidence rests on (certificate serial, decision number…)."),
+    )
+    certificate_serial = models.CharField(_("certificate serial"), max_length=40, blank=True, db_index=True)
+    observation = models.OneToOneField(
+        "Observation", null=True, blank=True, on_delete=models.PROTECT, related_name="attainment",
+        verbose_name=_("observation"),
+    )
+    document = models.FileField(
+        _("document"), blank=True, max_length=255, upload_to=evidence_upload_to, storage=evidence_storage,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = AttainmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attainment")
@@ -332,18 +381,89 @@ class Attainment(models.Model):
         ordering = ["-achieved_on"]
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="attainment_level_1_3"),
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("achieved_on")),
-                name="attainment_expires_after_achieved",
-            ),
+            dates_in_order(start="achieved_on", end="expires_on", name="attainment_expires_after_achieved"),
             models.UniqueConstraint(
-                fields=["officer", "competency", "evidence_kind", "evidence_reference"],
+                fields=["officer", "competency", "kind", "level", "achieved_on", "evidence_reference"],
+                condition=Q(revoked_at__isnull=True) & Q(observation__isnull=True),
                 name="uniq_attainment_evidence",
             ),
         ]
+        indexes = [models.Index(fields=["officer", "competency"], name="attainment_officer_comp")]
 
     def __str__(self) -> str:
         return f"{self.officer.full_name}: {self.competency.code} ({self.level})"
 
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def basis(self) -> str:
+        return self.evidence_reference
+
     def is_valid_on(self, day) -> bool:
-        return self.achieved_on <= day and (self.expires_on is None or self.expires_on >= day)
+        """Not revoked, achieved on or before `day` and not past its own expiry date."""
+        return (self.revoked_at is None and self.achieved_on <= day
+                and (self.expires_on is None or self.expires_on >= day))
+
+
+class Observation(models.Model):
+    """A leader watched an officer at the counter (quan sát tại quầy) and judged a competency's level."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="observations", verbose_name=_("officer"))
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="observations", verbose_name=_("competency")
+    )
+    level = models.PositiveSmallIntegerField(_("observed level"), choices=Level.choices, validators=LEVEL_VALIDATORS)
+    observed_on = models.DateField(_("observed on"))
+    notes = models.TextField(_("notes"), blank=True)
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("observer")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-observed_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="observation_level_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.full_name}: {self.competency.code} ({self.level}, {self.observed_on:%d/%m/%Y})"
+
+    def clean(self):
+        if self.observed_on and self.observed_on > timezone.localdate():
+            raise ValidationError({"observed_on": _("The observation date cannot be in the future.")})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class ObservationComment(models.Model):
+    """The observed officer's answer to an observation: acknowledge it or disagree, with a text."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+        DISAGREE = "disagree", _("Disagree")
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.PROTECT, related_name="comments", verbose_name=_("observation")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observation comment")
+        verbose_name_plural = _("observation comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"

@@ -67,3 +67,18 @@ def officers_visible_to(*, viewer) -> QuerySet[Officer]:
 def current_assignments_for_officer(*, officer: Officer, on=None) -> QuerySet[RoleAssignment]:
     """Role assignments in force on a day (today by default)."""
     return RoleAssignment.objects.current(on).filter(officer=officer).select_related("role", "unit")
+
+
+def officers_observable_by(*, user) -> QuerySet[Officer]:
+    """Active officers a user may record a desk observation of: the led subtree of a leader and the centre of
+    a centre director (QL), never the user themselves. Twin of people.permissions.can_observe."""
+    from .permissions import centre_director_paths
+
+    qs = Officer.objects.select_related("unit", "user").filter(is_active=True)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    paths = led_unit_paths(user=user) + centre_director_paths(user=user)
+    if not paths:
+        return qs.none()
+    return qs.filter(_subtree_q(paths, "unit__path")).exclude(user=user)
+

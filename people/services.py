@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.tasks import send_on_commit
+
 from . import signals
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
 from .roles import OFFICER
@@ -23,13 +25,13 @@ User = get_user_model()
 def _notify_assignments(officer_ids):
     ids = sorted({int(i) for i in officer_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_assignments_changed.send(sender=RoleAssignment, officer_ids=ids))
+        send_on_commit(signals.role_assignments_changed, sender=RoleAssignment, officer_ids=ids)
 
 
 def _notify_requirements(role_ids):
     ids = sorted({int(i) for i in role_ids})
     if ids:
-        transaction.on_commit(lambda: signals.role_requirements_changed.send(sender=RoleRequirement, role_ids=ids))
+        send_on_commit(signals.role_requirements_changed, sender=RoleRequirement, role_ids=ids)
 
 
 @transaction.atomic
@@ -65,6 +67,7 @@ def officer_upsert(
     phone: str = "",
     password: str | None = None,
     notify: bool = True,
+    is_active: bool | None = None,
 ) -> tuple[Officer, bool]:
     """Create or update an officer by employee code, with a login whose username is the code (lower case).
 
@@ -86,6 +89,8 @@ def officer_upsert(
     officer.unit = unit
     officer.email = email
     officer.phone = phone
+    if is_active is not None:
+        officer.is_active = is_active
     officer.full_clean()
     officer.save()
     user = officer.user
@@ -128,11 +133,29 @@ def role_assignment_end(*, assignment: RoleAssignment, end_date: dt.date | None 
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer) -> Officer:
-    """Save an edited officer and keep the login's name and e-mail in step with it."""
+def officer_create(
+    *, employee_code: str, full_name: str, unit: Unit, email: str = "", phone: str = "", is_active: bool = True,
+    led_units: Iterable[Unit] = (),
+) -> Officer:
+    """An officer entered by an administrator: the officer and its login (officer_upsert), whether it is active,
+    the units it leads and with them the Leader group, in one transaction."""
+    officer, _created = officer_upsert(employee_code=employee_code, full_name=full_name, unit=unit, email=email,
+                                       phone=phone, is_active=is_active)
+    officer.led_units.set(led_units)
+    officer_leadership_sync(officer=officer)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, led_units: Iterable[Unit] | None = None) -> Officer:
+    """Save an edited officer once, keep the login's name and e-mail in step with it and, when given, set the
+    units it leads (and with them the Leader group)."""
     officer.full_clean()
     officer.save()
     _user_sync(officer=officer)
+    if led_units is not None:
+        officer.led_units.set(led_units)
+        officer_leadership_sync(officer=officer)
     return officer
 
 
@@ -203,24 +226,16 @@ def _name_parts(full_name: str) -> tuple[str, str]:
     return parts[-1][:150], (parts[0] if len(parts) > 1 else "")[:150]
 
 
-@transaction.atomic
-def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
-    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
-
-    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
-    an unusable password and the Officer group; an existing login with that username and no officer is
-    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
-    """
-    result = BulkUpsertResult()
-    by_code: dict[str, OfficerRecord] = {}
-    for record in records:
-        by_code[normalize_text(record.employee_code).upper()] = record
-    codes = list(by_code)
+def _officers_by_code(codes: Sequence[str]) -> dict[str, Officer]:
     existing: dict[str, Officer] = {}
     for chunk in _chunks(codes):
         for officer in Officer.objects.filter(employee_code__in=chunk).select_related("user"):
             existing[officer.employee_code] = officer
-    new_codes = [c for c in codes if c not in existing]
+    return existing
+
+
+def _logins_to_link(new_codes: Sequence[str]) -> dict[str, object]:
+    """Logins already named after a new code: linked when free, refused when another officer holds them."""
     users_by_name: dict[str, object] = {}
     for chunk in _chunks([_username_for(c) for c in new_codes]):
         for user in User.objects.filter(username__in=chunk).select_related("officer"):
@@ -230,19 +245,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                     % {"username": user.username, "code": user.officer.employee_code}
                 )
             users_by_name[user.username] = user
-    exclude = ["user", "unit", "led_units"]
+    return users_by_name
+
+
+def _logins_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                   users_by_name: dict[str, object]) -> list:
+    """Create the missing logins (unusable password, Officer group) and name the linked ones; fills
+    users_by_name and returns the linked logins that need saving."""
     new_users, linked_users = [], []
     for code in new_codes:
-        username = _username_for(code)
+        username, record = _username_for(code), by_code[code]
+        first, last = _name_parts(normalize_text(record.full_name))
+        email = normalize_text(record.email).lower()
         if username in users_by_name:
-            user, record = users_by_name[username], by_code[code]
-            user.first_name, user.last_name = _name_parts(normalize_text(record.full_name))
-            user.email = normalize_text(record.email).lower()
+            user = users_by_name[username]
+            user.first_name, user.last_name, user.email = first, last, email
             linked_users.append(user)
             continue
-        record = by_code[code]
-        first, last = _name_parts(normalize_text(record.full_name))
-        user = User(username=username, email=normalize_text(record.email).lower(), first_name=first, last_name=last)
+        user = User(username=username, email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=_CHUNK)
@@ -257,18 +277,29 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         [membership(user_id=users_by_name[_username_for(c)].pk, group_id=officer_group.pk) for c in new_codes],
         batch_size=_CHUNK, ignore_conflicts=True,
     )
+    return linked_users
 
+
+_BULK_EXCLUDE = ["user", "unit", "led_units"]
+
+
+def _officers_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerRecord],
+                     users_by_name: dict[str, object]) -> list[Officer]:
     new_officers = []
     for code in new_codes:
         record = by_code[code]
         officer = Officer(user=users_by_name[_username_for(code)], employee_code=code, full_name=record.full_name,
                           unit=record.unit, email=record.email, phone=record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         new_officers.append(officer)
     Officer.objects.bulk_create(new_officers, batch_size=_CHUNK)
-    result.created = len(new_officers)
+    return new_officers
 
+
+def _officers_update(*, existing: dict[str, Officer], by_code: dict[str, OfficerRecord],
+                     linked_users: list, result: BulkUpsertResult) -> None:
+    """Update the officers whose name, unit, e-mail or phone changed, and their logins."""
     changed_officers, changed_users = [], []
     now = timezone.now()
     for code, officer in existing.items():
@@ -276,7 +307,7 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
         before = (officer.full_name, officer.unit_id, officer.email, officer.phone)
         officer.full_name, officer.unit, officer.email, officer.phone = (
             record.full_name, record.unit, record.email, record.phone)
-        officer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        officer.full_clean(exclude=_BULK_EXCLUDE, validate_unique=False, validate_constraints=False)
         officer.set_derived_names()
         if (officer.full_name, officer.unit_id, officer.email, officer.phone) == before:
             result.unchanged += 1
@@ -295,6 +326,24 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
                              batch_size=_CHUNK)
     result.updated = len(changed_officers)
 
+
+@transaction.atomic
+def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, Officer], BulkUpsertResult]:
+    """Create or update many officers by employee code in a few bulk queries (the import's fast path).
+
+    Same outcome as calling officer_upsert() per record: new officers get a login named after the code with
+    an unusable password and the Officer group; an existing login with that username and no officer is
+    linked. Relations were checked by the caller, so full_clean() skips the per-row database lookups.
+    """
+    result = BulkUpsertResult()
+    by_code = {normalize_text(record.employee_code).upper(): record for record in records}
+    existing = _officers_by_code(list(by_code))
+    new_codes = [c for c in by_code if c not in existing]
+    users_by_name = _logins_to_link(new_codes)
+    linked_users = _logins_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    new_officers = _officers_create(new_codes=new_codes, by_code=by_code, users_by_name=users_by_name)
+    result.created = len(new_officers)
+    _officers_update(existing=existing, by_code=by_code, linked_users=linked_users, result=result)
     if any(o.pk is None for o in new_officers):
         for chunk in _chunks(new_codes):
             existing.update(Officer.objects.in_bulk(chunk, field_name="employee_code"))
@@ -305,12 +354,13 @@ def officer_bulk_upsert(*, records: Sequence[OfficerRecord]) -> tuple[dict[str, 
 
 @transaction.atomic
 def role_assignment_bulk_upsert(
-    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer]
+    *, records: Sequence[AssignmentRecord], officers: dict[str, Officer], notify: bool = True
 ) -> BulkUpsertResult:
     """Create or update many role assignments (idempotent on officer × role × unit × start date).
 
     Sends ONE role_assignments_changed notification for every officer in the records, after commit, so that
-    courses enrols a whole import in one pass instead of once per row.
+    courses enrols a whole import in one pass instead of once per row (``notify=False`` leaves it to a caller
+    that writes in several batches and then calls role_assignments_changed_notify once).
     """
     result = BulkUpsertResult()
     wanted: dict[tuple, AssignmentRecord] = {}
@@ -342,7 +392,8 @@ def role_assignment_bulk_upsert(
     RoleAssignment.objects.bulk_create(to_create, batch_size=_CHUNK)
     RoleAssignment.objects.bulk_update(to_update, ["end_date"], batch_size=_CHUNK)
     result.created, result.updated = len(to_create), len(to_update)
-    _notify_assignments(officer_ids)
+    if notify:
+        _notify_assignments(officer_ids)
     return result
 
 
@@ -372,34 +423,95 @@ def role_requirements_changed_notify(*, role_ids) -> None:
     _notify_requirements(role_ids)
 
 
-def attainment_record(
+#: Validity of observation evidence when no current role of the officer requires the competency.
+OBSERVATION_DEFAULT_VALIDITY_MONTHS = 24
+
+
+@transaction.atomic
+def evidence_record(
     *,
     officer: Officer,
     competency: Competency,
     level: int,
     achieved_on: dt.date,
-    expires_on: dt.date | None,
-    evidence_kind: str,
-    evidence_reference: str = "",
+    kind: str,
+    basis: str = "",
+    expires_on: dt.date | None = None,
     recorded_by=None,
+    certificate_serial: str = "",
+    observation=None,
+    document=None,
 ) -> Attainment:
-    """Record (idempotently, by evidence) that an officer holds a competency at a level."""
-    attainment, created = Attainment.objects.get_or_create(
-        officer=officer,
-        competency=competency,
-        evidence_kind=evidence_kind,
-        evidence_reference=evidence_reference,
-        defaults={"level": level, "achieved_on": achieved_on, "expires_on": expires_on, "recorded_by": recorded_by},
+    """Record evidence that an officer holds a competency at a level (idempotent).
+
+    The same officer × competency × level × achieved on × basis (and kind) that is not revoked is returned
+    unchanged: evidence is never overwritten (a correction is a new record plus evidence_revoke of the old one).
+    Evidence linked to an observation is identified by that observation.
+    """
+    if kind not in Attainment.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of evidence.")})
+    basis = normalize_text(basis or "")
+    existing = Attainment.objects.not_revoked()
+    if observation is not None:
+        found = Attainment.objects.filter(observation=observation).first()
+    else:
+        found = existing.filter(
+            officer=officer, competency=competency, kind=kind, level=level, achieved_on=achieved_on,
+            evidence_reference=basis, observation__isnull=True,
+        ).first()
+    if found is not None:
+        return found
+    attainment = Attainment(
+        officer=officer, competency=competency, level=level, achieved_on=achieved_on, expires_on=expires_on,
+        kind=kind, evidence_reference=basis, recorded_by=recorded_by, certificate_serial=certificate_serial or "",
+        observation=observation,
     )
-    if not created and (attainment.level, attainment.achieved_on, attainment.expires_on) != (
-        level, achieved_on, expires_on
-    ):
-        attainment.level, attainment.achieved_on, attainment.expires_on = level, achieved_on, expires_on
-        attainment.full_clean(validate_constraints=False)
-        attainment.save()
-    elif created:
-        attainment.full_clean(validate_constraints=False)
+    if document is not None:
+        attainment.document = document
+    attainment.full_clean(exclude=["officer", "competency", "observation", "recorded_by"], validate_unique=False,
+                          validate_constraints=False)
+    attainment.save()
     return attainment
+
+
+def _notify_evidence_revoked(officer_ids) -> None:
+    ids = sorted({int(i) for i in officer_ids})
+    if ids:
+        send_on_commit(signals.evidence_revoked, sender=Attainment, officer_ids=ids)
+
+
+@transaction.atomic
+def evidence_revoke(*, attainment: Attainment, reason: str, by=None) -> Attainment:
+    """Revoke evidence with a reason: it never counts again, whatever the date; the record stays as history.
+
+    Revoking twice keeps the first revocation. After commit, courses re-trains the officer when a required
+    competency lost its only evidence (people.signals.evidence_revoked).
+    """
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise ValidationError({"revoked_reason": _("A reason is required to revoke evidence.")})
+    locked = Attainment.objects.select_for_update().get(pk=attainment.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.revoked_by = by
+        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        _notify_evidence_revoked([locked.officer_id])
+    attainment.revoked_at, attainment.revoked_reason, attainment.revoked_by_id = (
+        locked.revoked_at, locked.revoked_reason, locked.revoked_by_id)
+    return attainment
+
+
+def observation_validity_months(*, officer: Officer, competency: Competency, on: dt.date | None = None) -> int:
+    """Validity of observation evidence: the strictest (shortest) validity of the officer's roles that require
+    the competency on `on` (today by default); OBSERVATION_DEFAULT_VALIDITY_MONTHS when none does."""
+    from .competency import requirements_for_officers
+
+    requirement = requirements_for_officers([officer.pk], on or timezone.localdate()).get(officer.pk, {}).get(
+        competency.pk)
+    if requirement is None or requirement.validity_months is None:
+        return OBSERVATION_DEFAULT_VALIDITY_MONTHS
+    return requirement.validity_months
 
 
 def attainment_expire(*, attainment: Attainment, on: dt.date) -> Attainment:
@@ -418,6 +530,17 @@ def user_set_groups(*, user, names) -> None:
     """Put a user in exactly these of the four groups (others untouched)."""
     for name in names:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def officers_invite_new(*, officer_ids) -> int:
+    """Queue the "set your password" invitation of each of these officers who has an e-mail address, after the
+    transaction (an import) commits. Returns how many were queued."""
+    from .tasks import officer_invite_task
+
+    ids = list(Officer.objects.filter(pk__in=officer_ids).exclude(email="").values_list("pk", flat=True))
+    for officer_id in ids:
+        officer_invite_task.delay_on_commit(officer_id=officer_id)
+    return len(ids)
 
 
 class InvitationError(Exception):
@@ -476,3 +599,203 @@ def officer_invite(*, officer: Officer, force: bool = False) -> bool:
         locked.save(update_fields=["invited_at", "updated_at"])
     officer.invited_at = locked.invited_at
     return True
+
+
+# =========================================================================================================
+# Desk observations, the officer's comments, withdrawal, and recognised prior learning (issue 10, UI side).
+# The evidence itself is written by evidence_record() / evidence_revoke() above; these services add the
+# permission checks and the rules of the forms that call them.
+# =========================================================================================================
+
+from django.core.exceptions import PermissionDenied  # noqa: E402 - kept with the section that uses it
+
+from .permissions import can_observe  # noqa: E402,F401 - the contract names it here; the rule lives in permissions
+
+OBSERVATION_WITHDRAW_DAYS = 7
+OBSERVATION_NOTES_MAX = 4000
+COMMENT_TEXT_MAX = 2000
+PRIOR_LEARNING_MAX_BYTES = 10 * 1024 * 1024
+# Magic bytes of the accepted documents: the content decides, never the file name.
+DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "pdf"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+)
+
+
+def _clean_text(value: str, *, limit: int, field: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", str(value or "")).replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise ValidationError({field: _("Keep it under %(limit)s characters (now %(count)s).")
+                               % {"limit": limit, "count": len(text)}})
+    return text
+
+
+def _check_level(level) -> int:
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in (1, 2, 3):
+        raise ValidationError({"level": _("The level must be 1, 2 or 3.")})
+    return level
+
+
+def observation_record(*, observer, officer: Officer, competency: Competency, level: int, observed_on: dt.date,
+                       notes: str = ""):
+    """Record what a leader (or the centre director) saw an officer do at the counter, as observation evidence.
+
+    It expires after the strictest validity of the officer's roles requiring the competency (24 months when
+    none). Submitting the same form twice (a double tap, a re-sent POST) returns the first observation: the
+    officer row is locked while checking, so two concurrent posts cannot both create one.
+    """
+    from dateutil.relativedelta import relativedelta
+
+    from .models import Observation
+
+    if not can_observe(observer, officer):
+        raise PermissionDenied(_("You cannot record an observation of this officer."))
+    level = _check_level(level)
+    if observed_on is None or observed_on > timezone.localdate():
+        raise ValidationError({"observed_on": _("The observation date cannot be in the future.")})
+    notes = _clean_text(notes, limit=OBSERVATION_NOTES_MAX, field="notes")
+    with transaction.atomic():
+        Officer.objects.select_for_update().filter(pk=officer.pk).first()
+        existing = Observation.objects.filter(
+            officer=officer, competency=competency, level=level, observed_on=observed_on, notes=notes,
+            observer=observer, withdrawn_at__isnull=True,
+        ).first()
+        if existing is not None:
+            return existing
+        observation = Observation(officer=officer, competency=competency, level=level, observed_on=observed_on,
+                                  notes=notes, observer=observer)
+        observation.full_clean()
+        observation.save()
+        months = observation_validity_months(officer=officer, competency=competency, on=observed_on)
+        evidence_record(
+            officer=officer, competency=competency, level=level, achieved_on=observed_on,
+            kind=Attainment.Kind.OBSERVATION,
+            basis=_("Desk observation no. %(number)s") % {"number": observation.pk},
+            expires_on=observed_on + relativedelta(months=months), recorded_by=observer, observation=observation,
+        )
+    return observation
+
+
+def observation_withdraw_deadline(observation) -> dt.datetime:
+    """The last moment the observer may withdraw an observation (7 days after it was recorded)."""
+    return observation.created_at + dt.timedelta(days=OBSERVATION_WITHDRAW_DAYS)
+
+
+def can_withdraw_observation(*, user, observation) -> bool:
+    """Only the observer, only within 7 days of recording it, and only once."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and observation.observer_id == user.pk
+        and observation.withdrawn_at is None
+        and timezone.now() <= observation_withdraw_deadline(observation)
+    )
+
+
+def observation_withdraw(*, observation, by, reason: str):
+    """Withdraw an observation (a mistake, the wrong officer): its evidence is revoked with the reason, so it
+    stops counting, but nothing is deleted. Withdrawing twice is a no-op."""
+    from .models import Observation
+
+    reason = _clean_text(reason, limit=COMMENT_TEXT_MAX, field="reason")
+    if not reason:
+        raise ValidationError({"reason": _("Say why the observation is withdrawn.")})
+    with transaction.atomic():
+        observation = Observation.objects.select_for_update().get(pk=observation.pk)
+        if observation.withdrawn_at is not None:
+            return observation
+        if observation.observer_id != getattr(by, "pk", None):
+            raise PermissionDenied(_("Only the person who recorded the observation can withdraw it."))
+        if timezone.now() > observation_withdraw_deadline(observation):
+            raise ValidationError(_("An observation can be withdrawn only within %(days)s days of recording it.")
+                                  % {"days": OBSERVATION_WITHDRAW_DAYS})
+        observation.withdrawn_at = timezone.now()
+        observation.withdrawn_reason = reason
+        observation.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        for attainment in Attainment.objects.not_revoked().filter(observation=observation):
+            evidence_revoke(attainment=attainment, reason=reason, by=by)
+    return observation
+
+
+def observation_comment(*, observation, author, kind: str, text: str = ""):
+    """The observed officer acknowledges an observation or says they disagree, with an optional text.
+    The same comment sent twice is stored once."""
+    from .models import ObservationComment
+
+    if observation.officer.user_id != getattr(author, "pk", None):
+        raise PermissionDenied(_("Only the observed officer can comment on an observation."))
+    if kind not in ObservationComment.Kind.values:
+        raise ValidationError({"kind": _("Choose whether you acknowledge or disagree.")})
+    text = _clean_text(text, limit=COMMENT_TEXT_MAX, field="text")
+    if kind == ObservationComment.Kind.DISAGREE and not text:
+        raise ValidationError({"text": _("Say what you disagree with.")})
+    with transaction.atomic():
+        Officer.objects.select_for_update().filter(pk=observation.officer_id).first()
+        existing = ObservationComment.objects.filter(observation=observation, author=author, kind=kind,
+                                                     text=text).first()
+        if existing is not None:
+            return existing
+        comment = ObservationComment(observation=observation, author=author, kind=kind, text=text)
+        comment.full_clean()
+        comment.save()
+    return comment
+
+
+def document_kind(head: bytes) -> str | None:
+    """"pdf", "jpeg" or "png" from a file's first bytes, or None for anything else."""
+    for signature, kind in DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    return None
+
+
+def prior_learning_document_check(upload) -> str:
+    """A prior-learning document must be a PDF, JPEG or PNG of at most 10 MB, judged by its content."""
+    size = getattr(upload, "size", None) or 0
+    if size <= 0:
+        raise ValidationError({"document": _("The document is empty.")})
+    if size > PRIOR_LEARNING_MAX_BYTES:
+        raise ValidationError({"document": _("The document is larger than 10 MB.")})
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    kind = document_kind(head)
+    if kind is None:
+        raise ValidationError({"document": _("The document must be a PDF, JPEG or PNG file; this file's content "
+                                             "is none of these, whatever its name says.")})
+    return kind
+
+
+@transaction.atomic
+def prior_learning_record(*, officer: Officer, competency: Competency, level: int, achieved_on: dt.date, basis: str,
+                          document, expires_on: dt.date | None = None, recorded_by) -> Attainment:
+    """An administrator recognises prior learning (training elsewhere, a decision, an older certificate) as
+    evidence, with the scanned document attached (PDF, JPEG or PNG, at most 10 MB, checked by content).
+    The same officer × competency × level × date × basis recorded twice is one record (the first document)."""
+    from .permissions import can_manage_people
+
+    if not can_manage_people(user=recorded_by):
+        raise PermissionDenied(_("Only administrators can recognise prior learning."))
+    level = _check_level(level)
+    basis = _clean_text(basis, limit=255, field="basis")
+    if not basis:
+        raise ValidationError({"basis": _("Name the document or decision the evidence rests on.")})
+    if achieved_on is None or achieved_on > timezone.localdate():
+        raise ValidationError({"achieved_on": _("The date achieved cannot be in the future.")})
+    if expires_on is not None and expires_on < achieved_on:
+        raise ValidationError({"expires_on": _("The end of validity cannot be before the date achieved.")})
+    if document is None:
+        raise ValidationError({"document": _("Attach the document (PDF, JPEG or PNG).")})
+    prior_learning_document_check(document)
+    return evidence_record(
+        officer=officer, competency=competency, level=level, achieved_on=achieved_on,
+        kind=Attainment.Kind.PRIOR_LEARNING, basis=basis, expires_on=expires_on, recorded_by=recorded_by,
+        document=document,
+    )

@@ -10,3 +10,5 @@ from django.dispatch import Signal
 role_assignments_changed = Signal()
 # kwargs: role_ids: list[int]
 role_requirements_changed = Signal()
+# kwargs: officer_ids: list[int] — evidence of these officers was revoked (courses re-trains them)
+evidence_revoked = Signal()

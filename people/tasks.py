@@ -49,3 +49,26 @@ def officer_invite_task(self, officer_id: int, force: bool = False) -> str:
         logger.warning("officer_invite_task: officer %s, attempt %s failed: %s", officer_id, self.request.retries + 1, exc)
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     return "sent" if sent else "skipped"
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def officer_import_job_task(self, job_id: int) -> str:
+    """Import a large officer file outside the request (the progress page polls the job row).
+
+    An unexpected error marks the job failed (the page says so) and is logged; it is not retried, since the
+    same file would fail the same way.
+    """
+    from .imports import officer_import_job_run
+    from .models import OfficerImportJob
+
+    try:
+        return officer_import_job_run(job_id=job_id)
+    except Exception:
+        logger.exception("officer_import_job_task: job %s failed", job_id)
+        job = OfficerImportJob.objects.filter(pk=job_id).first()
+        if job is not None:
+            from django.utils.translation import gettext
+
+            job.mark_failed(gettext("The import stopped because of an error in the application; nothing was "
+                                    "written. The error was logged for the administrators."))
+        return "failed"

@@ -6,7 +6,6 @@ that subtree paths are re-derived and the role signals reach courses/ (automatic
 """
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.urls import path
 from django.utils.formats import date_format
@@ -24,10 +23,11 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 
-from . import services, views
+from lms.snippets import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetViewSet
+
+from . import admin_competency, services, views
 from .models import (
     Attainment,
     Competency,
@@ -153,20 +153,25 @@ class UnitIndexView(IndexView):
 
 
 class UnitSaveMixin:
-    """Every unit save goes through unit_save(), which re-derives the paths of a moved unit's subtree."""
+    """Every unit save goes through unit_save(): validated, saved once together with its former names (kept in
+    memory by the form until then), and the paths of a moved unit's subtree re-derived."""
+
+    log_action = ""
 
     def save_instance(self):
-        with transaction.atomic():
-            services.unit_save(unit=self.form.instance)
-            return super().save_instance()
+        unit = self.form.save(commit=False)
+        services.unit_save(unit=unit)
+        self.form.save_m2m()
+        log(instance=unit, action=self.log_action, user=self.request.user)
+        return unit
 
 
 class UnitCreateView(UnitSaveMixin, CreateView):
-    pass
+    log_action = "wagtail.create"
 
 
 class UnitEditView(UnitSaveMixin, EditView):
-    pass
+    log_action = "wagtail.edit"
 
 
 class UnitViewSet(SnippetViewSet):
@@ -229,28 +234,23 @@ class OfficerIndexView(IndexView):
 
 class OfficerCreateView(CreateView):
     def save_instance(self):
-        """A new officer needs a login: officer_upsert() creates both (username = employee code)."""
+        """A new officer needs a login: officer_create() makes both (username = employee code)."""
         data = self.form.cleaned_data
-        with transaction.atomic():
-            officer, _created = services.officer_upsert(
-                employee_code=data["employee_code"], full_name=data["full_name"], unit=data["unit"],
-                email=data.get("email", ""), phone=data.get("phone", ""),
-            )
-            officer.is_active = data.get("is_active", True)
-            officer.save(update_fields=["is_active"])
-            officer.led_units.set(data.get("led_units") or [])
-            services.officer_leadership_sync(officer=officer)
-            log(instance=officer, action="wagtail.create", user=self.request.user)
+        officer = services.officer_create(
+            employee_code=data["employee_code"], full_name=data["full_name"], unit=data["unit"],
+            email=data.get("email", ""), phone=data.get("phone", ""), is_active=data.get("is_active", True),
+            led_units=data.get("led_units") or [],
+        )
+        log(instance=officer, action="wagtail.create", user=self.request.user)
         self.form.instance = officer
         return officer
 
 
 class OfficerEditView(EditView):
     def save_instance(self):
-        with transaction.atomic():
-            officer = super().save_instance()
-            services.officer_update(officer=officer)
-            services.officer_leadership_sync(officer=officer)
+        officer = services.officer_update(officer=self.form.instance,
+                                          led_units=self.form.cleaned_data.get("led_units") or [])
+        log(instance=officer, action="wagtail.edit", user=self.request.user)
         return officer
 
 
@@ -506,22 +506,21 @@ class RoleRequirementViewSet(SnippetViewSet):
 
 class AttainmentFilterSet(WagtailFilterSet):
     competency = ModelChoiceFilter(label=_("Competency"), queryset=Competency.objects.all())
-    evidence_kind = ChoiceFilter(label=_("Evidence"), choices=Attainment.Evidence.choices)
+    kind = ChoiceFilter(label=_("Evidence"), choices=Attainment.Kind.choices)
 
     class Meta:
         model = Attainment
-        fields = ["competency", "evidence_kind", "level"]
+        fields = ["competency", "kind", "level"]
 
 
 class AttainmentCreateView(CreateView):
     def save_instance(self):
         """Attainments are written by the service (idempotent by evidence), recording who entered them."""
         data = self.form.cleaned_data
-        attainment = services.attainment_record(
+        attainment = services.evidence_record(
             officer=data["officer"], competency=data["competency"], level=data["level"],
             achieved_on=data["achieved_on"], expires_on=data.get("expires_on"),
-            evidence_kind=data["evidence_kind"], evidence_reference=data.get("evidence_reference", ""),
-            recorded_by=self.request.user,
+            kind=data["kind"], basis=data.get("evidence_reference", ""), recorded_by=self.request.user,
         )
         log(instance=attainment, action="wagtail.create", user=self.request.user)
         self.form.instance = attainment
@@ -535,7 +534,7 @@ class AttainmentViewSet(SnippetViewSet):
     index_view_class = RoleAssignmentIndexView
     add_view_class = AttainmentCreateView
     list_display = ["officer", "competency", "level", DayColumn("achieved_on", label=_("Achieved on"), sort_key="achieved_on"),
-                    DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "evidence_kind"]
+                    DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "kind"]
     list_per_page = 50
     filterset_class = AttainmentFilterSet
     search_fields = ["officer__search_name"]
@@ -546,7 +545,7 @@ class AttainmentViewSet(SnippetViewSet):
         FieldPanel("officer"),
         FieldRowPanel([FieldPanel("competency"), FieldPanel("level")]),
         FieldRowPanel([FieldPanel("achieved_on"), FieldPanel("expires_on")]),
-        FieldRowPanel([FieldPanel("evidence_kind"), FieldPanel("evidence_reference")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("evidence_reference")]),
     ]
 
     def get_queryset(self, request):
@@ -574,6 +573,7 @@ class OfficerImportViewSet(ViewSet):
             path("", views.officer_import, name="upload"),
             path("mau.xlsx", views.officer_import_template_xlsx, name="template-xlsx"),
             path("mau.csv", views.officer_import_template_csv, name="template-csv"),
+            path("viec/<int:pk>/", views.officer_import_job, name="job"),
         ]
 
 
@@ -586,6 +586,7 @@ class PeopleViewSetGroup(ViewSetGroup):
         OfficerViewSet,
         RoleAssignmentViewSet,
         OfficerImportViewSet,
+        *admin_competency.ADMIN_VIEWSETS,  # attainment import and prior learning, beside the officer import
         DeskRoleViewSet,
         CompetencyAreaViewSet,
         CompetencyViewSet,

@@ -157,6 +157,12 @@ class World:
         document.save()
         return document
 
+    @cached_property
+    def image(self):
+        import wagtail_factories
+
+        return wagtail_factories.ImageFactory(title="Sơ đồ tiếp nhận hồ sơ")
+
     # courses/
     @cached_property
     def course(self):
@@ -204,6 +210,32 @@ class World:
         archive.refresh_from_db()
         return archive
 
+    # dashboards/: a desk observation of ``officer`` recorded by ``leader``
+    @cached_property
+    def observation(self):
+        from django.utils import timezone
+
+        from people import services
+        from tests.people.factories import CompetencyFactory
+
+        return services.observation_record(observer=self.users["leader"], officer=self.officer,
+                                           competency=CompetencyFactory(code="GT02"), level=2,
+                                           observed_on=timezone.localdate(), notes="Giải thích rõ ràng.")
+
+    @cached_property
+    def prior_learning(self):
+        """Recognised prior learning of ``officer`` with its scanned decision (recorded by the administrator)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from people import services
+        from tests.people.factories import CompetencyFactory
+
+        return services.prior_learning_record(
+            officer=self.officer, competency=CompetencyFactory(code="NV04"), level=2,
+            achieved_on=timezone.localdate(), basis="Quyết định 15/QĐ-UBND",
+            document=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n"), recorded_by=self.users["admin"])
+
     # assessments/
     @cached_property
     def quiz(self):
@@ -235,10 +267,12 @@ class World:
 ROWS: dict[str, Row] = {
     # lms/urls.py
     "home": Row(lambda w: reverse("home"), anon=LOGIN, officer=redirect_to("courses:my-learning"),
-                leader=redirect_to("dashboards:units"), sibling=redirect_to("dashboards:units"),
+                leader=redirect_to("dashboards:coverage"), sibling=redirect_to("dashboards:coverage"),
                 trainer=redirect("/admin/"), admin=redirect("/admin/")),
     "set_language": same_for_all(redirect("/"), lambda w: reverse("set_language"), method="post",
                                  data={"language": "en", "next": "/"}),
+    # User media (lms/media.py): image renditions are public; originals need a login (tests/test_media.py).
+    "media": same_for_all(OK, lambda w: w.image.get_rendition("width-600").url),
     # django.contrib.auth: our login and password pages
     "login": same_for_all(OK, lambda w: reverse("login")),
     "logout": same_for_all(LOGIN, lambda w: reverse("logout"), method="post"),
@@ -265,7 +299,8 @@ ROWS: dict[str, Row] = {
     # Third-party includes, one representative URL each.
     "include:admin/": Row(lambda w: "/admin/", anon=redirect("/admin/login/"), officer=redirect("/admin/login/"),
                           leader=redirect("/admin/login/"), sibling=redirect("/admin/login/"), trainer=OK, admin=OK),
-    "include:documents/": same_for_all(OK, lambda w: w.document.url),
+    # Lesson documents are course content: login-only like the course pages (issue 9.14).
+    "include:documents/": logged_in(OK, lambda w: w.document.url),
     "include:khoa-hoc/": logged_in(OK, lambda w: "/khoa-hoc/"),
     # courses/
     "courses:my-learning": Row(lambda w: reverse("courses:my-learning"), anon=LOGIN, officer=OK, leader=OK,
@@ -313,6 +348,38 @@ ROWS: dict[str, Row] = {
                             sibling=OK, trainer=FORBIDDEN, admin=OK),
     "dashboards:unit": Row(lambda w: reverse("dashboards:unit", args=[w.units["ward_a"].pk]), anon=LOGIN,
                            officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    # The competency profile: one's own (administrators and trainers have no officer record), and a leader's view.
+    "dashboards:my-competencies": Row(lambda w: reverse("dashboards:my-competencies"), anon=LOGIN, officer=OK,
+                                      leader=OK, sibling=OK, trainer=NOT_FOUND, admin=NOT_FOUND),
+    "dashboards:officer-competencies": Row(
+        lambda w: reverse("dashboards:officer-competencies", args=[w.officer.pk]),
+        anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=OK),
+    # The document of prior-learning evidence: the officer, leaders in scope, administrators.
+    "dashboards:evidence-document": Row(lambda w: reverse("dashboards:evidence-document", args=[w.prior_learning.pk]),
+                                        anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND,
+                                        admin=OK),
+    # Desk observations: recorded by leaders in scope (or the centre director), never by administrators.
+    "dashboards:observation-new": Row(lambda w: reverse("dashboards:observation-new") + f"?officer={w.officer.pk}",
+                                      anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND,
+                                      trainer=FORBIDDEN, admin=FORBIDDEN),
+    "dashboards:observation": Row(lambda w: reverse("dashboards:observation", args=[w.observation.pk]),
+                                  anon=LOGIN, officer=OK, leader=OK, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=OK),
+    "dashboards:observation-comment": Row(
+        lambda w: reverse("dashboards:observation-comment", args=[w.observation.pk]), method="post",
+        data={"kind": "acknowledge", "text": "Em đã đọc."},
+        anon=LOGIN, officer=302, leader=FORBIDDEN, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    "dashboards:observation-withdraw": Row(
+        lambda w: reverse("dashboards:observation-withdraw", args=[w.observation.pk]), method="post",
+        data={"reason": "Nhầm năng lực."},
+        anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
+    "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
+                               sibling=OK, trainer=FORBIDDEN, admin=OK),
+    **{f"dashboards:{name}": Row(lambda w, name=name: reverse(f"dashboards:{name}", args=[w.units["ward_a"].pk]),
+                                 anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
+                                 admin=OK)
+       for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
+                    "coverage-overdue", "coverage-no-role", "coverage-trend")},
 }
 
 
@@ -344,8 +411,6 @@ def url_pattern_keys(patterns=None, prefix: str = "", namespace: str = "") -> di
 
 def test_every_url_pattern_has_a_row():
     keys = url_pattern_keys()
-    # Media files are served only with DEBUG (never in tests or production).
-    keys = {k: v for k, v in keys.items() if not v.startswith(settings.MEDIA_URL.lstrip("/"))}
     unnamed = sorted(k for k in keys if k.startswith("unnamed:"))
     missing = sorted(k for k in keys if k not in ROWS and k not in unnamed)
     stale = sorted(k for k in ROWS if k not in keys)
@@ -417,3 +482,97 @@ def test_access(key, world):
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         print(f"\n{key} {row.method.upper()} {url}: " + ", ".join(f"{a}={actual[a]}" for a in ACTORS))
     assert not mismatches, f"{row.method.upper()} {url} ({key}):\n" + "\n".join(mismatches)
+
+
+# --- Wagtail snippet choosers (issue 9.8) ----------------------------------------------------------------------
+# /admin/snippets/choose/<app>/<model>/ and its results, chosen, chosen-multiple and create URLs, for every snippet
+# model. A chooser answers like the model's listing (lms/snippets.py): trainers may open only the choosers of
+# models they hold a permission on or whose referring forms they fill in (QuizOverride.officer → Officer,
+# CoursePage.area → CompetencyArea). Wagtail's admin turns a refusal into a redirect to the dashboard.
+ADMIN_DENIED = redirect("/admin/")
+ADMIN_LOGIN = redirect("/admin/login/")
+CHOOSER_VERBS = ("choose", "choose_results", "chosen", "chosen_multiple", "create")
+D = ADMIN_DENIED
+# model label: (trainer, admin) for choosing, then (trainer, admin) for the chooser's "create" form.
+CHOOSERS: dict[str, tuple[Expect, Expect, Expect, Expect]] = {
+    "people.Unit": (D, OK, D, OK),
+    "people.Officer": (OK, OK, D, OK),
+    "people.DeskRole": (OK, OK, D, OK),
+    "people.RoleAssignment": (D, OK, D, OK),
+    "people.CompetencyArea": (OK, OK, D, OK),
+    "people.Competency": (OK, OK, D, OK),
+    "people.RoleRequirement": (D, OK, D, OK),
+    "people.Attainment": (D, OK, D, OK),
+    # Enrolments are written by services only: nobody creates one from the admin.
+    "courses.Enrolment": (D, OK, D, D),
+    # Administrators do not read lesson progress in the admin either (no view permission: listing and chooser).
+    "courses.LessonProgress": (D, D, D, D),
+    "assessments.QuestionCategory": (OK, OK, OK, OK),
+    "assessments.Question": (OK, OK, OK, OK),
+    "assessments.QuizOverride": (OK, OK, OK, OK),
+    "certificates.CertificateTemplate": (D, OK, D, OK),
+}
+
+
+def _snippet_object(world: World, model):
+    """One object of each snippet model, belonging to the world's officer where it has one."""
+    from assessments import services as assessment_services
+    from courses import services as course_services
+    from tests.certificates.factories import CertificateTemplateFactory
+    from tests.people import factories as people
+
+    builders = {
+        "people.DeskRole": people.DeskRoleFactory,
+        "people.CompetencyArea": people.CompetencyAreaFactory,
+        "people.Competency": people.CompetencyFactory,
+        "people.RoleAssignment": lambda: people.RoleAssignmentFactory(officer=world.officer, unit=world.officer.unit),
+        "people.RoleRequirement": people.RoleRequirementFactory,
+        "people.Attainment": lambda: people.AttainmentFactory(officer=world.officer),
+        "courses.Enrolment": lambda: world.enrolment,
+        "courses.LessonProgress": lambda: course_services.lesson_open(lesson=world.enrolled_lesson,
+                                                                      user=world.officer.user),
+        "assessments.Question": lambda: world.quiz.fixed_questions.first().question,
+        "assessments.QuestionCategory": lambda: world.quiz.fixed_questions.first().question.category,
+        "assessments.QuizOverride": lambda: assessment_services.quiz_override_set(
+            quiz=world.quiz, officer=world.officer, extra_minutes=10, extra_attempts=0, reason="Ốm",
+            granted_by=world.users["trainer"]),
+        "certificates.CertificateTemplate": lambda: CertificateTemplateFactory(name="Mẫu kiểm tra quyền"),
+    }
+    return model._default_manager.first() or builders[model._meta.label]()
+
+
+def test_every_snippet_model_has_a_chooser_row_and_the_scoped_chooser():
+    from wagtail.snippets.models import get_snippet_models
+
+    from lms.snippets import SnippetChooserViewSet
+
+    labels = {m._meta.label for m in get_snippet_models()}
+    assert labels == set(CHOOSERS), f"add or remove CHOOSERS rows: {labels ^ set(CHOOSERS)}"
+    for model in get_snippet_models():
+        assert isinstance(model.snippet_viewset.chooser_viewset, SnippetChooserViewSet), model
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(CHOOSERS))
+def test_snippet_chooser_access(label, world):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    obj = _snippet_object(world, model)
+    assert obj is not None and obj.pk
+    viewset = model.snippet_viewset.chooser_viewset
+    trainer, admin, trainer_create, admin_create = CHOOSERS[label]
+    mismatches = []
+    for verb in CHOOSER_VERBS:
+        url = reverse(viewset.get_url_name(verb), args=[obj.pk] if verb == "chosen" else [])
+        data = {"id": obj.pk} if verb == "chosen_multiple" else {}
+        expectations = {"anon": ADMIN_LOGIN, "officer": ADMIN_LOGIN, "leader": ADMIN_LOGIN, "sibling": ADMIN_LOGIN,
+                        "trainer": trainer_create if verb == "create" else trainer,
+                        "admin": admin_create if verb == "create" else admin}
+        for actor, expected in expectations.items():
+            response = _request(world, actor, Row(lambda w, url=url: url, **dict.fromkeys(ACTORS, OK), data=data), url)
+            if not expected.matches(response):
+                mismatches.append(f"  {verb:16} {actor:8} expected {expected}, got {_describe(response)}")
+            elif expected == OK and verb in ("chosen", "chosen_multiple"):
+                assert str(obj.pk) in response.content.decode(), (verb, actor)
+    assert not mismatches, f"{label} chooser:\n" + "\n".join(mismatches)

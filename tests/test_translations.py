@@ -45,3 +45,27 @@ def test_catalogue_is_compiled_and_used():
     with translation.override("vi"):
         assert translation.gettext("My learning") == "Học tập của tôi"
         assert translation.gettext("Change password") == "Đổi mật khẩu"
+
+
+def test_wagtail_catalogue_tool_rewrites_our_catalogue_without_losing_anything(tmp_path):
+    """tools/wagtail_vi_missing.py reads and writes .po files with polib: a rewrite keeps every entry."""
+    import importlib.util
+
+    import polib
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "wagtail_vi_missing.py"
+    spec = importlib.util.spec_from_file_location("wagtail_vi_missing", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+
+    def content(po_path):
+        po = polib.pofile(str(po_path))
+        return po.metadata, [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, dict(e.msgstr_plural), e.occurrences,
+                              e.flags) for e in po]
+
+    target = tmp_path / "django.po"
+    ours = tool.ours()
+    assert len(ours) > 1000 and all(tool.translated(e) for e in ours.values())
+    tool.write_po(ours, target=target)
+    assert content(target) == content(tool.TARGET_PO)
+    assert not tool.missing_entries()

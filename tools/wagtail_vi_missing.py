@@ -24,10 +24,10 @@ import argparse
 import json
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
+import polib
 import taggit
 import wagtail
 
@@ -164,190 +164,104 @@ JS_VI = {
 }
 
 
-@dataclass
-class Entry:
-    msgctxt: str | None = None
-    msgid: str = ""
-    msgid_plural: str | None = None
-    msgstr: list[str] = field(default_factory=list)
-    flags: set[str] = field(default_factory=set)
-    refs: list[str] = field(default_factory=list)
-
-    @property
-    def key(self) -> tuple[str | None, str]:
-        return (self.msgctxt, self.msgid)
-
-    @property
-    def translated(self) -> bool:
-        return "fuzzy" not in self.flags and bool(self.msgstr) and all(s.strip() for s in self.msgstr)
+def key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
 
 
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if not (text.startswith('"') and text.endswith('"')):
-        raise ValueError(f"bad PO string: {text!r}")
-    out, i, body = [], 0, text[1:-1]
-    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            out.append(escapes.get(body[i + 1], "\\" + body[i + 1]))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+def refs(entry: polib.POEntry) -> list[str]:
+    """Source references as written after "#:" (path:line)."""
+    return [f"{path}:{line}" if line else path for path, line in entry.occurrences]
 
 
-def _quote(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
-    if "\n" not in text.rstrip("\n") and len(text) < 70:
-        return '"' + text.replace("\n", "\\n") + '"'
-    parts = text.split("\n")
-    lines = ['""']
-    for n, part in enumerate(parts):
-        chunk = part + ("\\n" if n < len(parts) - 1 else "")
-        if chunk:
-            lines.append('"' + chunk + '"')
-    return "\n".join(lines)
+def translated(entry: polib.POEntry) -> bool:
+    """Not fuzzy, and every form has a non-blank translation (polib's translated() accepts blank ones)."""
+    forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    return "fuzzy" not in entry.flags and bool(forms) and all(form.strip() for form in forms)
 
 
-def parse_po(path: Path) -> list[Entry]:
-    entries: list[Entry] = []
-    current = Entry()
-    field_name: str | None = None
-    started = False
+def parse_po(path: Path) -> list[polib.POEntry]:
+    """The live entries of a catalogue (polib; obsolete "#~" entries and the header left out)."""
+    return [e for e in polib.pofile(str(path), wrapwidth=0) if e.msgid and not e.obsolete]
 
-    def flush() -> None:
-        nonlocal current, started
-        if started:
-            entries.append(current)
-        current, started = Entry(), False
 
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-            field_name = None
-            continue
-        if line.startswith("#~"):
-            continue
-        if line.startswith("#,"):
-            if started and field_name and field_name.startswith("msgstr"):
-                flush()
-            current.flags.update(f.strip() for f in line[2:].split(","))
-            continue
-        if line.startswith("#:"):
-            if started and field_name and field_name.startswith("msgstr"):
-                flush()
-            current.refs.extend(line[2:].split())
-            continue
-        if line.startswith("#"):
-            continue
-        if line.startswith('"'):
-            value = _unquote(line)
-            if field_name == "msgctxt":
-                current.msgctxt = (current.msgctxt or "") + value
-            elif field_name == "msgid":
-                current.msgid += value
-            elif field_name == "msgid_plural":
-                current.msgid_plural = (current.msgid_plural or "") + value
-            elif field_name and field_name.startswith("msgstr"):
-                current.msgstr[-1] += value
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and started and field_name and field_name.startswith("msgstr"):
-            flush()
-        started = True
-        if keyword == "msgctxt":
-            current.msgctxt = _unquote(rest)
-        elif keyword == "msgid":
-            current.msgid = _unquote(rest)
-        elif keyword == "msgid_plural":
-            current.msgid_plural = _unquote(rest)
-        elif keyword.startswith("msgstr"):
-            current.msgstr.append(_unquote(rest))
-        else:
-            raise ValueError(f"{path}: unexpected line {raw!r}")
-        field_name = keyword
-    flush()
-    return [e for e in entries if e.msgid]
+def entry(*, msgctxt: str | None, msgid: str, msgid_plural: str | None, msgstr: str) -> polib.POEntry:
+    """A Vietnamese entry (one plural form: nplurals=1)."""
+    if msgid_plural:
+        return polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgid_plural=msgid_plural, msgstr_plural={0: msgstr})
+    return polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgstr=msgstr)
 
 
 def app_po(app_dir: Path, lang: str) -> Path:
     return app_dir / "locale" / lang / "LC_MESSAGES" / "django.po"
 
 
-def wagtail_catalogues() -> tuple[dict[tuple, tuple[str, Entry]], dict[tuple, Entry]]:
+def wagtail_catalogues() -> tuple[dict[tuple, tuple[str, polib.POEntry]], dict[tuple, polib.POEntry]]:
     """(every English entry keyed by (msgctxt, msgid) with its app, every good Vietnamese entry)."""
-    english: dict[tuple, tuple[str, Entry]] = {}
-    vietnamese: dict[tuple, Entry] = {}
+    english: dict[tuple, tuple[str, polib.POEntry]] = {}
+    vietnamese: dict[tuple, polib.POEntry] = {}
     for app, app_dir in APPS.items():
-        for entry in parse_po(app_po(app_dir, "en")):
-            if entry.refs and all(ref.startswith(SKIP_REFS) for ref in entry.refs):
+        for source in parse_po(app_po(app_dir, "en")):
+            if source.occurrences and all(ref.startswith(SKIP_REFS) for ref in refs(source)):
                 continue
-            english.setdefault(entry.key, (app, entry))
+            english.setdefault(key(source), (app, source))
     # Every installed app's vi catalogue is merged into one at runtime.
     vi_catalogues = list(WAGTAIL_DIR.glob("**/locale/vi/LC_MESSAGES/django.po"))
     vi_catalogues += [app_po(d, "vi") for d in APPS.values() if not d.is_relative_to(WAGTAIL_DIR)]
     for vi_po in vi_catalogues:
         if not vi_po.exists():
             continue
-        for entry in parse_po(vi_po):
-            if entry.translated:
-                vietnamese.setdefault(entry.key, entry)
+        for vi_entry in parse_po(vi_po):
+            if translated(vi_entry):
+                vietnamese.setdefault(key(vi_entry), vi_entry)
     return english, vietnamese
 
 
-def ours() -> dict[tuple, Entry]:
+def ours() -> dict[tuple, polib.POEntry]:
     if not TARGET_PO.exists():
         return {}
-    return {e.key: e for e in parse_po(TARGET_PO) if e.translated}
+    return {key(e): e for e in parse_po(TARGET_PO) if translated(e)}
 
 
-def missing_entries(include_ours: bool = False) -> list[tuple[str, Entry]]:
+def missing_entries(include_ours: bool = False) -> list[tuple[str, polib.POEntry]]:
     english, vietnamese = wagtail_catalogues()
     done = {} if include_ours else ours()
     return [
         (app, entry)
-        for key, (app, entry) in english.items()
-        if key not in vietnamese and key not in done
+        for entry_key, (app, entry) in english.items()
+        if entry_key not in vietnamese and entry_key not in done
     ]
 
 
 def write_po(
-    entries: dict[tuple, Entry], english: dict | None = None, target: Path = TARGET_PO, note: str = MAIN_NOTE
+    entries: dict[tuple, polib.POEntry], english: dict | None = None, target: Path = TARGET_PO,
+    note: str = MAIN_NOTE,
 ) -> None:
+    """Write our catalogue sorted in Wagtail's order, each entry with the source references and flags of
+    Wagtail's English entry (paths relative to site-packages), through polib."""
     if english is None:
         english, _ = wagtail_catalogues()
-    order = {key: n for n, key in enumerate(english)}
-    chunks = [note + HEADER.format(version=wagtail.__version__)]
-    for key in sorted(entries, key=lambda k: (order.get(k, len(order)), k[1], k[0] or "")):
-        entry = entries[key]
-        lines = []
-        if key in english:
-            app, source = english[key]
+    order = {k: n for n, k in enumerate(english)}
+    po = polib.POFile(wrapwidth=0)
+    header = polib.pofile(note + HEADER.format(version=wagtail.__version__))
+    po.header, po.metadata = header.header, header.metadata
+    for entry_key in sorted(entries, key=lambda k: (order.get(k, len(order)), k[1], k[0] or "")):
+        ours_entry = entries[entry_key]
+        if entry_key in english:
+            app, source = english[entry_key]
             base = REF_BASE.get(app, APPS[app])
             prefix = base.relative_to(WAGTAIL_DIR.parent).as_posix() + "/" if base != WAGTAIL_DIR.parent else ""
-            refs = [prefix + ref for ref in source.refs]
+            occurrences = [(prefix + path, line) for path, line in source.occurrences]
+            flags = source.flags
         else:
-            refs = entry.refs
-        if refs:
-            lines.append("#: " + " ".join(refs[:3]))
-        flags = sorted(f for f in (english[key][1].flags if key in english else entry.flags) if f != "fuzzy")
-        if flags:
-            lines.append("#, " + ", ".join(flags))
-        if entry.msgctxt is not None:
-            lines.append("msgctxt " + _quote(entry.msgctxt))
-        lines.append("msgid " + _quote(entry.msgid))
-        if entry.msgid_plural is not None:
-            lines.append("msgid_plural " + _quote(entry.msgid_plural))
-            lines.append("msgstr[0] " + _quote(entry.msgstr[0]))
-        else:
-            lines.append("msgstr " + _quote(entry.msgstr[0]))
-        chunks.append("\n".join(lines) + "\n")
+            occurrences, flags = ours_entry.occurrences, ours_entry.flags
+        forms = list(ours_entry.msgstr_plural.values()) if ours_entry.msgid_plural else [ours_entry.msgstr]
+        new = entry(msgctxt=ours_entry.msgctxt, msgid=ours_entry.msgid, msgid_plural=ours_entry.msgid_plural,
+                    msgstr=forms[0])
+        new.occurrences = occurrences[:3]
+        new.flags = sorted(f for f in flags if f != "fuzzy")
+        po.append(new)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(chunks), encoding="utf-8")
+    po.save(str(target))
 
 
 def cmd_report(_: argparse.Namespace) -> int:
@@ -374,8 +288,8 @@ def cmd_missing(args: argparse.Namespace) -> int:
             "app": app,
             "msgctxt": e.msgctxt,
             "msgid": e.msgid,
-            "msgid_plural": e.msgid_plural,
-            "refs": e.refs[:2],
+            "msgid_plural": e.msgid_plural or None,
+            "refs": refs(e)[:2],
         }
         for app, e in missing_entries(include_ours=args.all)
     ]
@@ -396,12 +310,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 errors += 1
                 continue
             source = english[key][1]
-            entries[key] = Entry(
-                msgctxt=source.msgctxt,
-                msgid=source.msgid,
-                msgid_plural=source.msgid_plural,
-                msgstr=[row["msgstr"]],
-            )
+            entries[key] = entry(msgctxt=source.msgctxt, msgid=source.msgid, msgid_plural=source.msgid_plural,
+                                 msgstr=row["msgstr"])
     write_po(entries)
     print(f"{len(entries)} entries in {TARGET_PO.relative_to(ROOT)}")
     return 1 if errors else 0
@@ -409,16 +319,17 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_js_po(args: argparse.Namespace) -> int:
     js_dir = WAGTAIL_DIR / "admin" / "locale"
-    source = {e.key: ("wagtail.admin", e) for e in parse_po(js_dir / "en" / "LC_MESSAGES" / "djangojs.po")}
-    done = {e.key for e in parse_po(js_dir / "vi" / "LC_MESSAGES" / "djangojs.po") if e.translated}
+    source = {key(e): ("wagtail.admin", e) for e in parse_po(js_dir / "en" / "LC_MESSAGES" / "djangojs.po")}
+    done = {key(e) for e in parse_po(js_dir / "vi" / "LC_MESSAGES" / "djangojs.po") if translated(e)}
     entries, untranslated = {}, []
-    for key, (_, entry) in source.items():
-        if key in done:
+    for entry_key, (_, english_entry) in source.items():
+        if entry_key in done:
             continue
-        if entry.msgid not in JS_VI:
-            untranslated.append(entry.msgid)
+        if english_entry.msgid not in JS_VI:
+            untranslated.append(english_entry.msgid)
             continue
-        entries[key] = Entry(entry.msgctxt, entry.msgid, entry.msgid_plural, [JS_VI[entry.msgid]])
+        entries[entry_key] = entry(msgctxt=english_entry.msgctxt, msgid=english_entry.msgid,
+                                   msgid_plural=english_entry.msgid_plural, msgstr=JS_VI[english_entry.msgid])
     write_po(entries, english=source, target=Path(args.output), note=JS_NOTE)
     print(f"{len(entries)} entries written to {args.output}; untranslated: {untranslated or 'none'}")
     return 1 if untranslated else 0

@@ -4,9 +4,11 @@ With no environment at all the project runs locally on SQLite with eager Celery,
 Production differs only in its environment variables (see README.md, "Environment variables").
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "dashboards",
+    # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/).
+    "lms",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -71,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lms.csp.CSPNonceRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +135,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client address behind the reverse proxy: one helper for axes, the verify rate limit and the reset throttle.
+AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
+
+# --- Cache and proxies ----------------------------------------------------------------------------------
+# Rate limits and throttles count in this cache: every gunicorn process must share it (Redis in production).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Addresses or networks of the reverse proxies whose X-Forwarded-For header is believed (empty: none is).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc} (an address or a network, e.g. 10.0.0.0/8)") from None
+
+# Password reset throttle (lms.accounts): requests per e-mail address and per client address in a window.
+LMS_PASSWORD_RESET_PER_ADDRESS = env.int("LMS_PASSWORD_RESET_PER_ADDRESS", default=3)
+LMS_PASSWORD_RESET_PER_CLIENT = env.int("LMS_PASSWORD_RESET_PER_CLIENT", default=10)
+LMS_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -209,6 +232,8 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localho
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are always served through Wagtail's view (login-only: courses/wagtail_hooks.py), never from MEDIA_URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
@@ -228,11 +253,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
-# Content Security Policy (django-csp 4). Wagtail's admin still needs inline styles and scripts.
+# Content Security Policy (django-csp 4). Scripts come only from our static files; the inline scripts Wagtail's
+# admin still writes carry the request's nonce (lms/csp.py). Styles keep 'unsafe-inline': Wagtail's admin sets
+# style attributes, and a nonce in style-src would switch 'unsafe-inline' off.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
@@ -259,6 +286,11 @@ LOGGING = {
 LMS_DEFAULT_DUE_DAYS = 30
 # Largest officer import file accepted (bytes).
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest total an uploaded XLSX may unpack to (a zip bomb is refused from the zip directory).
+LMS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LMS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+# Uploads larger than this once unpacked (an XLSX's uncompressed size) are imported by a Celery task with a
+# progress page instead of inside the request.
+LMS_IMPORT_BACKGROUND_BYTES = env.int("LMS_IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 # Certificate PDFs and unit ZIPs: a private folder never served under MEDIA_URL (default: "private" next to
 # MEDIA_ROOT). Put it on the same persistent volume as MEDIA_ROOT in production.
 CERTIFICATES_PRIVATE_ROOT = env.str("CERTIFICATES_PRIVATE_ROOT", default="") or None

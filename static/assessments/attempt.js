@@ -91,7 +91,12 @@
   var submitButton = document.getElementById("quiz-submit");
   if (submitButton) {
     submitButton.addEventListener("click", function (event) {
-      if (!submitting && !window.confirm(submitButton.getAttribute("data-confirm"))) { event.preventDefault(); }
+      if (submitting) { return; }
+      if (!window.confirm(submitButton.getAttribute("data-confirm"))) { event.preventDefault(); return; }
+      // The form carries every shown answer: a pending autosave is not needed, and its "closed" reply must not
+      // reload the page over the submission.
+      submitting = true;
+      Object.keys(timers).forEach(function (id) { window.clearTimeout(timers[id]); });
     });
   }
 

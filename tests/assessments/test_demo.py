@@ -3,7 +3,6 @@ import io
 import pytest
 
 from assessments import demo
-from assessments.demo_content import BANKS
 from assessments.models import Question, QuestionKind, QuizPage
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ def test_demo_banks_and_timed_final_quizzes():
     courses_demo.seed(stdout=out)
     demo.seed(stdout=out)
     demo.seed(stdout=out)  # idempotent
-    for bank in BANKS:
+    for bank in demo.load_banks():
         questions = Question.objects.filter(category__path__startswith=f"{bank['root']}/")
         assert questions.count() >= 20
         assert set(questions.values_list("kind", flat=True)) == set(QuestionKind.values)

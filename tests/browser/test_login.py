@@ -79,8 +79,8 @@ def test_demo_user_logs_in_and_lands_on_their_home_page(page, user_type):
         assert path_of(page) == _reverse_or("courses:my-learning", "/")
         assert page.locator("h1").first.inner_text().strip() == vi("My learning")
     elif user_type == "Leader":
-        assert path_of(page) == reverse("dashboards:units")
-        assert page.locator("h1").first.inner_text().strip() == vi("My units")
+        assert path_of(page) == reverse("dashboards:coverage")  # the competency overview of the led ward
+        assert page.locator("h1").first.inner_text().strip() == "UBND phường Gia Định"
     else:  # trainers and administrators work in the Wagtail admin
         assert path_of(page) == "/admin/"
         assert page.locator(".w-dashboard").count() == 1

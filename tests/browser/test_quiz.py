@@ -48,9 +48,12 @@ def test_close_the_tab_half_way_and_finish_with_every_answer_kept(page, officer,
     page.locator(".quiz-actions button[name=goto]").last.click()
     page.wait_for_load_state("networkidle")
     # Question 2 (multiple): tick two options, then close the tab without pressing anything.
+    save_url = reverse("assessments:save-response", args=[responses[1].pk])
     for choice in responses[1].version.choices.filter(is_correct=True)[:2]:
-        page.locator(f"input[name='q{responses[1].pk}'][value='{token(responses[1], choice)}']").check()
-        page.wait_for_timeout(300)
+        # Each tick is saved on its own: wait for that autosave's answer rather than a fixed time.
+        with page.expect_response(lambda r: r.url.endswith(save_url) and r.request.method == "POST") as saved:
+            page.locator(f"input[name='q{responses[1].pk}'][value='{token(responses[1], choice)}']").check()
+        assert saved.value.ok
     page.locator("#cau-2 [data-status]").filter(has_text=":").wait_for()
     screenshot(page, "quiz-attempt")
     context = page.context
@@ -68,8 +71,7 @@ def test_close_the_tab_half_way_and_finish_with_every_answer_kept(page, officer,
     again.locator("#cau-3 [data-status]").filter(has_text=":").wait_for()
     again.on("dialog", lambda dialog: dialog.accept())
     again.locator("#quiz-submit").click()
-    again.wait_for_load_state("networkidle")
-    assert again.url.endswith(reverse("assessments:attempt-result", args=[attempt.pk]))
+    again.wait_for_url(f"**{reverse('assessments:attempt-result', args=[attempt.pk])}")
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.GRADED
     scores = [r.score for r in attempt.responses.order_by("position")]

@@ -41,7 +41,8 @@ def test_issue_snapshots_serial_code_and_attainments(officer, course, default_te
         ("GT02", 1, dt.date(2028, 6, 8), "OSA-2026-000001"),
         ("NV04", 2, dt.date(2028, 6, 8), "OSA-2026-000001"),
     ]
-    assert all(a.evidence_kind == Attainment.Evidence.CERTIFICATE for a in attainments)
+    assert all(a.kind == Attainment.Kind.CERTIFICATE and a.certificate_serial == certificate.serial
+               for a in attainments)
 
 
 def test_pdf_is_not_under_media_root(officer, course, settings, django_capture_on_commit_callbacks):
@@ -191,7 +192,7 @@ def test_expired_certificate_stops_counting_after_its_last_day(officer, course):
     assert attainment.expires_on == dt.date(2026, 1, 9)
 
 
-def test_revoke_records_reason_and_ends_attainments(officer, course, administrator):
+def test_revoke_records_reason_and_revokes_attainments(officer, course, administrator):
     certificate = issue(officer, course)
     with pytest.raises(CertificateError):
         services.certificate_revoke(certificate=certificate, reason=" ", revoked_by=administrator)
@@ -200,8 +201,10 @@ def test_revoke_records_reason_and_ends_attainments(officer, course, administrat
     assert certificate.status == Certificate.Status.REVOKED
     assert certificate.revoked_by == administrator and certificate.revoked_reason == "Cấp nhầm người"
     assert certificate.verify_state() == "revoked"
-    today = timezone.localdate()
-    assert all(a.expires_on == today for a in Attainment.objects.filter(evidence_reference=certificate.serial))
+    revoked = list(Attainment.objects.filter(certificate_serial=certificate.serial))
+    assert revoked and all(a.revoked_at and a.revoked_reason == "Cấp nhầm người" and a.revoked_by == administrator
+                           for a in revoked)
+    assert not Attainment.objects.filter(certificate_serial=certificate.serial).not_revoked().exists()
     with pytest.raises(CertificateError):
         services.certificate_revoke(certificate=certificate, reason="again", revoked_by=administrator)
     # A new certificate can be issued after a revocation.
@@ -217,8 +220,8 @@ def test_prior_learning_by_administrator(officer, course, administrator):
     )
     assert certificate.basis == Certificate.Basis.PRIOR_LEARNING
     assert certificate.issued_by == administrator
-    assert set(Attainment.objects.filter(evidence_reference=certificate.serial).values_list("evidence_kind", flat=True)) \
-        == {Attainment.Evidence.PRIOR_LEARNING}
+    assert set(Attainment.objects.filter(evidence_reference=certificate.serial).values_list("kind", flat=True)) \
+        == {Attainment.Kind.PRIOR_LEARNING}
 
 
 def test_officer_is_emailed_once_when_ready(officer, course, mailoutbox, django_capture_on_commit_callbacks):

@@ -55,11 +55,24 @@ def _run_in_threads(count, target):
     return results, errors
 
 
+def _count_renders(monkeypatch) -> list:
+    """Stand in for the PDF renderer (outside I/O) and record which certificates the render task rendered."""
+    from certificates import pdf
+
+    rendered = []
+
+    def render(*, certificate):
+        rendered.append(certificate.pk)
+        return b"%PDF-1.4 stub"
+
+    monkeypatch.setattr(pdf, "render_certificate_pdf", render)
+    return rendered
+
+
 def test_concurrent_completion_issues_one_certificate(setup_data, monkeypatch):
     unit, course = setup_data
     assert connection.vendor == "postgresql"
-    sent = []
-    monkeypatch.setattr(services, "_send_render", sent.append)
+    sent = _count_renders(monkeypatch)
     officer = OfficerFactory(unit=unit, full_name="Đặng Thị Ngọc Ánh")
     enrolment = EnrolmentFactory(officer=officer, course=course)
     other_enrolment = EnrolmentFactory(officer=officer, course=course)
@@ -78,7 +91,7 @@ def test_concurrent_completion_issues_one_certificate(setup_data, monkeypatch):
 
 def test_concurrent_issues_for_different_officers_get_gap_free_serials(setup_data, monkeypatch):
     unit, course = setup_data
-    monkeypatch.setattr(services, "_send_render", lambda certificate_id: None)
+    rendered = _count_renders(monkeypatch)
     officers = [OfficerFactory(unit=unit) for _ in range(8)]
     iterator = iter(officers)
     lock = threading.Lock()
@@ -92,6 +105,7 @@ def test_concurrent_issues_for_different_officers_get_gap_free_serials(setup_dat
     assert errors == []
     year = Certificate.objects.first().issued_on.year
     assert sorted(serials) == [f"OSA-{year}-{n:06d}" for n in range(1, 9)]
+    assert sorted(rendered) == sorted(Certificate.objects.values_list("pk", flat=True))
 
 
 def test_certificates_are_rendered_by_a_real_worker(setup_data, celery_worker_process):

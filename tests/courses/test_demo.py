@@ -35,3 +35,20 @@ def test_demo_courses_are_complete_published_and_idempotent():
     counts = (CoursePage.objects.count(), LessonPage.objects.count(), Enrolment.objects.count())
     courses_demo.seed(stdout=io.StringIO())
     assert (CoursePage.objects.count(), LessonPage.objects.count(), Enrolment.objects.count()) == counts
+
+
+def test_demo_content_file_references_only_known_media_and_block_types():
+    from courses.demo import load_content
+
+    content = load_content()
+    known = {"paragraph", "image", "video", "document", "callout", "procedure", "checklist", "case_study", "glossary"}
+    used = set()
+    for course in content["courses"]:
+        for module in course["modules"]:
+            for lesson in module["lessons"]:
+                for block in lesson["blocks"]:
+                    used.add(block["type"])
+                    for media in ("image", "video", "document"):
+                        if block["type"] == media:
+                            assert block[media] in content[f"{media}s"], block
+    assert used == known

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrolment, LessonPage, LessonProgress
+from courses.signals import course_completed
 from tests.courses.factories import EnrolmentFactory, build_course
 from tests.people.factories import DeskRoleFactory, RoleAssignmentFactory
 
@@ -88,9 +89,13 @@ def test_lesson_ping_records_time(client, officer):
     client.force_login(officer.user)
     html = client.get(lesson.url).content.decode()
     assert "courses/lesson.js" in html and "data-ping-url" in html
+    # Right after opening, nothing can be credited yet: time on page is bounded by the wall clock.
     response = client.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "30"})
-    assert response.status_code == 200
-    assert LessonProgress.objects.get(lesson=lesson).seconds_spent > 0
+    assert response.status_code == 200 and response.json()["seconds"] == 0
+    LessonProgress.objects.update(last_viewed_at=timezone.now() - dt.timedelta(seconds=31))
+    response = client.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "30"})
+    assert response.status_code == 200 and response.json()["seconds"] == 30
+    assert LessonProgress.objects.get(lesson=lesson).seconds_spent == 30
     assert client.post(reverse("courses:lesson-ping", args=[lesson.pk]), {"seconds": "x"}).status_code == 400
 
 
@@ -195,3 +200,30 @@ def test_course_page_prefers_the_open_renewal_over_the_completed_enrolment(clien
     client.force_login(officer.user)
     html = client.get(course.url).content.decode()
     assert 'aria-valuenow="0"' in html and "course-panel__figure" in html
+
+
+def test_admin_edits_the_due_date_and_withdraws_but_cannot_complete(client, administrator, officer):
+    course = build_course(lessons=1)
+    enrolment = EnrolmentFactory(officer=officer, course=course)
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    url = reverse("wagtailsnippets_courses_enrolment:edit", args=[enrolment.pk])
+    assert 'name="status"' not in client.get(url).content.decode()
+    sent = []
+
+    def receiver(sender, enrolment, **kwargs):
+        sent.append(enrolment.pk)
+
+    course_completed.connect(receiver)
+    try:
+        response = client.post(url, {"due_on": "2031-05-20", "status": Enrolment.Status.COMPLETED})
+    finally:
+        course_completed.disconnect(receiver)
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.due_on == dt.date(2031, 5, 20)
+    assert enrolment.status == Enrolment.Status.ACTIVE and enrolment.completed_at is None and not sent
+    client.post(url, {"due_on": "2031-05-20", "withdraw": "on"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN

@@ -93,7 +93,7 @@ class TestSeed:
 
     def test_demo_logins_land_on_their_home_pages(self, seeded, client):
         by_type = {login.type: login for login in demo.DEMO_LOGINS}
-        expected = {LEADER: reverse("dashboards:units"), TRAINER: "/admin/", demo.LEAD_TRAINER: "/admin/",
+        expected = {LEADER: reverse("dashboards:coverage"), TRAINER: "/admin/", demo.LEAD_TRAINER: "/admin/",
                     ADMINISTRATOR: "/admin/"}
         for user_type, url in expected.items():
             login = by_type[user_type]

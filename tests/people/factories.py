@@ -123,5 +123,5 @@ class AttainmentFactory(DjangoModelFactory):
     level = 2
     achieved_on = dt.date(2026, 1, 15)
     expires_on = dt.date(2028, 1, 15)
-    evidence_kind = Attainment.Evidence.OBSERVED
+    kind = Attainment.Kind.PRIOR_LEARNING
     evidence_reference = factory.Sequence(lambda n: f"obs-{n}")

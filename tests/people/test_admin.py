@@ -224,3 +224,43 @@ def test_unit_chooser_searches_by_name_and_code(admin_client, unit_tree):
 def test_assignment_dates_are_shown_as_day_month_year(admin_client, people_data):
     content = admin_client.get(reverse("wagtailsnippets_people_roleassignment:list")).content.decode()
     assert "01/07/2025" in content
+
+
+def test_editing_a_unit_saves_it_once_with_its_former_names(admin_client, unit_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team = unit_tree["team_a"]
+    data = {
+        "code": team.code, "kind": team.kind, "name": "Tổ tiếp nhận số 1 (mới)", "parent": team.parent_id,
+        "valid_from": "", "is_active": "on", "note": "",
+        "former_names-TOTAL_FORMS": "1", "former_names-INITIAL_FORMS": "0", "former_names-MIN_NUM_FORMS": "0",
+        "former_names-MAX_NUM_FORMS": "1000", "former_names-0-name": "Tổ một cửa", "former_names-0-valid_from": "",
+        "former_names-0-valid_until": "", "former_names-0-id": "", "former_names-0-ORDER": "1",
+        "former_names-0-DELETE": "",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(reverse("wagtailsnippets_people_unit:edit", args=[team.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    unit_updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "people_unit"')]
+    assert len(unit_updates) == 1
+    team.refresh_from_db()
+    assert team.name == "Tổ tiếp nhận số 1 (mới)" and [n.name for n in team.former_names.all()] == ["Tổ một cửa"]
+
+
+def test_creating_an_inactive_officer_and_editing_what_they_lead(admin_client, unit_tree):
+    admin_client.post(reverse("wagtailsnippets_people_officer:add"), {
+        "full_name": "Đặng Thu Hà", "employee_code": "cb778", "unit": unit_tree["team_a"].pk,
+        "email": "", "phone": "", "led_units": [],
+    })
+    officer = Officer.objects.get(employee_code="CB778")
+    assert officer.is_active is False and not officer.led_units.exists()
+    response = admin_client.post(reverse("wagtailsnippets_people_officer:edit", args=[officer.pk]), {
+        "full_name": "Đặng Thu Hằng", "employee_code": "CB778", "unit": unit_tree["team_a"].pk,
+        "email": "hang@example.vn", "phone": "", "is_active": "on", "led_units": [unit_tree["team_a"].pk],
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    officer = Officer.objects.select_related("user").get(pk=officer.pk)
+    assert officer.is_active and officer.user.first_name == "Hằng" and officer.user.email == "hang@example.vn"
+    assert list(officer.led_units.all()) == [unit_tree["team_a"]]
+    assert "Leader" in set(officer.user.groups.values_list("name", flat=True))

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from people.models import Attainment, Officer, RoleRequirement, Unit, UnitFormerName
 from people.services import unit_create, unit_save
@@ -183,9 +184,17 @@ def test_attainment_expiry_not_before_achievement_and_unique_evidence(unit_tree)
     integrity_error(AttainmentFactory, officer=attainment.officer, competency=attainment.competency,
                     achieved_on=dt.date(2026, 1, 1), expires_on=dt.date(2025, 1, 1))
     integrity_error(Attainment.objects.create, officer=attainment.officer, competency=attainment.competency,
-                    level=1, achieved_on=dt.date(2026, 1, 1), evidence_kind=attainment.evidence_kind,
+                    level=attainment.level, achieved_on=attainment.achieved_on, kind=attainment.kind,
                     evidence_reference=attainment.evidence_reference)
     assert attainment.is_valid_on(dt.date(2027, 1, 1)) and not attainment.is_valid_on(dt.date(2029, 1, 1))
+    # Once revoked, the same evidence can be recorded again (a correction), and the revoked one never counts.
+    Attainment.objects.filter(pk=attainment.pk).update(revoked_at=timezone.now(), revoked_reason="Nhập nhầm")
+    attainment.refresh_from_db()
+    assert not attainment.is_valid_on(dt.date(2027, 1, 1))
+    again = Attainment.objects.create(officer=attainment.officer, competency=attainment.competency,
+                                      level=attainment.level, achieved_on=attainment.achieved_on,
+                                      kind=attainment.kind, evidence_reference=attainment.evidence_reference)
+    assert list(Attainment.objects.filter(officer=attainment.officer).not_revoked()) == [again]
     with pytest.raises(ProtectedError):
         attainment.competency.delete()
 
@@ -217,3 +226,38 @@ def test_current_assignment_rule_is_one_rule_for_queries_and_rows():
     ]:
         assert RoleAssignment.objects.current(day).filter(pk=a.pk).exists() is expected
         assert a.is_current(on=day) is expected
+
+
+def test_every_period_uses_the_one_dates_in_order_rule():
+    from django.apps import apps
+
+    from people.models import dates_in_order
+
+    expected = {
+        ("people", "unitformername"): dates_in_order(start="valid_from", end="valid_until", start_optional=True,
+                                                     name="former_name_dates_ordered"),
+        ("people", "roleassignment"): dates_in_order(start="start_date", end="end_date",
+                                                     name="assignment_end_after_start"),
+        ("people", "attainment"): dates_in_order(start="achieved_on", end="expires_on",
+                                                 name="attainment_expires_after_achieved"),
+        ("assessments", "question"): dates_in_order(start="valid_from", end="valid_until", start_optional=True,
+                                                    name="question_validity_ordered"),
+        ("certificates", "certificate"): dates_in_order(start="issued_on", end="expires_on",
+                                                        name="certificate_expires_after_issue"),
+    }
+    for (app_label, model_name), constraint in expected.items():
+        model = apps.get_model(app_label, model_name)
+        assert constraint in model._meta.constraints, model
+
+
+@pytest.mark.parametrize("start_optional", [False, True])
+def test_dates_in_order_accepts_open_and_ordered_periods_and_refuses_reversed_ones(db, start_optional):
+    from people.models import RoleAssignment, dates_in_order
+
+    constraint = dates_in_order(start="start_date", end="end_date", start_optional=start_optional, name="x")
+    ok = [(dt.date(2025, 1, 1), None), (dt.date(2025, 1, 1), dt.date(2025, 1, 1)),
+          (dt.date(2025, 1, 1), dt.date(2025, 2, 1))]
+    for start, end in ok:
+        constraint.validate(RoleAssignment, RoleAssignment(start_date=start, end_date=end))
+    with pytest.raises(ValidationError):
+        constraint.validate(RoleAssignment, RoleAssignment(start_date=dt.date(2025, 2, 1), end_date=dt.date(2025, 1, 1)))

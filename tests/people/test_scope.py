@@ -101,3 +101,31 @@ def test_visible_officers_is_one_query(everyone, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = list(officers_visible_to(viewer=user))
         [o.unit.name for o in rows]
+
+
+def test_leader_required_lets_leaders_and_administrators_in_and_nobody_else(leader, officer, trainer, administrator):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from people.permissions import can_view_leader_pages, leader_required
+
+    @leader_required
+    def page(request):
+        return HttpResponse("ok")
+
+    def call(user):
+        request = RequestFactory().get("/quan-ly/x/")
+        request.user = user
+        return page(request)
+
+    anonymous = call(AnonymousUser())
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    for user in (leader.user, administrator):
+        assert can_view_leader_pages(user=user)
+        assert call(user).content == b"ok"
+    for user in (officer.user, trainer):
+        assert not can_view_leader_pages(user=user)
+        with pytest.raises(PermissionDenied):
+            call(user)

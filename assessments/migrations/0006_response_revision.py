@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_response_choice_matched_text'),
+        ('assessments', '0005_sanitise_rich_text'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+"""Routes of the competency coverage pages (/quan-ly/nang-luc/…), part of dashboards/urls.py."""
+
+from django.urls import path
+
+from . import coverage_views as views
+
+urlpatterns = [
+    path("quan-ly/nang-luc/", views.overview_home, name="coverage"),
+    path("quan-ly/nang-luc/<int:pk>/", views.overview, name="coverage-unit"),
+    path("quan-ly/nang-luc/<int:pk>/can-bo/", views.officer_matrix, name="coverage-officers"),
+    path("quan-ly/nang-luc/<int:pk>/vi-tri/", views.role_matrix, name="coverage-roles"),
+    path("quan-ly/nang-luc/<int:pk>/tai-quay/", views.desk_readiness, name="coverage-desks"),
+    path("quan-ly/nang-luc/<int:pk>/sap-het-han/", views.expiring, name="coverage-expiring"),
+    path("quan-ly/nang-luc/<int:pk>/qua-han/", views.overdue, name="coverage-overdue"),
+    path("quan-ly/nang-luc/<int:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),
+    path("quan-ly/nang-luc/<int:pk>/xu-huong/", views.trend, name="coverage-trend"),
+]

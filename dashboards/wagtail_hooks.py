@@ -1,0 +1,16 @@
+"""Admin links into the dashboards pages (people/ knows nothing of them: apps depend leftwards only)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+
+from people.models import Officer
+
+
+@hooks.register("register_snippet_listing_buttons")
+def officer_competency_profile_button(snippet, user, next_url=None):
+    """"Hồ sơ năng lực" in each officer's row of the admin listing."""
+    if isinstance(snippet, Officer) and snippet.pk:
+        yield Button(_("Competency profile"), url=reverse("dashboards:officer-competencies", args=[snippet.pk]),
+                     icon_name="success", priority=30)

@@ -1,0 +1,410 @@
+"""The one source of competency truth: what an officer must hold on a day, what they hold, and the status.
+
+Pure reads in a fixed number of queries whatever the number of officers (one query each for the assignments,
+the requirements and the evidence, then one pass in Python; the Attainment objects behind the rows come in one
+more query, only when some row's evidence is read). The rules (issue 10, docs/people.md
+"Competency records"):
+
+- Requirement of an officer on day D: the union of the RoleRequirements of the roles whose assignment is
+  current on D; several roles requiring the same competency: the highest level and the shortest validity.
+- Evidence e satisfies (C, L, V) on D iff e is for C, e.level ≥ L, e.achieved_on ≤ D, e is not revoked and
+  D ≤ until(e), until(e) = the earlier of e.expires_on and e.achieved_on + V months (empty values drop out;
+  both empty = no end).
+- Held level of C on D: the highest level of non-revoked evidence for C achieved on or before D and not past
+  its own expires_on (0 when none).
+- Status: đạt (satisfied, until > D + 60 days or no end), sắp hết hạn (satisfied, until ≤ D + 60 days),
+  hết hạn (not satisfied but some non-revoked evidence at level ≥ L satisfied it earlier), chưa đạt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from .models import Attainment, Competency, Officer, RoleAssignment, RoleRequirement, Unit
+
+STATUS_MET = "đạt"
+STATUS_EXPIRING = "sắp hết hạn"
+STATUS_EXPIRED = "hết hạn"
+STATUS_MISSING = "chưa đạt"
+#: Every status, from best to worst.
+STATUSES = (STATUS_MET, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_MISSING)
+MET_STATUSES = (STATUS_MET, STATUS_EXPIRING)
+#: A satisfied pair whose end is at most this many days away is "sắp hết hạn".
+EXPIRING_DAYS = 60
+
+# The rules read evidence as narrow tuples (these columns). The Attainment objects behind a result's rows are
+# loaded only when some row's evidence is looked at, all at once in one more query (see _EvidenceStore): the unit
+# rows of 10,000 officers stay well under a second, and a profile page still has a fixed number of queries.
+_FIELDS = ("officer_id", "competency_id", "id", "level", "achieved_on", "expires_on", "is_revoked")
+_OFFICER, _COMPETENCY, _ID, _LEVEL, _ACHIEVED, _EXPIRES, _REVOKED = range(len(_FIELDS))
+
+
+class _EvidenceStore:
+    """The Attainment objects of one computation, fetched together on first use (one query)."""
+
+    __slots__ = ("_filter", "_objects")
+
+    def __init__(self, evidence_filter: dict):
+        self._filter = evidence_filter
+        self._objects: dict[int, Attainment] | None = None
+
+    def get(self, items: list) -> list:
+        if self._objects is None:
+            self._objects = {a.pk: a for a in Attainment.objects.filter(**self._filter)}
+        return [self._objects[item[_ID]] for item in items]
+
+
+@dataclass(slots=True)
+class Requirement:
+    competency: Competency
+    level: int
+    validity_months: int | None
+    role_codes: tuple[str, ...]
+
+
+class CompetencyRow:
+    """One (officer × required competency) on a day, with its status. `evidence` is the evidence that satisfies
+    the requirement (đạt / sắp hết hạn) or satisfied it earlier (hết hạn); `revoked_evidence` the revoked
+    evidence that would otherwise count (level ≥ required, achieved on or before the day). `next_course` and
+    `enrolment` are filled by courses.selectors.competency_next_steps (courses is to the right of people)."""
+
+    __slots__ = ("officer", "competency", "required_level", "validity_months", "role_codes", "held_level",
+                 "status", "valid_until", "_evidence", "_revoked", "_store", "next_course", "enrolment")
+
+    def __init__(self, officer, competency, required_level, validity_months, role_codes, held_level, status,
+                 valid_until, evidence=(), revoked_evidence=(), store=None, next_course=None, enrolment=None):
+        self.officer, self.competency = officer, competency
+        self.required_level, self.validity_months, self.role_codes = required_level, validity_months, role_codes
+        self.held_level, self.status, self.valid_until = held_level, status, valid_until
+        self._evidence, self._revoked, self._store = evidence, revoked_evidence, store
+        self.next_course, self.enrolment = next_course, enrolment
+
+    def _load(self, items) -> list:
+        if items and isinstance(items[0], tuple):
+            return self._store.get(items)
+        return list(items)
+
+    @property
+    def evidence(self) -> list:
+        """Attainment objects (the first access loads those of the whole result in one query)."""
+        self._evidence = self._load(self._evidence)
+        return self._evidence
+
+    @property
+    def revoked_evidence(self) -> list:
+        self._revoked = self._load(self._revoked)
+        return self._revoked
+
+    @property
+    def is_met(self) -> bool:
+        return self.status in MET_STATUSES
+
+    @property
+    def lost_to_revocation(self) -> bool:
+        """Not met, and only revoked evidence stood for it: the "its only evidence was revoked" case."""
+        return self.status not in MET_STATUSES and not self._evidence and bool(self._revoked)
+
+    def __repr__(self) -> str:
+        return (f"<CompetencyRow {self.officer.employee_code} {self.competency.code} L{self.required_level} "
+                f"{self.status} {self.valid_until}>")
+
+
+def today() -> dt.date:
+    """Today in the site's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.localdate()
+
+
+def evidence_until(attainment: Attainment, validity_months: int | None) -> dt.date | None:
+    """Last day (inclusive) the evidence can satisfy a requirement renewed every `validity_months`."""
+    return _until(attainment.achieved_on, attainment.expires_on, validity_months)
+
+
+@lru_cache(maxsize=65536)
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` + `months` calendar months, a missing day becoming the month's last (as dateutil.relativedelta)."""
+    return day + relativedelta(months=months)
+
+
+def _until(achieved: dt.date, expires: dt.date | None, validity_months: int | None) -> dt.date | None:
+    if validity_months:
+        by_validity = add_months(achieved, validity_months)
+        return by_validity if expires is None or by_validity < expires else expires
+    return expires
+
+
+def _officer_filter(officers) -> dict:
+    """A filter on officer_id: a subquery for a queryset (no huge IN lists), else the list of ids."""
+    if isinstance(officers, QuerySet):
+        return {"officer_id__in": officers.values("pk")}
+    return {"officer_id__in": [o if isinstance(o, int) else o.pk for o in officers]}
+
+
+def _requirements(officer_filter: dict, on: dt.date, assignments=None):
+    """officer_id -> competency_id -> Requirement, in two queries (assignments, requirements).
+
+    Officers holding the same set of roles share one (read-only) dict of Requirements: the union is computed once
+    per distinct set of roles, not once per officer.
+    """
+    if assignments is None:
+        pairs = list(
+            RoleAssignment.objects.current(on).filter(**officer_filter).values_list("officer_id", "role_id",
+                                                                                     "role__code")
+        )
+    else:
+        pairs = [(a.officer_id, a.role_id, a.role.code) for a in assignments]
+    roles_of: dict[int, set] = defaultdict(set)
+    for officer_id, role_id, role_code in pairs:
+        roles_of[officer_id].add((role_id, role_code))
+    by_role: dict[int, list[RoleRequirement]] = defaultdict(list)
+    role_ids = {role_id for _o, role_id, _c in pairs}
+    if role_ids:
+        for requirement in RoleRequirement.objects.filter(role_id__in=role_ids).select_related("competency"):
+            by_role[requirement.role_id].append(requirement)
+    merged: dict[frozenset, dict[int, Requirement]] = {}
+    result: dict[int, dict[int, Requirement]] = {}
+    for officer_id, roles in roles_of.items():
+        key = frozenset(roles)
+        mine = merged.get(key)
+        if mine is None:
+            mine = {}
+            for role_id, role_code in sorted(roles, key=lambda r: r[1]):
+                for rr in by_role.get(role_id, ()):
+                    current = mine.get(rr.competency_id)
+                    validity = rr.validity_months or None
+                    if current is None:
+                        mine[rr.competency_id] = Requirement(rr.competency, rr.level, validity, (role_code,))
+                        continue
+                    current.level = max(current.level, rr.level)
+                    if validity is not None and (current.validity_months is None
+                                                 or validity < current.validity_months):
+                        current.validity_months = validity
+                    if role_code not in current.role_codes:
+                        current.role_codes = tuple(sorted((*current.role_codes, role_code)))
+            merged[key] = dict(sorted(mine.items(), key=lambda item: item[1].competency.code))
+            mine = merged[key]
+        if mine:
+            result[officer_id] = mine
+    return result
+
+
+def requirements_for_officers(officer_ids, on: dt.date | None = None) -> dict[int, dict[int, Requirement]]:
+    """What each officer must hold on `on` (today by default): officer id -> competency id -> Requirement."""
+    return _requirements(_officer_filter(officer_ids), on or today())
+
+
+def _evidence(evidence_filter: dict) -> dict[int, dict[int, list]]:
+    """officer id -> competency id -> evidence tuples (revoked included), one query."""
+    found: dict[int, dict[int, list]] = {}
+    rows = (Attainment.objects.filter(**evidence_filter).order_by("achieved_on", "pk")
+            .annotate(is_revoked=ExpressionWrapper(Q(revoked_at__isnull=False), output_field=BooleanField()))
+            .values_list(*_FIELDS))
+    for item in rows:
+        mine = found.get(item[_OFFICER])
+        if mine is None:
+            mine = found[item[_OFFICER]] = {}
+        listed = mine.get(item[_COMPETENCY])
+        if listed is None:
+            mine[item[_COMPETENCY]] = [item]
+        else:
+            listed.append(item)
+    return found
+
+
+def _row(officer: Officer, requirement: Requirement, evidence: list, on: dt.date, horizon: dt.date,
+         store: _EvidenceStore) -> CompetencyRow:
+    level, validity = requirement.level, requirement.validity_months
+    held = 0
+    satisfying, earlier, revoked = [], [], []
+    open_ended = False
+    latest_satisfying = latest_earlier = None
+    for e in evidence:
+        e_level = e[_LEVEL]
+        if e[_REVOKED]:
+            if e_level >= level:
+                revoked.append(e)
+            continue
+        expires = e[_EXPIRES]
+        if e_level > held and (expires is None or expires >= on):
+            held = e_level
+        if e_level < level:
+            continue
+        until = _until(e[_ACHIEVED], expires, validity)
+        if until is None:
+            satisfying.append(e)
+            open_ended = True
+        elif on <= until:
+            satisfying.append(e)
+            if latest_satisfying is None or until > latest_satisfying:
+                latest_satisfying = until
+        else:
+            earlier.append(e)
+            if latest_earlier is None or until > latest_earlier:
+                latest_earlier = until
+    if satisfying:
+        valid_until = None if open_ended else latest_satisfying
+        status = STATUS_MET if valid_until is None or valid_until > horizon else STATUS_EXPIRING
+        shown = satisfying
+    elif earlier:
+        valid_until, status, shown = latest_earlier, STATUS_EXPIRED, earlier
+    else:
+        valid_until, status, shown = None, STATUS_MISSING, ()
+    return CompetencyRow(officer, requirement.competency, level, validity, requirement.role_codes, held, status,
+                         valid_until, shown, revoked, store)
+
+
+def _rows(officers: list[Officer], officer_filter: dict, on: dt.date, assignments=None) -> list[CompetencyRow]:
+    requirements = _requirements(officer_filter, on, assignments=assignments)
+    if not requirements:
+        return []
+    competency_ids = sorted({c for mine in {id(m): m for m in requirements.values()}.values() for c in mine})
+    evidence_filter = {**officer_filter, "competency_id__in": competency_ids, "achieved_on__lte": on}
+    evidence = _evidence(evidence_filter)
+    store = _EvidenceStore(evidence_filter)
+    horizon = on + dt.timedelta(days=EXPIRING_DAYS)
+    rows: list[CompetencyRow] = []
+    append, extend = rows.append, rows.extend
+    missing = STATUS_MISSING
+    flat: dict[int, list[tuple]] = {}  # per shared requirements dict: its items as tuples, built once
+    row = CompetencyRow
+    for officer in sorted(officers, key=lambda o: o.employee_code):
+        mine = requirements.get(officer.pk)
+        if not mine:
+            continue
+        items = flat.get(id(mine))
+        if items is None:
+            items = flat[id(mine)] = [(cid, r.competency, r.level, r.validity_months, r.role_codes, r)
+                                      for cid, r in mine.items()]
+        held = evidence.get(officer.pk)
+        if held is None:  # nothing recorded for this officer: every pair "chưa đạt" (no call per row)
+            extend([row(officer, c, level, validity, roles, 0, missing, None)
+                    for _cid, c, level, validity, roles, _r in items])
+            continue
+        for cid, c, level, validity, roles, r in items:
+            found = held.get(cid)
+            if found is None:
+                append(row(officer, c, level, validity, roles, 0, missing, None))
+            else:
+                append(_row(officer, r, found, on, horizon, store))
+    return rows
+
+
+def rows_for_officers(officers, on: dt.date | None = None) -> list[CompetencyRow]:
+    """One row per (officer × required competency) on `on` (today by default), sorted by officer code then
+    competency code. `officers` is an iterable of Officer objects or a queryset (then filtered by subquery)."""
+    on = on or today()
+    if isinstance(officers, QuerySet):
+        officer_list = list(officers)
+        officer_filter = _officer_filter(officers)
+    else:
+        officer_list = list(officers)
+        officer_filter = _officer_filter(officer_list)
+    if not officer_list:
+        return []
+    return _rows(officer_list, officer_filter, on)
+
+
+def unit_subtree_officers(unit: Unit) -> QuerySet[Officer]:
+    """Active officers of a unit and every unit below it."""
+    return Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
+
+
+def _with_units(officers: QuerySet[Officer], units: QuerySet[Unit]) -> list[Officer]:
+    """The officers with their unit attached from one query of the units (3× faster than select_related for
+    10,000 officers: each unit is built once, not once per officer)."""
+    by_id = {u.pk: u for u in units}
+    found = list(officers)
+    cache = Officer.unit.field.set_cached_value
+    for officer in found:
+        unit = by_id.get(officer.unit_id)
+        if unit is not None:
+            cache(officer, unit)
+    return found
+
+
+def unit_subtree_rows(unit: Unit, on: dt.date | None = None) -> list[CompetencyRow]:
+    """The (officer × required competency) rows of the active officers of a unit's subtree: five queries
+    (officers, units, assignments, requirements, evidence), plus one if some row's evidence is looked at."""
+    officers = unit_subtree_officers(unit)
+    on = on or today()
+    return _rows(_with_units(officers, unit.subtree()), _officer_filter(officers), on)
+
+
+def all_rows(on: dt.date | None = None) -> list[CompetencyRow]:
+    """Rows for every active officer (five queries)."""
+    officers = Officer.objects.filter(is_active=True)
+    return _rows(_with_units(officers, Unit.objects.all()), _officer_filter(officers), on or today())
+
+
+def readiness(officer: Officer, on: dt.date | None = None) -> tuple[int, int]:
+    """(met, required): the required pairs of the officer with status đạt or sắp hết hạn, and all of them."""
+    rows = rows_for_officers([officer], on)
+    return sum(1 for r in rows if r.is_met), len(rows)
+
+
+def officer_profile(officer: Officer, on: dt.date | None = None) -> list[tuple[RoleAssignment, list[CompetencyRow]]]:
+    """Per current role assignment (by role order), the rows of the competencies that role requires.
+
+    A competency several roles require appears under each of them with the same (combined) row. Four queries
+    (plus one when the evidence is read); courses.selectors.competency_next_steps fills next_course / enrolment.
+    """
+    on = on or today()
+    assignments = list(
+        RoleAssignment.objects.current(on).filter(officer=officer).select_related("role", "unit")
+        .order_by("role__sort_order", "role__code", "start_date", "pk")
+    )
+    if not assignments:
+        return []
+    rows = {row.competency.pk: row for row in _rows([officer], {"officer_id__in": [officer.pk]}, on,
+                                                      assignments=assignments)}
+    role_competencies: dict[int, list[int]] = defaultdict(list)
+    for role_id, competency_id in RoleRequirement.objects.filter(
+        role_id__in={a.role_id for a in assignments}
+    ).values_list("role_id", "competency_id"):
+        role_competencies[role_id].append(competency_id)
+    groups = []
+    for assignment in assignments:
+        mine = [rows[c] for c in role_competencies.get(assignment.role_id, ()) if c in rows]
+        mine.sort(key=lambda r: r.competency.code)
+        groups.append((assignment, mine))
+    return groups
+
+
+def status_counts(rows: Iterable[CompetencyRow]) -> dict[str, int]:
+    """How many rows have each status (every status present, 0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+# --- Reporting contract (manage.py competency_status) --------------------------------------------------------
+
+#: The CSV headers, exactly (reporting tools rely on them).
+STATUS_CSV_HEADERS = ["Mã cán bộ", "Họ và tên", "Mã đơn vị", "Vị trí yêu cầu", "Mã năng lực", "Mức yêu cầu",
+                      "Mức đạt", "Trạng thái", "Hiệu lực đến"]
+
+
+def status_csv(rows: Iterable[CompetencyRow]) -> str:
+    """The rows as CSV text starting with a BOM (UTF-8 with BOM once encoded), in the rows' order."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(STATUS_CSV_HEADERS)
+    for row in rows:
+        writer.writerow([
+            row.officer.employee_code, row.officer.full_name, row.officer.unit.code, ", ".join(row.role_codes),
+            row.competency.code, row.required_level, row.held_level, row.status,
+            row.valid_until.strftime("%d/%m/%Y") if row.valid_until else "",
+        ])
+    return out.getvalue()

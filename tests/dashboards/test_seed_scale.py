@@ -1,0 +1,72 @@
+"""manage.py seed_scale: reproducible volume data whose coverage numbers equal competency_status."""
+
+import csv
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from dashboards import coverage
+from people.models import Attainment, Officer, Unit
+from tests.courses.factories import CourseCompetencyFactory, CoursePageFactory
+from tests.people.factories import CompetencyFactory, DeskRoleFactory, RoleRequirementFactory, UnitFactory
+
+
+@pytest.fixture
+def catalogue(db):
+    city = UnitFactory(code="HCM", name="Thành phố Hồ Chí Minh", kind=Unit.Kind.CITY)
+    tn, hd = DeskRoleFactory(code="TN"), DeskRoleFactory(code="HD")
+    for n, (role, level, months) in enumerate([(tn, 2, 12), (tn, 1, 24), (hd, 3, 24), (hd, 2, 24)]):
+        competency = CompetencyFactory(code=f"NV{n + 1:02d}")
+        RoleRequirementFactory(role=role, competency=competency, level=level, validity_months=months)
+        CourseCompetencyFactory(page=CoursePageFactory(title=f"Khóa {n}"), competency=competency, level=3)
+    return city
+
+
+def test_seed_scale_builds_the_requested_volume(catalogue):
+    call_command("seed_scale", officers=120, units=7, seed=3, stdout=io.StringIO())
+    assert Unit.objects.filter(code__startswith="SC-").count() == 7
+    assert Officer.objects.filter(employee_code__startswith="SC").count() == 120
+    assert Attainment.objects.filter(revoked_at__isnull=False).exists()
+    statuses = Counter(r.status for r in coverage.unit_rows(catalogue, timezone.localdate()))
+    assert all(statuses[s] for s in ("đạt", "hết hạn", "chưa đạt")), statuses
+
+
+def test_seed_scale_is_reproducible(catalogue):
+    def run():
+        with transaction.atomic():
+            call_command("seed_scale", officers=40, units=4, seed=7, stdout=io.StringIO())
+            officers = list(Officer.objects.order_by("employee_code")
+                            .values_list("employee_code", "full_name", "unit__code"))
+            evidence = list(Attainment.objects.order_by("officer__employee_code", "competency__code", "achieved_on")
+                            .values_list("officer__employee_code", "competency__code", "level", "achieved_on",
+                                         "kind"))
+            transaction.set_rollback(True)
+        return officers, evidence
+
+    first = run()
+    assert first[0] and first[1]
+    assert run() == first
+
+
+def test_city_overview_equals_competency_status_on_scale_data(catalogue):
+    call_command("seed_scale", officers=150, units=9, seed=11, stdout=io.StringIO())
+    today = timezone.localdate()
+    overview = coverage.coverage_overview(unit=catalogue, on=today)
+    out = io.StringIO()
+    call_command("competency_status", unit="HCM", date=today.strftime("%d/%m/%Y"), stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    by_ward: dict[str, Counter] = {}
+    ward_of = {code: path.strip("/").split("/")[1] for code, path in Unit.objects.values_list("code", "path")
+               if path.count("/") > 2}
+    for r in rows:
+        by_ward.setdefault(ward_of[r["Mã đơn vị"]], Counter())[r["Trạng thái"]] += 1
+    for row in overview.rows:
+        expected = by_ward.get(row.unit.code, Counter())
+        c = row.counts
+        assert (c.met, c.expiring, c.expired, c.missing) == (
+            expected["đạt"], expected["sắp hết hạn"], expected["hết hạn"], expected["chưa đạt"]), row.unit.code
+    assert overview.total.counts.required == len(rows)
