@@ -493,6 +493,9 @@ class Response(models.Model):
     shuffle_seed = models.PositiveIntegerField(default=0)
     text_answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every saved change of the answer. The page carries the revision it shows, so an answer from a
+    # stale tab (older revision) never overwrites a newer one saved from another tab.
+    revision = models.PositiveIntegerField(default=0)
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     needs_marking = models.BooleanField(default=False)
     marker_comment = models.TextField(_("marker's comment"), blank=True)

@@ -26,6 +26,7 @@ from .models import (
     ReviewWhen,
     VersionChoice,
 )
+from .tokens import choice_token
 
 
 def quiz_grade(*, percents: list[Decimal], method: str) -> Decimal | None:
@@ -118,7 +119,7 @@ def best_grade_for_officer_course(*, officer, course: CoursePage) -> Decimal | N
 
 @dataclass
 class ChoiceView:
-    id: int
+    token: str  # the attempt's opaque name of the option (assessments.tokens), never a database id
     text: str
     selected: bool = False
     position: int | None = None
@@ -180,7 +181,7 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
         else:
             for c in _ordered_choices(choices, r.shuffle_seed):
                 sel = selections.get(c.pk)
-                cv = ChoiceView(id=c.pk, text=c.text, selected=sel is not None,
+                cv = ChoiceView(token=choice_token(response_id=r.pk, choice_id=c.pk), text=c.text, selected=sel is not None,
                                 position=sel.position if sel else None, matched_text=sel.matched_text if sel else "")
                 if review and show_answers:
                     cv.is_correct = c.is_correct
@@ -371,7 +372,7 @@ def item_statistics_for_quiz(*, quiz: QuizPage) -> QuizStats:
 def question_preview_data(*, question: Question) -> ItemView:
     """A question rendered as an officer sees it in an attempt (for the admin preview): no answer key."""
     choices = list(question.choices.all())
-    views = [ChoiceView(id=i, text=c.text) for i, c in enumerate(choices, start=1)]
+    views = [ChoiceView(token=str(i), text=c.text) for i, c in enumerate(choices, start=1)]
     partners = []
     if question.kind == QuestionKind.MATCHING:
         partners = sorted({c.match_text for c in choices}, key=lambda t: (t.casefold(), t))

@@ -11,8 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from courses.models import Enrolment, course_path_prefix
 from courses.services import enrolment_check_completion
 from people.models import Officer
 
-from . import grading
+from . import grading, tokens
 from .models import (
     CHOICE_KINDS,
     Attempt,
@@ -45,6 +44,19 @@ class AttemptError(ValidationError):
 
 class AttemptClosed(AttemptError):
     """The attempt was submitted or its deadline (plus grace) has passed: answers are refused."""
+
+
+class StaleAnswer(AttemptError):
+    """The answer was changed elsewhere (another tab) after this page showed it: the newer answer is kept."""
+
+    def __init__(self, message, *, revision: int):
+        super().__init__(message)
+        self.revision = revision
+
+
+def stale_answer_message() -> str:
+    return _("This answer was changed in another tab or window after this page was opened. The newer answer is "
+             "kept: check it before going on.")
 
 
 def grace_seconds() -> int:
@@ -206,6 +218,22 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
         else:
             result[q.pk] = version
     if missing:
+        # Two requests starting the same just-edited quiz would both number a new version max + 1 and one would
+        # fail on uniq_question_version. Lock the questions that need a version (in pk order, so concurrent
+        # starts queue instead of deadlocking), then look again: whoever waited finds the version the first
+        # request made.
+        list(Question.objects.select_for_update().filter(pk__in=[q.pk for q in missing]).order_by("pk")
+             .values_list("pk", flat=True))
+        found = {
+            (v.question_id, v.fingerprint): v
+            for v in QuestionVersion.objects.filter(question_id__in=[q.pk for q in missing],
+                                                    fingerprint__in={prints[q.pk] for q in missing})
+        }
+        for q in missing:
+            if (q.pk, prints[q.pk]) in found:
+                result[q.pk] = found[(q.pk, prints[q.pk])]
+        missing = [q for q in missing if q.pk not in result]
+    if missing:
         numbers = dict(
             QuestionVersion.objects.filter(question_id__in=[q.pk for q in missing])
             .values("question_id").annotate(n=Max("number")).values_list("question_id", "n")
@@ -337,6 +365,9 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
     Bounded number of queries whatever the size of the bank or of the quiz.
     """
     now = now or timezone.now()
+    # One start at a time per officer: a second tab (or a double click) waits here, then finds the attempt the
+    # first one made instead of drawing another.
+    list(Officer.objects.select_for_update().filter(pk=officer.pk).values_list("pk", flat=True))
     check = attempt_start_check(quiz=quiz, officer=officer, now=now)
     if check.open_attempt is not None:
         return Attempt.objects.get(pk=check.open_attempt.pk)
@@ -361,7 +392,8 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         quiz=quiz, officer=officer, enrolment=enrolment, number=check.attempts_used + 1, quiz_title=quiz.title,
         started_at=now, deadline=deadline,
     )
-    attempt.full_clean(validate_constraints=False)
+    # quiz, officer and enrolment were just read: no need to check again that they exist.
+    attempt.full_clean(exclude=["quiz", "officer", "enrolment"], validate_constraints=False)
     try:
         with transaction.atomic():
             attempt.save()
@@ -411,73 +443,108 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 
 # --- Autosave -------------------------------------------------------------------------------------------
 
-def response_save(*, response_id: int, user, choice_ids: list[int] | None = None, text: str | None = None,
-                  order: list[int] | None = None, matches: dict[int, int] | None = None,
-                  kind: str | None = None, now: dt.datetime | None = None) -> Response:
-    """Save one answer as it is given. One locked read and at most two writes (≤ 5 queries per request).
+def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
+                  order: list[str] | None = None, matches: dict[str, str] | None = None,
+                  kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None) -> Response:
+    """Save one answer as it is given: one locked read and at most three writes; returns the response with its
+    new `revision`.
 
-    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has
-    passed, with ValidationError when the answer does not fit the question.
-    `choice_ids`: options chosen (single/multiple/true-false); `order`: option ids in the officer's order;
-    `matches`: {item id: right-hand text}; `text`: short answer or essay.
+    Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
+    exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
+    `order`: item tokens in the officer's order; `matches`: {item token: right-hand text}; `text`: short answer
+    or essay. `revision` is the revision of the answer the page showed (None: not checked, for trusted callers).
+
+    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has passed;
+    with StaleAnswer when the answer was saved since that revision (from another tab) and this one differs —
+    the newer answer is never overwritten by an older or empty one; with ValidationError when the answer does not
+    fit the question (an unknown token included).
     """
     # No savepoint (it would cost two queries); refusals are returned, not raised, inside the block so that
     # the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
-        result = _response_save(response_id=response_id, user=user, choice_ids=choice_ids, text=text, order=order,
-                                matches=matches, kind=kind, now=now or timezone.now())
+        result = _response_save(response_id=response_id, user=user, choices=choices, text=text, order=order,
+                                matches=matches, kind=kind, revision=revision, now=now or timezone.now())
     if isinstance(result, Exception):
         raise result
     return result
 
 
-def _response_save(*, response_id, user, choice_ids, text, order, matches, kind, now):
-    ids = set(choice_ids or []) | set(order or []) | set((matches or {}).keys())
-    valid = Subquery(
-        VersionChoice.objects.filter(version=OuterRef("version"), pk__in=ids or [0])
-        .values("version").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
+def _locked_response(*, response_id: int, user) -> tuple[Response | None, list[int]]:
+    """The response (attempt and version joined, response and attempt rows locked) and its version's choice ids,
+    in one query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read."""
+    rows = list(
+        Response.objects.select_related("attempt", "version")
+        .select_for_update(of=("self", "attempt"))
+        .filter(pk=response_id, attempt__officer__user=user)
+        .annotate(choice_pk=F("version__choices__pk"))
     )
-    total = Subquery(
-        VersionChoice.objects.filter(version=OuterRef("version")).values("version").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
-    )
-    try:
-        response = (
-            Response.objects.select_related("attempt", "version")
-            .select_for_update(of=("self", "attempt"))
-            .annotate(valid_ids=Coalesce(valid, Value(0)), total_choices=Coalesce(total, Value(0)))
-            .get(pk=response_id, attempt__officer__user=user)
-        )
-    except Response.DoesNotExist:
+    if not rows:
+        return None, []
+    return rows[0], [r.choice_pk for r in rows if r.choice_pk is not None]
+
+
+def _answer_rows(*, response: Response, known: dict[str, int], choices, order, matches):
+    """The ResponseChoice rows an answer makes, or a ValidationError."""
+    kind = response.version.kind
+    if kind in CHOICE_KINDS:
+        chosen = list(dict.fromkeys(known[t] for t in choices or []))
+        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
+            return ValidationError(_("Choose only one answer."))
+        return [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
+    if kind == QuestionKind.ORDERING:
+        placed = list(dict.fromkeys(known[t] for t in order or []))
+        if placed and len(placed) != len(known):
+            return ValidationError(_("Give every item a place."))
+        return [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(placed, 1)]
+    if kind == QuestionKind.MATCHING:
+        return [ResponseChoice(response_id=response.pk, choice_id=known[item], matched_text=str(partner)[:500])
+                for item, partner in (matches or {}).items() if partner]
+    return []
+
+
+def _same_as_saved(response: Response, *, text: str | None, rows: list[ResponseChoice] | None) -> bool:
+    """Whether a (stale) answer is exactly the saved one: then nothing is lost and nothing needs refusing."""
+    if rows is None:
+        return response.text_answer == text
+    saved = set(ResponseChoice.objects.filter(response_id=response.pk)
+                .values_list("choice_id", "position", "matched_text"))
+    return saved == {(r.choice_id, r.position, r.matched_text) for r in rows}
+
+
+def _response_save(*, response_id, user, choices, text, order, matches, kind, revision, now):
+    response, choice_ids = _locked_response(response_id=response_id, user=user)
+    if response is None:
         return PermissionDenied()
     attempt = response.attempt
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
     if attempt_deadline_passed(attempt=attempt, now=now):
         return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
-    if response.valid_ids != len(ids) or (kind is not None and kind != response.version.kind):
+    if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
-    kind = response.version.kind
-    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
-        value = (text or "")[:20000]
-        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now)
+    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
+    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
+    if any(t not in known for t in given):
+        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
+    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY)
+    value = (text or "")[:20000] if is_text else None
+    rows = None
+    if not is_text:
+        rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
+        if isinstance(rows, Exception):
+            return rows
+    if revision is not None and revision < response.revision:
+        if _same_as_saved(response, text=value, rows=rows):
+            return response
+        return StaleAnswer(stale_answer_message(), revision=response.revision)
+    # The row is locked: the new revision is exactly one more than what was read.
+    response.revision += 1
+    response.answered_at = now
+    if is_text:
+        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now, revision=response.revision)
         response.text_answer = value
         return response
-    rows = []
-    if kind in CHOICE_KINDS:
-        chosen = list(dict.fromkeys(choice_ids or []))
-        if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
-            return ValidationError(_("Choose only one answer."))
-        rows = [ResponseChoice(response_id=response.pk, choice_id=c) for c in chosen]
-    elif kind == QuestionKind.ORDERING:
-        order = list(dict.fromkeys(order or []))
-        if order and len(order) != response.total_choices:
-            return ValidationError(_("Give every item a place."))
-        rows = [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(order, 1)]
-    elif kind == QuestionKind.MATCHING:
-        rows = [ResponseChoice(response_id=response.pk, choice_id=item, matched_text=str(partner)[:500])
-                for item, partner in (matches or {}).items() if partner]
+    Response.objects.filter(pk=response.pk).update(answered_at=now, revision=response.revision)
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:
         ResponseChoice.objects.bulk_create(rows)
@@ -487,7 +554,8 @@ def _response_save(*, response_id, user, choice_ids, text, order, matches, kind,
 @transaction.atomic
 def attempt_page_set(*, attempt: Attempt, page: int) -> None:
     """Remember the page the officer is on, so a resumed attempt opens where it stopped."""
-    Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_page=max(1, page))
+    page = max(1, min(page, 32767))  # a PositiveSmallIntegerField; callers clamp to the attempt's pages
+    Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_page=page)
 
 
 # --- Submit and grading ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from people.roles import is_trainer
@@ -19,45 +20,38 @@ from people.selectors import officer_for_user, officers_visible_to
 
 from . import selectors, services
 from .models import Attempt, QuestionKind, QuizOverride, QuizPage, Response
+from .numbers import SMALL_MAX, clamp, parse_int
 from .permissions import can_override_for_officer
 
 
 def parse_answer(*, kind: str, data, prefix: str) -> dict:
-    """Read one question's answer from form data named as in the attempt template (prefix = "q<response id>")."""
-    def ints(values):
-        out = []
-        for v in values:
-            try:
-                out.append(int(v))
-            except (TypeError, ValueError):
-                continue
-        return out
+    """Read one question's answer from form data named as in the attempt template (prefix = "q<response id>").
 
+    Options and items are named by the attempt's opaque tokens; the service maps them back (or refuses them).
+    """
     if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
         return {"text": data.get(prefix, "")}
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
-        return {"choice_ids": ints(data.getlist(prefix))}
+        return {"choices": [v.strip() for v in data.getlist(prefix) if v.strip()]}
     if kind == QuestionKind.ORDERING:
         places = {}
         for key in data:
             if key.startswith(f"{prefix}_pos_"):
-                cid = ints([key.rsplit("_", 1)[-1]])
-                pos = ints([data.get(key)])
-                if cid and pos:
-                    places[cid[0]] = pos[0]
+                value = (data.get(key) or "").strip()
+                if value:
+                    places[key[len(prefix) + 5:]] = parse_int(value, minimum=1, maximum=SMALL_MAX)
         if not places:
             return {"order": []}
         if len(set(places.values())) != len(places):
             raise ValidationError(_("Each position can be used only once."))
-        return {"order": [cid for cid, _p in sorted(places.items(), key=lambda kv: kv[1])]}
+        return {"order": [token for token, _p in sorted(places.items(), key=lambda kv: kv[1])]}
     if kind == QuestionKind.MATCHING:
         matches = {}
         for key in data:
             if key.startswith(f"{prefix}_match_"):
-                cid = ints([key.rsplit("_", 1)[-1]])
                 partner = (data.get(key) or "").strip()
-                if cid and partner:
-                    matches[cid[0]] = partner
+                if partner:
+                    matches[key[len(prefix) + 7:]] = partner
         return {"matches": matches}
     return {}
 
@@ -67,7 +61,8 @@ def _pages(total: int, layout: str) -> int:
 
 
 def quiz_page_serve(request, *, page: QuizPage):
-    """QuizPage.serve: GET shows the landing page or the attempt in progress; POST starts, saves or submits."""
+    """QuizPage.serve: GET only reads (landing page, the attempt in progress, or "time is up" with a submit
+    button); POST starts, saves, moves between pages or submits."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     officer = officer_for_user(user=request.user)
@@ -77,24 +72,35 @@ def quiz_page_serve(request, *, page: QuizPage):
         })
     attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
     now = timezone.now()
-    if attempt and services.attempt_deadline_passed(attempt=attempt, now=now):
+    expired = attempt is not None and services.attempt_deadline_passed(attempt=attempt, now=now)
+    if request.method != "POST":
+        # GET only reads: it shows the landing page (with the start button, a POST), the attempt in progress, or
+        # — when its time is up — a button that submits it (the periodic task submits it otherwise).
+        if expired:
+            return render(request, "assessments/quiz_page.html", {
+                "page": page, "self": page, "mode": "expired", "attempt": attempt,
+            })
+        if attempt is not None:
+            return _attempt_get(request, page=page, attempt=attempt)
+        return _landing(request, page=page, officer=officer, now=now)
+    if expired:
         attempt = services.attempt_submit(attempt=attempt, now=now, auto=True)
         messages.info(request, _("Time was up: your attempt was submitted automatically."))
         return redirect("assessments:attempt-result", pk=attempt.pk)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "start":
-            try:
-                attempt = services.attempt_start(quiz=page, officer=officer)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            return redirect(page.url)
-        if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
-            messages.info(request, _("This attempt is already finished."))
-            return redirect(page.url)
-        return _attempt_post(request, page=page, attempt=attempt, action=action)
-    if attempt is not None:
-        return _attempt_get(request, page=page, attempt=attempt)
+    action = request.POST.get("action", "")
+    if action == "start":
+        try:
+            services.attempt_start(quiz=page, officer=officer)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(page.url)
+    if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
+        messages.info(request, _("This attempt is already finished."))
+        return redirect(page.url)
+    return _attempt_post(request, page=page, attempt=attempt, action=action)
+
+
+def _landing(request, *, page: QuizPage, officer, now):
     summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
     check = services.attempt_start_check(quiz=page, officer=officer, now=now)
     question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
@@ -109,12 +115,11 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
     total = attempt.responses.count()
     pages = _pages(total, page.layout)
     try:
-        current = int(request.GET.get("trang", attempt.current_page))
-    except ValueError:
+        current = parse_int(request.GET.get("trang") or attempt.current_page, maximum=SMALL_MAX)
+    except ValidationError:
         current = attempt.current_page
-    current = min(max(1, current), pages)
-    if current != attempt.current_page:
-        services.attempt_page_set(attempt=attempt, page=current)
+    # A read: the page reached is remembered by the form's POSTs (Next, Previous, a page number), not here.
+    current = clamp(current, minimum=1, maximum=pages)
     positions = None if page.layout == QuizPage.Layout.ALL else [current]
     items = selectors.attempt_items(attempt=attempt, positions=positions)
     answered, total = selectors.attempt_progress(attempt=attempt)
@@ -130,31 +135,53 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
     })
 
 
+def parse_revision(*, data, prefix: str) -> int:
+    """The revision of the answer the page showed (`q<response id>_rev`); a page that sends none knew none (0)."""
+    return parse_int(data.get(f"{prefix}_rev") or "0", maximum=2**31 - 1)
+
+
 def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
     responses = Response.objects.filter(attempt=attempt).select_related("version")
-    shown = request.POST.getlist("shown")
-    errors = []
-    for r in responses.filter(pk__in=[int(s) for s in shown if s.isdigit()]):
+    try:  # every number of the form, before anything is saved
+        shown = [parse_int(v, minimum=1) for v in request.POST.getlist("shown")]
+        goto = parse_int(request.POST["goto"]) if request.POST.get("goto") else None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{page.url}?trang={attempt.current_page}")
+    errors, stale = [], []
+    for r in responses.filter(pk__in=shown):
         try:
             answer = parse_answer(kind=r.version.kind, data=request.POST, prefix=f"q{r.pk}")
-            services.response_save(response_id=r.pk, user=request.user, **answer)
+            revision = parse_revision(data=request.POST, prefix=f"q{r.pk}")
+            services.response_save(response_id=r.pk, user=request.user, revision=revision, **answer)
         except services.AttemptClosed as exc:
             if services.attempt_deadline_passed(attempt=attempt, now=timezone.now()):
                 attempt = services.attempt_submit(attempt=attempt, auto=True)
                 messages.error(request, " ".join(exc.messages))
                 return redirect("assessments:attempt-result", pk=attempt.pk)
             errors += exc.messages
+        except services.StaleAnswer:
+            stale.append(r.position)  # the newer answer (saved from another tab) is kept
         except ValidationError as exc:
             errors += exc.messages
     for e in errors:
         messages.error(request, e)
-    if action == "submit" and not errors:
-        attempt = services.attempt_submit(attempt=attempt)
+    time_is_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+    if action == "submit" and not errors and (not stale or time_is_up):
+        # At the deadline (the timer's own submit) there is no time to review: the newer answers kept from
+        # the other tab are graded as they are.
+        attempt = services.attempt_submit(attempt=attempt, auto=time_is_up and request.POST.get("auto") == "1")
         return redirect("assessments:attempt-result", pk=attempt.pk)
-    try:
-        target = int(request.POST.get("goto") or attempt.current_page)
-    except ValueError:
-        target = attempt.current_page
+    if stale:
+        messages.warning(request, ngettext(
+            "An answer on this page was changed in another tab or window after this page was opened. The newer "
+            "answer is kept: check it before submitting.",
+            "%(count)d answers on this page were changed in another tab or window after this page was opened. "
+            "The newer answers are kept: check them before submitting.", len(stale)) % {"count": len(stale)})
+        first = 1 if page.layout == QuizPage.Layout.ALL else min(stale)
+        services.attempt_page_set(attempt=attempt, page=first)
+        return redirect(f"{page.url}?trang={first}")
+    target = clamp(goto or attempt.current_page, minimum=1, maximum=_pages(responses.count(), page.layout))
     if not errors and action == "save":
         messages.success(request, _("Your answers are saved."))
     services.attempt_page_set(attempt=attempt, page=target)
@@ -164,20 +191,29 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
 @require_POST
 @login_required
 def save_response(request, pk: int):
-    """Autosave of one answer (JavaScript, one small request). JSON in return; 409 when refused."""
+    """Autosave of one answer (JavaScript, one small request). JSON in return: the new revision when saved;
+    409 when refused (attempt closed, or the answer was changed in another tab: the page must reload)."""
     kind = request.POST.get("kind", "")
     if kind not in QuestionKind.values:
         return HttpResponseBadRequest("kind")
     try:
         answer = parse_answer(kind=kind, data=request.POST, prefix=f"q{pk}")
-        services.response_save(response_id=pk, user=request.user, kind=kind, **answer)
+        revision = parse_revision(data=request.POST, prefix=f"q{pk}")
+        response = services.response_save(response_id=pk, user=request.user, kind=kind, revision=revision,
+                                          **answer)
     except PermissionDenied:
         raise Http404 from None
     except services.AttemptClosed as exc:
         return JsonResponse({"saved": False, "closed": True, "error": " ".join(exc.messages)}, status=409)
+    except services.StaleAnswer as exc:
+        # Shown on the reloaded page too, which then carries the newer answer and its revision.
+        messages.warning(request, " ".join(exc.messages))
+        return JsonResponse({"saved": False, "stale": True, "revision": exc.revision,
+                             "error": " ".join(exc.messages)}, status=409)
     except ValidationError as exc:
         return JsonResponse({"saved": False, "error": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S")})
+    return JsonResponse({"saved": True, "revision": response.revision,
+                         "at": timezone.localtime().strftime("%H:%M:%S")})
 
 
 def _visible_attempt(request, pk: int) -> Attempt:
@@ -245,15 +281,19 @@ def quiz_overrides(request, quiz_id: int):
         if not officers.exists():
             raise PermissionDenied
     if request.method == "POST":
-        officer = get_object_or_404(officers, pk=request.POST.get("officer") or 0)
+        try:
+            officer_id = parse_int(request.POST.get("officer"), minimum=1)
+        except ValidationError:
+            raise Http404 from None
+        officer = get_object_or_404(officers, pk=officer_id)
         if not can_override_for_officer(user=request.user, officer=officer):
             raise Http404
         try:
-            minutes = int(request.POST.get("extra_minutes") or 0)
-            attempts = int(request.POST.get("extra_attempts") or 0)
+            minutes = parse_int(request.POST.get("extra_minutes") or "0", maximum=SMALL_MAX)
+            attempts = parse_int(request.POST.get("extra_attempts") or "0", maximum=SMALL_MAX)
             services.quiz_override_set(quiz=quiz, officer=officer, extra_minutes=minutes, extra_attempts=attempts,
                                        reason=request.POST.get("reason", ""), granted_by=request.user)
-        except (ValueError, ValidationError):
+        except ValidationError:
             messages.error(request, _("Enter whole numbers of minutes and attempts (0 or more)."))
         else:
             messages.success(request, _("The override for %(name)s is saved.") % {"name": officer.full_name})

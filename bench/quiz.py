@@ -5,7 +5,7 @@
 
 Both go through Django's test client (session + CSRF-exempt client, full middleware stack, ATOMIC_REQUESTS), so
 the numbers include URL routing, the session and user lookups and the transaction. Queries are counted without
-transaction control statements (BEGIN/COMMIT/SAVEPOINT). Targets: autosave <= 20 ms and <= 5 queries,
+transaction control statements (BEGIN/COMMIT/SAVEPOINT). Targets: autosave <= 20 ms and <= 6 queries,
 start <= 150 ms.
 """
 
@@ -90,6 +90,7 @@ def run(database_url: str, label: str, starts: int, saves: int) -> dict:
 
     from assessments import services
     from assessments.models import Attempt
+    from assessments.tokens import choice_token
 
     quiz, officer = build(500, 30)
     client = Client()
@@ -112,12 +113,16 @@ def run(database_url: str, label: str, starts: int, saves: int) -> dict:
 
     responses = list(attempt.responses.select_related("version").prefetch_related("version__choices"))
     save_ms, save_q = [], []
+    revisions = {}  # what the page would carry: the revision the last save returned
     for i in range(saves):
         r = responses[i % len(responses)]
         choice = list(r.version.choices.all())[i % 4]
         save_url = reverse("assessments:save-response", args=[r.pk])
-        ms, n, resp = timed(lambda: client.post(save_url, {"kind": "single", f"q{r.pk}": choice.pk}))  # noqa: B023
+        value = choice_token(response_id=r.pk, choice_id=choice.pk)  # what the page shows for the option
+        data = {"kind": "single", f"q{r.pk}": value, f"q{r.pk}_rev": revisions.get(r.pk, 0)}
+        ms, n, resp = timed(lambda: client.post(save_url, data))  # noqa: B023
         assert resp.status_code == 200, resp.content
+        revisions[r.pk] = resp.json()["revision"]
         save_ms.append(ms)
         save_q.append(n)
     return {
@@ -153,7 +158,7 @@ def main() -> None:
         f"| database | measure | median (ms) | p95 (ms) | queries | target |\n"
         f"|---|---|---:|---:|---:|---|\n"
         f"| {label} | autosave one answer (POST, {args.saves} runs) | {r['save_median']:.1f} | {r['save_p95']:.1f} "
-        f"| {r['save_queries']} | ≤ 20 ms, ≤ 5 queries |\n"
+        f"| {r['save_queries']} | ≤ 20 ms, ≤ 6 queries |\n"
         f"| {label} | start attempt: draw 30 of 500 (POST, {args.starts - 1} runs) | {r['start_median']:.1f} "
         f"| {r['start_p95']:.1f} | {r['start_queries']} | ≤ 150 ms |\n"
         f"| {label} | first start (snapshots 30 question versions) | {cold_ms:.1f} | — | {cold_q} | — |\n"

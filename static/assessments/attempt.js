@@ -28,10 +28,17 @@
     return data;
   }
 
+  // One save at a time per question, each carrying the revision the last one returned: a second change while
+  // a save is on its way is sent after it (never with an outdated revision). A 409 means the attempt is closed
+  // or another tab saved a newer answer: the page reloads to show what is saved (with the server's message).
+  var inflight = {}, pending = {};
+
   function save(fieldset) {
     var id = fieldset.getAttribute("data-response");
+    if (inflight[id]) { pending[id] = true; return inflight[id]; }
     setStatus(fieldset, form.getAttribute("data-saving-text"), false);
-    return fetch(urlTemplate.replace("{id}", id), {
+    var revision = fieldset.querySelector("[data-revision]");
+    inflight[id] = fetch(urlTemplate.replace("{id}", id), {
       method: "POST",
       body: payload(fieldset),
       credentials: "same-origin",
@@ -40,9 +47,11 @@
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (body) {
         if (resp.ok && body.saved) {
+          if (revision && body.revision !== undefined) { revision.value = String(body.revision); }
           setStatus(fieldset, form.getAttribute("data-saved-text") + " " + (body.at || ""), false);
         } else if (resp.status === 409) {
           setStatus(fieldset, body.error || "", true);
+          pending[id] = false;
           if (!submitting) { submitting = true; window.setTimeout(function () { window.location.reload(); }, 1500); }
         } else {
           setStatus(fieldset, body.error || form.getAttribute("data-error-text"), true);
@@ -50,18 +59,33 @@
       });
     }).catch(function () {
       setStatus(fieldset, form.getAttribute("data-error-text"), true);
+    }).then(function () {
+      inflight[id] = null;
+      if (pending[id] && !submitting) { pending[id] = false; save(fieldset); }
     });
+    return inflight[id];
   }
 
   var timers = {};
   form.querySelectorAll("fieldset[data-response]").forEach(function (fieldset) {
-    fieldset.addEventListener("change", function () { save(fieldset); });
+    fieldset.addEventListener("change", function () {
+      if (submitting) { return; }
+      window.clearTimeout(timers[fieldset.getAttribute("data-response")]);
+      save(fieldset);
+    });
     fieldset.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
       var id = fieldset.getAttribute("data-response");
       window.clearTimeout(timers[id]);
-      timers[id] = window.setTimeout(function () { save(fieldset); }, 800);
+      timers[id] = window.setTimeout(function () { if (!submitting) { save(fieldset); } }, 800);
     });
+  });
+
+  // Once the form is posted it carries every answer on the page: a pending debounced autosave must not fire
+  // afterwards (it would reach a submitted attempt, get 409 and reload the page over the result).
+  form.addEventListener("submit", function () {
+    submitting = true;
+    Object.keys(timers).forEach(function (id) { window.clearTimeout(timers[id]); });
   });
 
   var submitButton = document.getElementById("quiz-submit");
@@ -82,6 +106,9 @@
     var action = document.createElement("input");
     action.type = "hidden"; action.name = "action"; action.value = "submit";
     form.appendChild(action);
+    var auto = document.createElement("input");
+    auto.type = "hidden"; auto.name = "auto"; auto.value = "1";
+    form.appendChild(auto);
     form.submit();
   }
 

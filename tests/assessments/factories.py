@@ -94,3 +94,14 @@ def add_fixed(quiz: QuizPage, *questions, mark=None) -> None:
 def add_rule(quiz: QuizPage, category, count: int, include_subcategories=True) -> QuizRandomRule:
     return QuizRandomRule.objects.create(page=quiz, category=category, count=count,
                                          include_subcategories=include_subcategories)
+
+
+def token(response, choice) -> str:
+    """The opaque token an attempt page shows for one choice (a VersionChoice or its id) of a response."""
+    from assessments.tokens import choice_token
+
+    return choice_token(response_id=response.pk, choice_id=getattr(choice, "pk", choice))
+
+
+def tokens(response, choices) -> list[str]:
+    return [token(response, c) for c in choices]

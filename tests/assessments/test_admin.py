@@ -9,7 +9,13 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Attempt, Question, QuestionKind
 from assessments.selectors import item_statistics_for_quiz
-from tests.assessments.factories import QuestionCategoryFactory, QuizPageFactory, add_fixed, make_question
+from tests.assessments.factories import (
+    QuestionCategoryFactory,
+    QuizPageFactory,
+    add_fixed,
+    make_question,
+    token,
+)
 from tests.people.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +135,10 @@ def test_item_statistics_on_a_known_data_set(module_page, unit_tree):
         attempt = services.attempt_start(quiz=quiz, officer=o, now=now)
         r1, r2 = attempt.responses.select_related("version").order_by("position")
         q1_right, q2_right = i <= 3, i != 0
-        services.response_save(response_id=r1.pk, user=o.user, now=now, choice_ids=[
-            r1.version.choices.filter(is_correct=q1_right).first().pk])
-        services.response_save(response_id=r2.pk, user=o.user, now=now, choice_ids=[
-            r2.version.choices.filter(is_correct=q2_right).first().pk])
+        services.response_save(response_id=r1.pk, user=o.user, now=now, choices=[
+            token(r1, r1.version.choices.filter(is_correct=q1_right).first())])
+        services.response_save(response_id=r2.pk, user=o.user, now=now, choices=[
+            token(r2, r2.version.choices.filter(is_correct=q2_right).first())])
         services.attempt_submit(attempt=attempt, now=now)
     stats = item_statistics_for_quiz(quiz=quiz)
     assert stats.attempts == 10 and stats.mean == pytest.approx(65.0)

@@ -26,6 +26,8 @@ from tests.assessments.factories import (
     add_fixed,
     add_rule,
     make_question,
+    token,
+    tokens,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +37,13 @@ def choice_ids(response, *, correct):
     return list(response.version.choices.filter(is_correct=correct).values_list("pk", flat=True))
 
 
+def choice_tokens(response, *, correct):
+    return tokens(response, choice_ids(response, correct=correct))
+
+
 def answer_all_correctly(attempt, user):
     for r in attempt.responses.select_related("version"):
-        services.response_save(response_id=r.pk, user=user, choice_ids=choice_ids(r, correct=True)[:1])
+        services.response_save(response_id=r.pk, user=user, choices=choice_tokens(r, correct=True)[:1])
 
 
 # --- start: draw, freeze, versions ----------------------------------------------------------------------
@@ -136,15 +142,15 @@ def test_autosave_replaces_the_answer_and_refuses_after_deadline_plus_grace(quiz
     assert attempt.deadline == start + dt.timedelta(minutes=10)
     r = attempt.responses.select_related("version").get(position=1)
     right, wrong = choice_ids(r, correct=True), choice_ids(r, correct=False)
-    services.response_save(response_id=r.pk, user=officer.user, choice_ids=wrong[:1], now=start)
-    services.response_save(response_id=r.pk, user=officer.user, choice_ids=right, now=start)
+    services.response_save(response_id=r.pk, user=officer.user, choices=tokens(r, wrong[:1]), now=start)
+    services.response_save(response_id=r.pk, user=officer.user, choices=tokens(r, right), now=start)
     assert list(ResponseChoice.objects.filter(response=r).values_list("choice_id", flat=True)) == right
     # Inside the grace period an answer is still accepted (network latency at the last second)...
-    services.response_save(response_id=r.pk, user=officer.user, choice_ids=right,
+    services.response_save(response_id=r.pk, user=officer.user, choices=tokens(r, right),
                            now=attempt.deadline + dt.timedelta(seconds=20))
     # ...after it, refused.
     with pytest.raises(services.AttemptClosed):
-        services.response_save(response_id=r.pk, user=officer.user, choice_ids=wrong[:1],
+        services.response_save(response_id=r.pk, user=officer.user, choices=tokens(r, wrong[:1]),
                                now=attempt.deadline + dt.timedelta(seconds=31))
     assert list(ResponseChoice.objects.filter(response=r).values_list("choice_id", flat=True)) == right
 
@@ -153,13 +159,16 @@ def test_autosave_rejects_foreign_choices_and_other_officers(quiz, officer, othe
     attempt = services.attempt_start(quiz=quiz, officer=officer)
     r1, r2 = attempt.responses.order_by("position")
     foreign = r2.version.choices.first().pk
+    with pytest.raises(ValidationError):  # another question's option, named as that question names it
+        services.response_save(response_id=r1.pk, user=officer.user, choices=tokens(r2, [foreign]))
+    with pytest.raises(ValidationError):  # this question's own option ids, not tokens
+        services.response_save(response_id=r1.pk, user=officer.user, choices=[str(c) for c in choice_ids(
+            r1, correct=True)])
     with pytest.raises(ValidationError):
-        services.response_save(response_id=r1.pk, user=officer.user, choice_ids=[foreign])
-    with pytest.raises(ValidationError):
-        services.response_save(response_id=r1.pk, user=officer.user, choice_ids=[1, 2, 3, 999999])
+        services.response_save(response_id=r1.pk, user=officer.user, choices=tokens(r1, [1, 2, 3, 999999]))
     from django.core.exceptions import PermissionDenied
     with pytest.raises(PermissionDenied):
-        services.response_save(response_id=r1.pk, user=other_unit_officer.user, choice_ids=[])
+        services.response_save(response_id=r1.pk, user=other_unit_officer.user, choices=[])
 
 
 def test_answers_after_submit_are_refused(quiz, officer):
@@ -167,7 +176,7 @@ def test_answers_after_submit_are_refused(quiz, officer):
     services.attempt_submit(attempt=attempt)
     r = attempt.responses.first()
     with pytest.raises(services.AttemptClosed):
-        services.response_save(response_id=r.pk, user=officer.user, choice_ids=[])
+        services.response_save(response_id=r.pk, user=officer.user, choices=[])
 
 
 def test_periodic_task_submits_expired_attempts(quiz, officer, other_unit_officer):
@@ -292,7 +301,7 @@ def _graded_attempt(quiz, officer, right: int, now):
     attempt = services.attempt_start(quiz=quiz, officer=officer, now=now)
     for i, r in enumerate(attempt.responses.select_related("version").order_by("position")):
         services.response_save(response_id=r.pk, user=officer.user,
-                               choice_ids=choice_ids(r, correct=i < right)[:1], now=now)
+                               choices=choice_tokens(r, correct=i < right)[:1], now=now)
     return services.attempt_submit(attempt=attempt, now=now)
 
 
@@ -316,7 +325,7 @@ def test_essay_waits_for_marking_then_completes_the_course(module_page, officer,
     attempt = services.attempt_start(quiz=quiz, officer=officer)
     assert attempt.enrolment == enrolment
     single, essay = attempt.responses.select_related("version").order_by("position")
-    services.response_save(response_id=single.pk, user=officer.user, choice_ids=choice_ids(single, correct=True))
+    services.response_save(response_id=single.pk, user=officer.user, choices=choice_tokens(single, correct=True))
     services.response_save(response_id=essay.pk, user=officer.user, text="Hướng dẫn một lần, đầy đủ, bằng văn bản.")
     attempt = services.attempt_submit(attempt=attempt)
     assert attempt.status == Attempt.Status.WAITING
@@ -395,12 +404,13 @@ def test_ordering_and_matching_answers_are_child_rows(module_page, officer, cate
     attempt = services.attempt_start(quiz=quiz, officer=officer)
     ordering, matching = attempt.responses.select_related("version").order_by("position")
     items = list(ordering.version.choices.order_by("position").values_list("pk", flat=True))
-    services.response_save(response_id=ordering.pk, user=officer.user, order=items)
-    pairs = list(matching.version.choices.order_by("position").values_list("pk", "match_text"))
+    services.response_save(response_id=ordering.pk, user=officer.user, order=tokens(ordering, items))
+    pairs = [(token(matching, pk), text) for pk, text in
+             matching.version.choices.order_by("position").values_list("pk", "match_text")]
     services.response_save(response_id=matching.pk, user=officer.user,
                            matches={pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[2][1], pairs[2][0]: pairs[1][1]})
     with pytest.raises(ValidationError):
-        services.response_save(response_id=ordering.pk, user=officer.user, order=items[:2])
+        services.response_save(response_id=ordering.pk, user=officer.user, order=tokens(ordering, items[:2]))
     attempt = services.attempt_submit(attempt=attempt)
     scores = dict(Response.objects.filter(attempt=attempt).values_list("position", "score"))
     assert scores == {1: Decimal("1.00"), 2: Decimal("0.33")}

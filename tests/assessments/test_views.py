@@ -14,6 +14,7 @@ from tests.assessments.factories import (
     add_fixed,
     add_rule,
     make_question,
+    token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,17 @@ def test_no_answer_key_in_the_html_of_an_open_attempt(client, officer, every_kin
     # Short answer: accepted answers are not in the page.
     assert "hộ tịch" not in html and "ho tich" not in html
     # Matching: right-hand sides are offered as texts in alphabetical order, never as the item's own id.
-    for cid in re.findall(r'name="q\d+_match_(\d+)"', html):
-        assert f'value="{cid}"' not in html
+    for item in re.findall(r'name="q\d+_match_([0-9a-f]+)"', html):
+        assert f'value="{item}"' not in html
+    # No database id of an option, item or pair is in the page: every one is named by an attempt token.
+    from assessments.models import VersionChoice
+    from assessments.tokens import looks_like_token
+
+    names = re.findall(r'type="(?:radio|checkbox)" name="q\d+" value="([^"]*)"', html)
+    names += re.findall(r'name="q\d+_(?:pos|match)_([^"]+)"', html)
+    assert len(names) == sum(VersionChoice.objects.filter(version__responses__attempt=attempt, version__kind=kind)
+                             .count() for kind in ("single", "multiple", "true_false", "ordering", "matching"))
+    assert all(looks_like_token(n) for n in names)
     # Checked/selected attributes only come from the officer's own (empty) answers.
     assert " checked" not in html and " selected>" not in html.replace('value="" selected>', "")
 
@@ -70,7 +80,8 @@ def work_queries(ctx) -> list[str]:
 
 
 def test_autosave_is_one_small_request(client, officer, quiz):
-    """≤ 5 queries: session, user, the locked read, delete and insert of the selection."""
+    """≤ 6 queries: session, user, the locked read (with the version's choices), the revision bump, delete and
+    insert of the selection."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -80,9 +91,9 @@ def test_autosave_is_one_small_request(client, officer, quiz):
     right = r.version.choices.get(is_correct=True).pk
     url = reverse("assessments:save-response", args=[r.pk])
     with CaptureQueriesContext(connection) as ctx:
-        resp = client.post(url, {"kind": "single", f"q{r.pk}": right})
+        resp = client.post(url, {"kind": "single", f"q{r.pk}": token(r, right)})
     assert resp.status_code == 200 and resp.json()["saved"] is True
-    assert len(work_queries(ctx)) <= 5, work_queries(ctx)
+    assert len(work_queries(ctx)) <= 6, work_queries(ctx)
     assert list(ResponseChoice.objects.filter(response=r).values_list("choice_id", flat=True)) == [right]
 
 
@@ -94,8 +105,13 @@ def test_autosave_after_deadline_is_refused_with_409(client, officer, quiz):
     r = attempt.responses.first()
     resp = client.post(reverse("assessments:save-response", args=[r.pk]), {"kind": "single"})
     assert resp.status_code == 409 and resp.json()["closed"] is True
-    # Opening the quiz page submits the expired attempt and shows the result.
+    # Opening the quiz page (a GET, which only reads) says the time is up and offers to submit...
     page = client.get(quiz.url)
+    assert page.status_code == 200 and b'name="action" value="finish"' in page.content
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_PROGRESS
+    # ...which the POST does, showing the result.
+    page = client.post(quiz.url, {"action": "finish", "attempt": attempt.pk})
     assert page.status_code == 302 and page["Location"] == reverse("assessments:attempt-result", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.GRADED and attempt.auto_submitted
@@ -126,7 +142,7 @@ def test_without_javascript_save_next_and_submit(client, officer, quiz, enrolmen
     client.post(quiz.url, {"action": "start"})
     attempt = Attempt.objects.get(officer=officer)
     r1, r2 = attempt.responses.select_related("version").order_by("position")
-    right1 = r1.version.choices.get(is_correct=True).pk
+    right1 = token(r1, r1.version.choices.get(is_correct=True))
     resp = client.post(quiz.url, {"attempt": attempt.pk, "shown": [r1.pk], f"q{r1.pk}": right1, "goto": 2})
     assert resp.status_code == 302 and resp["Location"].endswith("?trang=2")
     attempt.refresh_from_db()
@@ -134,7 +150,7 @@ def test_without_javascript_save_next_and_submit(client, officer, quiz, enrolmen
     # Resume: page 1 shows the saved answer checked.
     html = client.get(quiz.url + "?trang=1").content.decode()
     assert f'value="{right1}" checked' in html
-    right2 = r2.version.choices.get(is_correct=True).pk
+    right2 = token(r2, r2.version.choices.get(is_correct=True))
     resp = client.post(quiz.url, {"attempt": attempt.pk, "shown": [r2.pk], f"q{r2.pk}": right2, "action": "submit"})
     assert resp["Location"] == reverse("assessments:attempt-result", args=[attempt.pk])
     # A double click / second tab is harmless.
@@ -192,10 +208,10 @@ def test_ids_and_timer_are_not_localised_with_thousand_separators(settings):
     from assessments.selectors import ChoiceView, ItemView
 
     item = ItemView(response=SimpleNamespace(pk=12345), number=1, kind="single", stem="<p>Câu</p>", image=None,
-                    choices=[ChoiceView(id=67890, text="A")])
+                    choices=[ChoiceView(token="0a1b2c3d4e5f6789", text="A")])
     with translation.override("vi"):
         html = render_to_string("assessments/includes/question.html", {"item": item})
-    assert 'name="q12345"' in html and 'value="67890"' in html and 'data-response="12345"' in html
+    assert 'name="q12345"' in html and 'value="0a1b2c3d4e5f6789"' in html and 'data-response="12345"' in html
 
 
 def test_ordering_and_matching_through_the_form_and_autosave(client, officer, module_page, category):
@@ -209,11 +225,41 @@ def test_ordering_and_matching_through_the_form_and_autosave(client, officer, mo
     items = list(ordering.version.choices.order_by("position"))
     pairs = list(matching.version.choices.order_by("position"))
     data = {"attempt": attempt.pk, "shown": [ordering.pk, matching.pk], "action": "save"}
-    data.update({f"q{ordering.pk}_pos_{c.pk}": str(i) for i, c in enumerate(items, start=1)})
-    data.update({f"q{matching.pk}_match_{c.pk}": c.match_text for c in pairs})
+    data.update({f"q{ordering.pk}_pos_{token(ordering, c)}": str(i) for i, c in enumerate(items, start=1)})
+    data.update({f"q{matching.pk}_match_{token(matching, c)}": c.match_text for c in pairs})
     assert client.post(quiz.url, data).status_code == 302
     # Autosave with two items on the same place is refused without touching the saved order.
-    bad = {"kind": "ordering", f"q{ordering.pk}_pos_{items[0].pk}": "1", f"q{ordering.pk}_pos_{items[1].pk}": "1"}
+    bad = {"kind": "ordering", f"q{ordering.pk}_pos_{token(ordering, items[0])}": "1",
+           f"q{ordering.pk}_pos_{token(ordering, items[1])}": "1"}
     assert client.post(reverse("assessments:save-response", args=[ordering.pk]), bad).status_code == 400
     attempt = services.attempt_submit(attempt=attempt)
     assert attempt.percent == Decimal("100.00")
+
+
+def test_get_never_writes(client, officer, quiz):
+    """Landing page, attempt pages (any ?trang=) and an expired attempt: GET reads only (issue 8.3)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes(url, **params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+    client.force_login(officer.user)
+    client.get(quiz.url)  # the session is written once at login; not counted
+    assert writes(quiz.url) == []
+    assert not Attempt.objects.exists()  # showing the start button starts nothing
+    client.post(quiz.url, {"action": "start"})
+    attempt = Attempt.objects.get(officer=officer)
+    assert writes(quiz.url, trang="2") == [] and writes(quiz.url, trang="1") == []
+    attempt.refresh_from_db()
+    assert attempt.current_page == 1
+    # The page reached is remembered by the form's POST.
+    client.post(quiz.url, {"attempt": attempt.pk, "goto": "2"})
+    attempt.refresh_from_db()
+    assert attempt.current_page == 2
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=5))
+    assert writes(quiz.url) == []
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_PROGRESS

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Attempt, QuestionKind, ResponseChoice
+from tests.assessments.factories import token
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,7 +42,7 @@ def test_close_the_tab_half_way_and_finish_with_every_answer_kept(page, officer,
 
     # Question 1 (single choice): click the right answer; autosave says so without a page load.
     right = responses[0].version.choices.get(is_correct=True)
-    page.locator(f"input[name='q{responses[0].pk}'][value='{right.pk}']").check()
+    page.locator(f"input[name='q{responses[0].pk}'][value='{token(responses[0], right)}']").check()
     page.locator("#cau-1 [data-status]").filter(has_text=":").wait_for()
     assert list(ResponseChoice.objects.filter(response=responses[0]).values_list("choice_id", flat=True)) == [right.pk]
     page.locator(".quiz-actions button[name=goto]").last.click()
@@ -51,7 +52,7 @@ def test_close_the_tab_half_way_and_finish_with_every_answer_kept(page, officer,
     for choice in responses[1].version.choices.filter(is_correct=True)[:2]:
         # Each tick is saved on its own: wait for that autosave's answer rather than a fixed time.
         with page.expect_response(lambda r: r.url.endswith(save_url) and r.request.method == "POST") as saved:
-            page.locator(f"input[name='q{responses[1].pk}'][value='{choice.pk}']").check()
+            page.locator(f"input[name='q{responses[1].pk}'][value='{token(responses[1], choice)}']").check()
         assert saved.value.ok
     page.locator("#cau-2 [data-status]").filter(has_text=":").wait_for()
     screenshot(page, "quiz-attempt")
@@ -63,7 +64,7 @@ def test_close_the_tab_half_way_and_finish_with_every_answer_kept(page, officer,
     assert again.locator("#cau-2").count() == 1  # resumes on the page where the officer stopped
     assert again.locator("#cau-2 input:checked").count() == 2
     again.goto(url + "?trang=1")
-    assert again.locator(f"input[name='q{responses[0].pk}'][value='{right.pk}']").is_checked()
+    assert again.locator(f"input[name='q{responses[0].pk}'][value='{token(responses[0], right)}']").is_checked()
     again.goto(url + "?trang=3")
     again.fill(f"input[name='q{responses[2].pk}']", "HỘ TỊCH")
     again.locator(f"input[name='q{responses[2].pk}']").blur()
