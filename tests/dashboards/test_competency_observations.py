@@ -240,6 +240,7 @@ class TestWithdraw:
         url = reverse("dashboards:observation-withdraw", args=[observation.pk])
         assert client.post(url, {"reason": ""}).status_code == 400
         with time_machine.travel(observation.created_at + dt.timedelta(days=6, hours=23)):
+            client.force_login(leader.user)  # sessions expire sooner than a week
             response = client.post(url, {"reason": "Nhầm cán bộ."})
         assert response.status_code == 302
         observation.refresh_from_db()
@@ -258,6 +259,7 @@ class TestWithdraw:
         client.force_login(leader.user)
         url = reverse("dashboards:observation-withdraw", args=[observation.pk])
         with time_machine.travel(observation.created_at + dt.timedelta(days=7, minutes=1)):
+            client.force_login(leader.user)  # sessions expire sooner than a week
             assert not services.can_withdraw_observation(user=leader.user, observation=observation)
             response = client.post(url, {"reason": "Quá hạn."})
             assert response.status_code == 400
