@@ -65,6 +65,13 @@ def client_ip(request) -> str:
     return str(client)
 
 
+def axes_client_ip(request) -> str | None:
+    """`client_ip` for django-axes, which stores it in a GenericIPAddressField: no address (a request built by
+    `Client.force_login`, a broken REMOTE_ADDR) is None there, never the word "unknown" PostgreSQL would refuse."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
 def rate_limit_hit(key: str, *, limit: int, window: int) -> bool:
     """Count one event for `key` in the shared cache; True when it is beyond `limit` events in `window` seconds.
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from lms.http import client_ip, rate_limit_hit
+from lms.http import axes_client_ip, client_ip, rate_limit_hit
 
 PROXY = "10.0.0.2"
 
@@ -48,6 +48,8 @@ class TestClientIp:
         assert client_ip(request(PROXY, "198.51.100.7, not-an-ip")) == PROXY
         assert client_ip(request(PROXY, " , ")) == PROXY
         assert client_ip(request("")) == "unknown"
+        assert axes_client_ip(request("")) is None
+        assert axes_client_ip(request("203.0.113.7")) == "203.0.113.7"
 
 
 def test_rate_limit_counts_in_a_window():

@@ -150,7 +150,7 @@ class TestCacheAndProxies:
         values = settings_in_subprocess(["CACHES", "TRUSTED_PROXIES", "AXES_CLIENT_IP_CALLABLE"])
         assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
         assert values["TRUSTED_PROXIES"] == []
-        assert values["AXES_CLIENT_IP_CALLABLE"] == "lms.http.client_ip"
+        assert values["AXES_CLIENT_IP_CALLABLE"] == "lms.http.axes_client_ip"
 
     def test_redis_cache_from_cache_url(self):
         values = settings_in_subprocess(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/2")

@@ -138,7 +138,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The client address behind the reverse proxy: one helper for axes, the verify rate limit and the reset throttle.
-AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lms.http.axes_client_ip"
 
 # --- Cache and proxies ----------------------------------------------------------------------------------
 # Rate limits and throttles count in this cache: every gunicorn process must share it (Redis in production).
