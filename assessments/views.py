@@ -174,8 +174,8 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
         return redirect("assessments:attempt-result", pk=attempt.pk)
     if stale:
         messages.warning(request, ngettext(
-            "An answer on this page was changed in another tab or window after this page was opened. The newer "
-            "answer is kept: check it before submitting.",
+            "%(count)d answer on this page was changed in another tab or window after this page was opened. "
+            "The newer answer is kept: check it before submitting.",
             "%(count)d answers on this page were changed in another tab or window after this page was opened. "
             "The newer answers are kept: check them before submitting.", len(stale)) % {"count": len(stale)})
         first = 1 if page.layout == QuizPage.Layout.ALL else min(stale)
