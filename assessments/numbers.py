@@ -29,15 +29,3 @@ def parse_int(value, *, minimum: int = 0, maximum: int = MAX_ID) -> int:
 
 def clamp(number: int, *, minimum: int, maximum: int) -> int:
     return max(minimum, min(maximum, number))
-
-
-class IdConverter:
-    """URL converter for database ids: at most 18 digits, so a longer number is a 404, not an overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(int(value))

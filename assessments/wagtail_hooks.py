@@ -98,7 +98,7 @@ class QuestionViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("duplicate/<int:pk>/", admin_views.question_duplicate, name="duplicate"),
+            path("duplicate/<id:pk>/", admin_views.question_duplicate, name="duplicate"),
         ]
 
 
@@ -149,7 +149,7 @@ class TransferViewSet(ViewSet):
             path("", admin_views.question_import, name="import"),
             path("export/", admin_views.question_export, name="export"),
             path("mau-cau-hoi.xlsx", admin_views.question_template_xlsx, name="template"),
-            path("viec/<int:pk>/", admin_views.question_import_job, name="job"),
+            path("viec/<id:pk>/", admin_views.question_import_job, name="job"),
         ]
 
 
@@ -163,7 +163,7 @@ class MarkingViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", admin_views.marking_queue, name="queue"),
-            path("<int:pk>/", admin_views.marking_detail, name="mark"),
+            path("<id:pk>/", admin_views.marking_detail, name="mark"),
         ]
 
 
@@ -177,8 +177,8 @@ class AnalysisViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", admin_views.analysis_index, name="index"),
-            path("<int:quiz_id>/", admin_views.analysis_detail, name="detail"),
-            path("<int:quiz_id>/xlsx/", admin_views.analysis_xlsx, name="xlsx"),
+            path("<id:quiz_id>/", admin_views.analysis_detail, name="detail"),
+            path("<id:quiz_id>/xlsx/", admin_views.analysis_xlsx, name="xlsx"),
         ]
 
 

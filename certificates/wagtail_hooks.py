@@ -38,6 +38,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
 
 
 class CertificateViewSet(ModelViewSet):
+    pk_path_converter = "id"  # bounded ids (lms.converters)
     model = Certificate
     icon = "doc-full-inverse"
     menu_label = _("Certificates")
@@ -64,9 +65,9 @@ class CertificateViewSet(ModelViewSet):
 
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/render-again/", admin_views.render_again, name="render_again"),
-            path("<int:pk>/revoke/", admin_views.revoke, name="revoke"),
-            path("<int:pk>/pdf/", admin_views.pdf, name="pdf"),
+            path("<id:pk>/render-again/", admin_views.render_again, name="render_again"),
+            path("<id:pk>/revoke/", admin_views.revoke, name="revoke"),
+            path("<id:pk>/pdf/", admin_views.pdf, name="pdf"),
             path("prior-learning/", admin_views.issue_prior_learning, name="prior_learning"),
         ]
 

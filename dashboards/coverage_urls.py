@@ -6,12 +6,12 @@ from . import coverage_views as views
 
 urlpatterns = [
     path("quan-ly/nang-luc/", views.overview_home, name="coverage"),
-    path("quan-ly/nang-luc/<int:pk>/", views.overview, name="coverage-unit"),
-    path("quan-ly/nang-luc/<int:pk>/can-bo/", views.officer_matrix, name="coverage-officers"),
-    path("quan-ly/nang-luc/<int:pk>/vi-tri/", views.role_matrix, name="coverage-roles"),
-    path("quan-ly/nang-luc/<int:pk>/tai-quay/", views.desk_readiness, name="coverage-desks"),
-    path("quan-ly/nang-luc/<int:pk>/sap-het-han/", views.expiring, name="coverage-expiring"),
-    path("quan-ly/nang-luc/<int:pk>/qua-han/", views.overdue, name="coverage-overdue"),
-    path("quan-ly/nang-luc/<int:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),
-    path("quan-ly/nang-luc/<int:pk>/xu-huong/", views.trend, name="coverage-trend"),
+    path("quan-ly/nang-luc/<id:pk>/", views.overview, name="coverage-unit"),
+    path("quan-ly/nang-luc/<id:pk>/can-bo/", views.officer_matrix, name="coverage-officers"),
+    path("quan-ly/nang-luc/<id:pk>/vi-tri/", views.role_matrix, name="coverage-roles"),
+    path("quan-ly/nang-luc/<id:pk>/tai-quay/", views.desk_readiness, name="coverage-desks"),
+    path("quan-ly/nang-luc/<id:pk>/sap-het-han/", views.expiring, name="coverage-expiring"),
+    path("quan-ly/nang-luc/<id:pk>/qua-han/", views.overdue, name="coverage-overdue"),
+    path("quan-ly/nang-luc/<id:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),
+    path("quan-ly/nang-luc/<id:pk>/xu-huong/", views.trend, name="coverage-trend"),
 ]

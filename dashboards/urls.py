@@ -8,14 +8,14 @@ app_name = "dashboards"
 # profile under hoc-tap/ beside "Học tập của tôi".
 urlpatterns = [
     path("quan-ly/units/", views.units, name="units"),
-    path("quan-ly/units/<int:pk>/", views.unit, name="unit"),
+    path("quan-ly/units/<id:pk>/", views.unit, name="unit"),
     path("hoc-tap/nang-luc/", competency_views.my_competencies, name="my-competencies"),
-    path("quan-ly/can-bo/<int:officer_id>/nang-luc/", competency_views.officer_competencies,
+    path("quan-ly/can-bo/<id:officer_id>/nang-luc/", competency_views.officer_competencies,
          name="officer-competencies"),
     path("quan-ly/quan-sat/moi/", competency_views.observation_new, name="observation-new"),
-    path("quan-ly/quan-sat/<int:pk>/", competency_views.observation, name="observation"),
-    path("quan-ly/quan-sat/<int:pk>/nhan-xet/", competency_views.observation_comment, name="observation-comment"),
-    path("quan-ly/quan-sat/<int:pk>/rut-lai/", competency_views.observation_withdraw, name="observation-withdraw"),
-    path("hoc-tap/minh-chung/<int:pk>/tai-lieu/", competency_views.evidence_document, name="evidence-document"),
+    path("quan-ly/quan-sat/<id:pk>/", competency_views.observation, name="observation"),
+    path("quan-ly/quan-sat/<id:pk>/nhan-xet/", competency_views.observation_comment, name="observation-comment"),
+    path("quan-ly/quan-sat/<id:pk>/rut-lai/", competency_views.observation_withdraw, name="observation-withdraw"),
+    path("hoc-tap/minh-chung/<id:pk>/tai-lieu/", competency_views.evidence_document, name="evidence-document"),
     *coverage_urls.urlpatterns,
 ]

@@ -11,9 +11,13 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.urls import register_converter
 
+        from .converters import IdConverter
         from .csp import patch_chooser_widget
         from .middleware import session_timeout_on_login
+
+        register_converter(IdConverter, "id")
 
         patch_chooser_widget()
         user_logged_in.connect(session_timeout_on_login, dispatch_uid="lms.session_timeout_on_login")

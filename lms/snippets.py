@@ -111,3 +111,6 @@ class SnippetViewSet(WagtailSnippetViewSet):
     """Use instead of Wagtail's SnippetViewSet; a custom chooser_viewset_class must derive from ours."""
 
     chooser_viewset_class = SnippetChooserViewSet
+    # Ids in the admin's URLs are bounded like every other id of the project (lms.converters): a 30-digit id is a
+    # 404, not an overflow in the database driver.
+    pk_path_converter = "id"
