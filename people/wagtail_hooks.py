@@ -6,14 +6,17 @@ that subtree paths are re-derived and the role signals reach courses/ (automatic
 """
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Q
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
@@ -527,12 +530,51 @@ class AttainmentCreateView(CreateView):
         return attainment
 
 
+class AttainmentRevokeForm(WagtailAdminModelForm):
+    def clean_revoked_reason(self):
+        reason = (self.cleaned_data.get("revoked_reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("A reason is required to revoke evidence."))
+        return reason
+
+
+class AttainmentRevokeView(EditView):
+    """Evidence is never overwritten: its edit screen only revokes it, with a reason (a correction is a new record
+    entered with "Add", plus this revocation of the wrong one). Revoked evidence cannot be changed at all."""
+
+    success_message = _("The evidence was revoked; it no longer counts for any competency.")
+
+    def get_panel(self):
+        return ObjectList([FieldPanel("revoked_reason", heading=_("Reason for revoking this evidence"))],
+                          base_form_class=AttainmentRevokeForm).bind_to_model(
+            Attainment)
+
+    def get_form_class(self):
+        return self.panel.get_form_class()
+
+    def dispatch(self, request, *args, **kwargs):
+        attainment = Attainment.objects.filter(pk=kwargs.get("pk")).only("revoked_at").first()
+        if attainment is not None and attainment.revoked_at is not None:
+            messages.warning(request, _("This evidence has already been revoked; it is kept unchanged as history."))
+            return redirect(reverse("wagtailsnippets_people_attainment:inspect", args=[attainment.pk]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def save_instance(self):
+        reason = self.form.cleaned_data.get("revoked_reason", "")
+        fresh = Attainment.objects.get(pk=self.object.pk)
+        attainment = services.evidence_revoke(attainment=fresh, reason=reason, by=self.request.user)
+        log(instance=attainment, action="wagtail.edit", user=self.request.user)
+        self.form.instance = attainment
+        return attainment
+
+
 class AttainmentViewSet(SnippetViewSet):
     model = Attainment
     icon = "pick"
     menu_label = _("Attainments")
     index_view_class = RoleAssignmentIndexView
     add_view_class = AttainmentCreateView
+    edit_view_class = AttainmentRevokeView
     list_display = ["officer", "competency", "level", DayColumn("achieved_on", label=_("Achieved on"), sort_key="achieved_on"),
                     DayColumn("expires_on", label=_("Expires on"), sort_key="expires_on"), "kind"]
     list_per_page = 50
@@ -573,7 +615,7 @@ class OfficerImportViewSet(ViewSet):
             path("", views.officer_import, name="upload"),
             path("mau.xlsx", views.officer_import_template_xlsx, name="template-xlsx"),
             path("mau.csv", views.officer_import_template_csv, name="template-csv"),
-            path("viec/<int:pk>/", views.officer_import_job, name="job"),
+            path("viec/<id:pk>/", views.officer_import_job, name="job"),
         ]
 
 

@@ -264,3 +264,31 @@ def test_creating_an_inactive_officer_and_editing_what_they_lead(admin_client, u
     assert officer.is_active and officer.user.first_name == "Hằng" and officer.user.email == "hang@example.vn"
     assert list(officer.led_units.all()) == [unit_tree["team_a"]]
     assert "Leader" in set(officer.user.groups.values_list("name", flat=True))
+
+
+def test_evidence_is_never_edited_in_place_only_revoked_with_a_reason(admin_client, officer, administrator):
+    from people.models import Attainment
+
+    attainment = AttainmentFactory(officer=officer, level=2)
+    url = reverse("wagtailsnippets_people_attainment:edit", args=[attainment.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="revoked_reason"' in html and 'name="level"' not in html and 'name="achieved_on"' not in html
+
+    # A forged post of the other fields changes nothing; without a reason nothing is revoked.
+    assert admin_client.post(url, {"level": "3", "achieved_on": "01/01/2020", "revoked_reason": " "}).status_code == 200
+    attainment.refresh_from_db()
+    assert (attainment.level, attainment.achieved_on, attainment.revoked_at) == (2, dt.date(2026, 1, 15), None)
+
+    response = admin_client.post(url, {"level": "3", "revoked_reason": "Nhập nhầm mức"})
+    assert response.status_code == 302
+    attainment.refresh_from_db()
+    assert attainment.level == 2 and attainment.revoked_at is not None
+    assert attainment.revoked_reason == "Nhập nhầm mức" and attainment.revoked_by == administrator
+    assert Attainment.objects.filter(officer=officer).count() == 1
+
+    # Revoked evidence stays as history: its edit screen sends to the read-only view.
+    again = admin_client.get(url)
+    assert again.status_code == 302
+    assert again.url == reverse("wagtailsnippets_people_attainment:inspect", args=[attainment.pk])
