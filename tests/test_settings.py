@@ -17,7 +17,8 @@ from django.template import Context, Template
 from django.utils import formats, translation
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-CONTROLLED = ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+# DJANGO_ALLOW_ASYNC_UNSAFE is set in-process by the browser tests (Playwright); a production process never has it.
+CONTROLLED = ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
