@@ -1,5 +1,5 @@
 """Admin screens for competency evidence: recognise prior learning (with its document) and import past
-training records. Registered in the "People & competencies" menu by people/wagtail_hooks.py (ADMIN_VIEWSETS)."""
+training records. Registered in the "People & competencies" menu by people/wagtail_hooks/menu.py (ADMIN_VIEWSETS)."""
 
 from django import forms
 from django.contrib import messages
