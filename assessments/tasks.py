@@ -22,17 +22,9 @@ def attempts_submit_expired_task() -> int:
 def question_import_job_task(job_id: int) -> str:
     """Import a large question file outside the request (the progress page polls the job row). An unexpected
     error marks the job failed and is logged; it is not retried (the same file would fail the same way)."""
+    from lms.imports import import_job_run
+
     from .imports import question_import_job_run
     from .models import QuestionImportJob
 
-    try:
-        return question_import_job_run(job_id=job_id)
-    except Exception:
-        logger.exception("question_import_job_task: job %s failed", job_id)
-        job = QuestionImportJob.objects.filter(pk=job_id).first()
-        if job is not None:
-            from django.utils.translation import gettext
-
-            job.mark_failed(gettext("The import stopped because of an error in the application; nothing was "
-                                    "written. The error was logged for the administrators."))
-        return "failed"
+    return import_job_run(job_model=QuestionImportJob, job_id=job_id, run=question_import_job_run)

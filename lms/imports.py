@@ -8,6 +8,7 @@ dates with ``parse_date`` so that a date typed, pasted or stored by a spreadshee
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -318,3 +319,18 @@ def import_jobs_visible_to(model: type[ImportJob], *, user):
     """A user sees the jobs they started; superusers see every job."""
     jobs = model.objects.all()
     return jobs if user.is_superuser else jobs.filter(created_by=user)
+
+
+def import_job_run(*, job_model, job_id: int, run) -> str:
+    """Run a background import job (`run(job_id=…)`, the app's service) for its Celery task. An unexpected error
+    marks the job failed — its progress page says so — and is logged; the task does not retry, since the same
+    file would fail the same way."""
+    try:
+        return run(job_id=job_id)
+    except Exception:
+        logging.getLogger(job_model.__module__).exception("import job %s %s failed", job_model.__name__, job_id)
+        job = job_model.objects.filter(pk=job_id).first()
+        if job is not None:
+            job.mark_failed(_("The import stopped because of an error in the application; nothing was written. "
+                              "The error was logged for the administrators."))
+        return "failed"

@@ -17,7 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .imports import MAX_ROWS, ImportProblem, OfficerImportError, parse_date, read_table, read_upload
+from .imports import (
+    MAX_ROWS,
+    ImportProblem,
+    OfficerImportError,
+    cell_text,
+    parse_date,
+    read_table,
+    read_upload,
+)
 from .models import Attainment, Competency, Officer
 from .text import normalize_text
 
@@ -77,18 +85,6 @@ def _key(value) -> str:
     return normalize_text("" if value is None else str(value)).casefold()
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return normalize_text(str(value))
-
-
 def _date(value) -> dt.date | None:
     """dd/mm/yyyy (and the officer import's other forms), a spreadsheet date, or a serial — also as CSV text."""
     if isinstance(value, str) and normalize_text(value).isdigit() and len(normalize_text(value)) <= 7:
@@ -97,7 +93,7 @@ def _date(value) -> dt.date | None:
 
 
 def _level(value) -> int | None:
-    text = _cell_text(value)
+    text = cell_text(value)
     if text in ("1", "2", "3"):
         return int(text)
     return None
@@ -111,9 +107,9 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
     """Check every row against the officers and competencies; raise AttainmentImportError listing all problems."""
     today = today or timezone.localdate()
     problems: list[ImportProblem] = []
-    while table and all(_cell_text(v) == "" for v in table[-1]):
+    while table and all(cell_text(v) == "" for v in table[-1]):
         table.pop()
-    header_index = next((i for i, r in enumerate(table) if any(_cell_text(v) for v in r)), None)
+    header_index = next((i for i, r in enumerate(table) if any(cell_text(v) for v in r)), None)
     if header_index is None:
         raise AttainmentImportError([ImportProblem(None, None, _("The file is empty."), "empty")])
     wanted = {_key(c): c for c in COLUMNS}
@@ -134,7 +130,7 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
     if problems:
         raise AttainmentImportError(problems)
     data_rows = [(n, r) for n, r in enumerate(table[header_index + 1:], start=header_index + 2)
-                 if any(_cell_text(v) for v in r)]
+                 if any(cell_text(v) for v in r)]
     if not data_rows:
         raise AttainmentImportError([ImportProblem(None, None, _(
             "The file has a header row but no evidence rows."), "empty")])
@@ -147,8 +143,8 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
         index = positions.get(column)
         return values[index] if index is not None and index < len(values) else None
 
-    codes = {_cell_text(cell(v, COL_CODE)).upper() for _n, v in data_rows}
-    competency_codes = {_cell_text(cell(v, COL_COMPETENCY)).upper() for _n, v in data_rows}
+    codes = {cell_text(cell(v, COL_CODE)).upper() for _n, v in data_rows}
+    competency_codes = {cell_text(cell(v, COL_COMPETENCY)).upper() for _n, v in data_rows}
     officers: dict[str, Officer] = {}
     code_list = sorted(c for c in codes if c)
     for start in range(0, len(code_list), 500):
@@ -162,13 +158,13 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
         def problem(column, reason, kind, number=number):
             problems.append(ImportProblem(number, column, reason, kind))
 
-        code = _cell_text(cell(values, COL_CODE)).upper()
+        code = cell_text(cell(values, COL_CODE)).upper()
         officer = officers.get(code)
         if not code:
             problem(COL_CODE, _("the employee code is missing."), "missing")
         elif officer is None:
             problem(COL_CODE, _("officer “%(code)s” was not found.") % {"code": code}, "unknown_officer")
-        competency_code = _cell_text(cell(values, COL_COMPETENCY)).upper()
+        competency_code = cell_text(cell(values, COL_COMPETENCY)).upper()
         competency = competencies.get(competency_code)
         if not competency_code:
             problem(COL_COMPETENCY, _("the competency code is missing."), "missing")
@@ -177,10 +173,10 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
                     "unknown_competency")
         raw_level = cell(values, COL_LEVEL)
         level = _level(raw_level)
-        if not _cell_text(raw_level):
+        if not cell_text(raw_level):
             problem(COL_LEVEL, _("the level is missing."), "missing")
         elif level is None:
-            problem(COL_LEVEL, _("“%(value)s” is not a level: use 1, 2 or 3.") % {"value": _cell_text(raw_level)},
+            problem(COL_LEVEL, _("“%(value)s” is not a level: use 1, 2 or 3.") % {"value": cell_text(raw_level)},
                     "bad_level")
         dates = {}
         for column in (COL_ACHIEVED, COL_EXPIRES):
@@ -189,10 +185,10 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
                 dates[column] = _date(raw)
             except (ValueError, OverflowError):
                 dates[column] = None
-                problem(column, _("“%(value)s” is not a valid date (use dd/mm/yyyy).") % {"value": _cell_text(raw)},
+                problem(column, _("“%(value)s” is not a valid date (use dd/mm/yyyy).") % {"value": cell_text(raw)},
                         "bad_date")
         achieved, expires = dates[COL_ACHIEVED], dates[COL_EXPIRES]
-        if achieved is None and not _cell_text(cell(values, COL_ACHIEVED)):
+        if achieved is None and not cell_text(cell(values, COL_ACHIEVED)):
             problem(COL_ACHIEVED, _("the date achieved is missing."), "missing")
         if achieved and achieved > today:
             problem(COL_ACHIEVED, _("the date achieved %(date)s is in the future.") % {"date": _fmt(achieved)},
@@ -200,7 +196,7 @@ def validate_attainment_rows(table: list[list], *, today: dt.date | None = None)
         if achieved and expires and expires < achieved:
             problem(COL_EXPIRES, _("the end of validity %(end)s is before the date achieved %(start)s.") % {
                 "end": _fmt(expires), "start": _fmt(achieved)}, "date_order")
-        basis = _cell_text(cell(values, COL_BASIS))
+        basis = cell_text(cell(values, COL_BASIS))
         if not basis:
             problem(COL_BASIS, _("the basis (document or decision) is missing."), "missing")
         elif len(basis) > _BASIS_MAX:

@@ -188,7 +188,8 @@ def read_table(*, data: bytes, filename: str) -> list[Sequence]:
 # --- Cell values ------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A cell as text, the same for CSV and XLSX: NFC, whole numbers without '.0', dates as dd/mm/yyyy."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -201,7 +202,7 @@ def _text(value) -> str:
 
 
 def _phone(value) -> str:
-    text = _text(value)
+    text = cell_text(value)
     # A spreadsheet that stored 0901234567 as a number dropped the leading zero.
     if isinstance(value, int | float) and len(text) == 9 and text.isdigit():
         text = "0" + text
@@ -233,9 +234,9 @@ def _map_headers(header: list, problems: Problems) -> dict[str, int]:
 
 def _data_rows(table: list[list], problems: Problems) -> tuple[dict[str, int], list[tuple[int, list]]]:
     """Find the header row, map its columns and return the numbered non-empty rows below it."""
-    while table and all(_text(v) == "" for v in table[-1]):
+    while table and all(cell_text(v) == "" for v in table[-1]):
         table.pop()
-    header_index = next((i for i, r in enumerate(table) if any(_text(v) for v in r)), None)
+    header_index = next((i for i, r in enumerate(table) if any(cell_text(v) for v in r)), None)
     if header_index is None:
         raise _refused(_("The file is empty."), "empty")
     positions = _map_headers(table[header_index], problems)
@@ -245,7 +246,7 @@ def _data_rows(table: list[list], problems: Problems) -> tuple[dict[str, int], l
             "The file has %(count)s rows; at most %(max)s can be imported at once: split it into several files."
         ) % {"count": len(table) - header_index - 1, "max": MAX_ROWS}, "too_large")
     data_rows = [(n, r) for n, r in enumerate(table[header_index + 1:], start=header_index + 2)
-                 if any(_text(v) for v in r)]
+                 if any(cell_text(v) for v in r)]
     if not data_rows:
         raise _refused(_("The file has a header row but no officer rows."), "empty")
     return positions, data_rows
@@ -266,13 +267,13 @@ class _RowChecker:
 
     def check(self, number: int, values: list) -> ImportRow:
         self.number = number
-        code = _text(self.cell(values, COL_CODE)).upper()
-        name = _text(self.cell(values, COL_NAME))
-        email = _text(self.cell(values, COL_EMAIL)).lower()
+        code = cell_text(self.cell(values, COL_CODE)).upper()
+        name = cell_text(self.cell(values, COL_NAME))
+        email = cell_text(self.cell(values, COL_EMAIL)).lower()
         phone = _phone(self.cell(values, COL_PHONE))
         self._identity(code, name, email, phone)
-        unit = self._unit(_text(self.cell(values, COL_UNIT)).upper())
-        role = self._role(_text(self.cell(values, COL_ROLE)).upper())
+        unit = self._unit(cell_text(self.cell(values, COL_UNIT)).upper())
+        role = self._role(cell_text(self.cell(values, COL_ROLE)).upper())
         start, end = self._dates(values)
         return ImportRow(number, code, name, email, phone, unit, role, start, end)
 
@@ -328,7 +329,7 @@ class _RowChecker:
                 dates[column] = None
                 self.problem(column, error.message, "bad_date")
         start, end = dates[COL_START], dates[COL_END]
-        if start is None and not _text(self.cell(values, COL_START)):
+        if start is None and not cell_text(self.cell(values, COL_START)):
             self.problem(COL_START, _("the start date is missing."), "missing")
         if start and end and end < start:
             self.problem(COL_END, _("the end date %(end)s is before the start date %(start)s.") % {

@@ -63,17 +63,9 @@ def officer_import_job_task(self, job_id: int) -> str:
     An unexpected error marks the job failed (the page says so) and is logged; it is not retried, since the
     same file would fail the same way.
     """
+    from lms.imports import import_job_run
+
     from .imports import officer_import_job_run
     from .models import OfficerImportJob
 
-    try:
-        return officer_import_job_run(job_id=job_id)
-    except Exception:
-        logger.exception("officer_import_job_task: job %s failed", job_id)
-        job = OfficerImportJob.objects.filter(pk=job_id).first()
-        if job is not None:
-            from django.utils.translation import gettext
-
-            job.mark_failed(gettext("The import stopped because of an error in the application; nothing was "
-                                    "written. The error was logged for the administrators."))
-        return "failed"
+    return import_job_run(job_model=OfficerImportJob, job_id=job_id, run=officer_import_job_run)
