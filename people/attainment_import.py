@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.imports import ImportFailed
+
 from .imports import (
     MAX_ROWS,
     ImportProblem,
@@ -44,12 +46,13 @@ _BASIS_MAX = 255
 
 
 class AttainmentImportError(OfficerImportError):
-    """The file was refused; nothing was written. `problems` lists every reason found (row, column order)."""
+    """The file was refused; nothing was written. Like the officer import: the first 200 problems in row and
+    column order, `total` counts every one found and `more` how many are not listed."""
 
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = sorted(problems, key=lambda p: (p.row or 0, COLUMNS.index(p.column)
-                                                        if p.column in COLUMNS else 99))
-        Exception.__init__(self, "\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: list[ImportProblem], *, total: int | None = None):
+        ordered = sorted(problems, key=lambda p: (p.row or 0, COLUMNS.index(p.column)
+                                                  if p.column in COLUMNS else 99))
+        ImportFailed.__init__(self, ordered, total=total)
 
 
 @dataclass

@@ -88,6 +88,16 @@ def test_any_error_imports_nothing_and_reports_row_column_reason(people):
     assert Attainment.objects.count() == 0
 
 
+def test_problems_are_capped_like_the_officer_import(people):
+    data = csv_bytes(*[f"XX{n:03d},NV04,2,15/03/2024,,QĐ {n}" for n in range(250)])
+    with pytest.raises(AttainmentImportError) as caught:
+        attainments_import(data=data, filename="x.csv")
+    error = caught.value
+    assert (len(error.problems), error.total, error.more) == (200, 250, 50)
+    assert len(error.lines()) == 201 and "50" in error.lines()[-1]
+    assert Attainment.objects.count() == 0
+
+
 def test_missing_columns_and_wrong_file(people):
     with pytest.raises(AttainmentImportError) as caught:
         attainments_import(data=csv_bytes("GD003,NV04,2", header="Mã cán bộ,Mã năng lực,Mức\n"), filename="a.csv")
