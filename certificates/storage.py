@@ -6,8 +6,9 @@ They are only ever sent through permission-checked views (FileResponse), never a
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from lms.storage import PrivateFileStorage
 
 
 def private_root() -> Path:
@@ -19,26 +20,16 @@ def private_root() -> Path:
 
 
 @deconstructible(path="certificates.storage.PrivateCertificateStorage")
-class PrivateCertificateStorage(FileSystemStorage):
-    """File-system storage rooted at private_root(), overwriting in place so a re-render never leaves a twin file."""
+class PrivateCertificateStorage(PrivateFileStorage):
+    """Rooted at private_root(), overwriting in place so a re-render never leaves a twin file."""
+
+    what = "Certificate files"
 
     def __init__(self):
         super().__init__(allow_overwrite=True)
 
-    @property
-    def base_location(self):
-        return str(private_root())
-
-    @property
-    def location(self):
-        return str(private_root().resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Certificate files are private and have no URL; use the download view.")
+    def root(self) -> Path:
+        return private_root()
 
     def deconstruct(self):
         return ("certificates.storage.PrivateCertificateStorage", (), {})

@@ -8,8 +8,9 @@ time, so tests can move it); evidence documents live in its "evidence/" sub-fold
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from lms.storage import PrivateFileStorage
 
 
 def evidence_root() -> Path:
@@ -19,23 +20,13 @@ def evidence_root() -> Path:
 
 
 @deconstructible(path="people.storage.PrivateEvidenceStorage")
-class PrivateEvidenceStorage(FileSystemStorage):
-    """File-system storage rooted at evidence_root(); never overwrites (each document keeps its own name)."""
+class PrivateEvidenceStorage(PrivateFileStorage):
+    """Rooted at evidence_root(); never overwrites (each document keeps its own name)."""
 
-    @property
-    def base_location(self):
-        return str(evidence_root())
+    what = "Evidence documents"
 
-    @property
-    def location(self):
-        return str(evidence_root().resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Evidence documents are private and have no URL; use the download view.")
+    def root(self) -> Path:
+        return evidence_root()
 
     def deconstruct(self):
         return ("people.storage.PrivateEvidenceStorage", (), {})
