@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from courses.models import CourseCompetency, Enrolment
+from courses.models import Enrolment
 from people import competency as engine
 from people.models import Competency, CompetencyArea, DeskRole, Officer, RoleAssignment, Unit
 from people.text import fold
@@ -459,20 +459,9 @@ def expiring_rows(rows: Iterable[engine.CompetencyRow], *, on: dt.date, days: in
     return found
 
 
-def courses_granting(competency_ids: Iterable[int]) -> dict[int, list[tuple[int, object]]]:
-    """competency id -> [(level, live course)] of the courses that grant it, highest level first (one query)."""
-    found: dict[int, list] = defaultdict(list)
-    ids = set(competency_ids)
-    if not ids:
-        return found
-    for link in (CourseCompetency.objects.filter(competency_id__in=ids, page__live=True)
-                 .select_related("page").order_by("-level", "page__title")):
-        found[link.competency_id].append((link.level, link.page))
-    return found
-
-
 def course_for(granting: dict, row: engine.CompetencyRow):
-    """The first live course that grants the row's competency at its required level, or None."""
+    """The course to renew the row's competency with: the first of courses.selectors.granting_courses (live,
+    current, lowest sufficient level, then tree order) that grants it at the required level, or None."""
     return next((course for level, course in granting.get(row.competency.pk, ()) if level >= row.required_level),
                 None)
 

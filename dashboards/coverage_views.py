@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from courses.selectors import granting_courses
 from people.models import Competency, Unit
 from people.roles import is_administrator, is_leader
 from people.selectors import led_unit_paths, units_visible_to
@@ -303,7 +304,7 @@ def expiring(request, pk: int):
         return table_response(fmt=fmt, filename=_filename(unit, f"sap-het-han-{days}-ngay", on),
                               title="Sắp hết hạn", columns=EXPIRING_COLUMNS, rows=lines)
     page_obj = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    granting = coverage.courses_granting(r.competency.pk for r in page_obj.object_list)
+    granting = granting_courses(competency_ids={r.competency.pk for r in page_obj.object_list})
     items = [{"row": r, "days_left": (r.valid_until - on).days, "course": coverage.course_for(granting, r)}
              for r in page_obj.object_list]
     context = _base_context(request, unit, on, "expiring")

@@ -31,8 +31,10 @@ def test_leader_records_an_observation_at_phone_width(page, leader, officer, com
 
     # CN03 is "chưa đạt": observe it from its card.
     card = page.locator("li.competency", has_text="CN03")
-    card.get_by_role("link", name="Quan sát tại quầy").click()
+    with page.expect_navigation(url=f"**{reverse('dashboards:observation-new')}**", timeout=30_000):
+        card.get_by_role("link", name="Quan sát tại quầy").click()
     page.wait_for_load_state("networkidle")
+    page.locator("h2").first.wait_for(timeout=30_000)
     assert page.locator("h2").first.inner_text().startswith("CN03")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing overflows sideways
     page.locator("label.rubric__card", has_text="CN03: tự thực hiện đúng quy trình").click()
