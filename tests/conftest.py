@@ -6,6 +6,18 @@ from people.models import Unit
 from tests.people.factories import OfficerFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrated test database, its ids starting at 100,000 (see tests/high_ids.py)."""
+    from django.db import connections
+
+    from tests.high_ids import start_ids_high
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            start_ids_high(connection)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
