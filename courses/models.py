@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from lms.html import SanitisedRichTextField
+from lms.slugs import AsciiSlugPageMixin
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
 
@@ -30,7 +31,7 @@ def course_path_prefix(page: Page) -> str:
     return page.path[: len(page.path) - levels * page.steplen]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(AsciiSlugPageMixin, Page):
     """The catalogue of courses; the root page of the training site."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -52,7 +53,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(AsciiSlugPageMixin, Page):
     """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
 
     levels_below_course = 0
@@ -163,7 +164,7 @@ class CourseCompetency(Orderable):
         ]
 
 
-class ModulePage(Page):
+class ModulePage(AsciiSlugPageMixin, Page):
     """A module of a course: an ordered group of lessons and quizzes."""
 
     levels_below_course = 1
@@ -186,7 +187,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(AsciiSlugPageMixin, Page):
     """A lesson: StreamField content studied by the officer."""
 
     levels_below_course = 2

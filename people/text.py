@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from lms.slugs import fold_vietnamese
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -17,10 +19,7 @@ def fold(value: str | None) -> str:
     """Lower-case, strip Vietnamese diacritics and map đ to d: "Hộ tịch" -> "ho tich"."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(value))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return _SPACES.sub(" ", fold_vietnamese(value)).strip().lower()
 
 
 def given_name(full_name: str) -> str:

@@ -247,6 +247,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+# New pages get ASCII slugs with Vietnamese folded ("Tiếp nhận hồ sơ" → tiep-nhan-ho-so): lms/slugs.py.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
