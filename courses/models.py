@@ -217,9 +217,21 @@ class LessonPage(AsciiSlugPageMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # Opening a lesson is what "continue where you left off" resumes from; previews record nothing.
+        # An officer with prerequisites still to finish goes back to the course page, told which ones.
         if request.method == "GET" and not getattr(request, "is_preview", False):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            from people.selectors import officer_for_user
+
+            from .selectors import prerequisites_message, prerequisites_missing
             from .services import lesson_open
 
+            course = CoursePage.objects.get(path=course_path_prefix(self))
+            missing = prerequisites_missing(officer=officer_for_user(user=request.user), course=course)
+            if missing:
+                messages.error(request, prerequisites_message(missing))
+                return redirect(course.get_url(request=request))
             lesson_open(lesson=self, user=request.user)
         return super().serve(request, *args, **kwargs)
 
