@@ -69,11 +69,8 @@ def navigation(request):
     leader = is_leader(user)
     trainer = is_trainer(user)
     administrator = is_administrator(user)
-    if officer is not None:
-        display_name = officer.full_name
-    else:
-        # Vietnamese order: family and middle names (last_name) before the given name (first_name).
-        display_name = f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    # Vietnamese order for users without an officer record too (people.text.user_full_name, behind get_full_name).
+    display_name = officer.full_name if officer is not None else (user.get_full_name() or user.get_username())
     return {
         "nav": {
             "authenticated": True,

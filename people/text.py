@@ -26,3 +26,14 @@ def given_name(full_name: str) -> str:
     """The given name (tên) is the last word of a Vietnamese full name."""
     parts = normalize_text(full_name).split(" ")
     return parts[-1] if parts and parts[-1] else ""
+
+
+def vietnamese_full_name(*, family_and_middle: str, given: str) -> str:
+    """A person's name in Vietnamese order: family and middle names, then the given name ("Trần Thị Bích Ngọc").
+    Users keep the given name in ``first_name`` and the family and middle names in ``last_name``."""
+    return " ".join(part for part in (normalize_text(family_and_middle), normalize_text(given)) if part)
+
+
+def user_full_name(user) -> str:
+    """``User.get_full_name`` everywhere (Wagtail's lists, choosers, workflow, history, locks): Vietnamese order."""
+    return vietnamese_full_name(family_and_middle=user.last_name, given=user.first_name)

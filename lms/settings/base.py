@@ -249,6 +249,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 # New pages get ASCII slugs with Vietnamese folded ("Tiếp nhận hồ sơ" → tiep-nhan-ho-so): lms/slugs.py.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin login form with translated labels (lms/admin_forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.LoginForm"
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
