@@ -76,10 +76,34 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
     if kind == QuestionKind.ORDERING:
         if not choices:
             return ZERO
-        correct_place = {c.pk: i for i, c in enumerate(sorted(choices, key=lambda c: c.position), start=1)}
+        correct_place = correct_places(choices)
         right = sum(1 for s in selections if s.position is not None and correct_place.get(s.choice_id) == s.position)
         return _share(right, len(choices), partial_credit)
     return None
+
+
+def correct_places(choices: list) -> dict[int, int]:
+    """Ordering: each item's correct place, 1-based (the order of the frozen positions)."""
+    return {c.pk: i for i, c in enumerate(sorted(choices, key=lambda c: c.position), start=1)}
+
+
+def choice_verdicts(*, kind: str, choices: list, selections: Iterable[Selection]) -> dict[int, bool]:
+    """For the review: whether each part of the officer's answer is right, by choice id — a chosen option (single,
+    true/false, multiple), a pair given (matching), a place given (ordering). Parts not answered are left out."""
+    by_id = {c.pk: c for c in choices}
+    verdicts = {}
+    places = correct_places(choices) if kind == QuestionKind.ORDERING else {}
+    for s in selections:
+        item = by_id.get(s.choice_id)
+        if item is None:
+            continue
+        if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
+            verdicts[s.choice_id] = bool(item.is_correct)
+        elif kind == QuestionKind.MATCHING and s.matched_text:
+            verdicts[s.choice_id] = _same(item.match_text, s.matched_text)
+        elif kind == QuestionKind.ORDERING and s.position is not None:
+            verdicts[s.choice_id] = places.get(s.choice_id) == s.position
+    return verdicts
 
 
 def score_for(fraction: Decimal | None, max_mark: Decimal) -> Decimal | None:

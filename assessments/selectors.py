@@ -15,6 +15,7 @@ from courses.models import CoursePage
 from people.roles import is_administrator, is_trainer
 from people.selectors import officers_visible_to
 
+from . import grading
 from .models import (
     Attempt,
     GradingMethod,
@@ -129,6 +130,9 @@ class ChoiceView:
     feedback: str = ""
     correct_match: str = ""
     correct_position: int | None = None
+    # The officer's part of the answer (a chosen option, a pair, a place): True right, False wrong, None not
+    # answered or not shown (the quiz's review hides the answers).
+    verdict: bool | None = None
 
 
 @dataclass
@@ -148,6 +152,8 @@ class ItemView:
     legal_reference: str = ""
     accepted_answers: list = field(default_factory=list)
     marker_comment: str = ""
+    # Text answers (short answer) in a review showing the answers: True right, False wrong, None not shown.
+    text_verdict: bool | None = None
 
 
 def _ordered_choices(choices: list[VersionChoice], seed: int) -> list[VersionChoice]:
@@ -179,6 +185,12 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
         if v.kind == QuestionKind.SHORT_ANSWER or v.kind == QuestionKind.ESSAY:
             pass
         else:
+            verdicts, places = {}, {}
+            if review and show_answers:
+                verdicts = grading.choice_verdicts(kind=v.kind, choices=choices, selections=[
+                    grading.Selection(choice_id=cid, position=s.position, matched_text=s.matched_text)
+                    for cid, s in selections.items()])
+                places = grading.correct_places(choices)
             for c in _ordered_choices(choices, r.shuffle_seed):
                 sel = selections.get(c.pk)
                 cv = ChoiceView(token=choice_token(response_id=r.pk, choice_id=c.pk), text=c.text, selected=sel is not None,
@@ -186,7 +198,8 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
                 if review and show_answers:
                     cv.is_correct = c.is_correct
                     cv.correct_match = c.match_text
-                    cv.correct_position = c.position
+                    cv.correct_position = places[c.pk]
+                    cv.verdict = verdicts.get(c.pk)
                 if review and show_feedback and sel is not None:
                     cv.feedback = c.feedback
                 views.append(cv)
@@ -207,6 +220,8 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
                 item.explanation, item.legal_reference = v.explanation, v.legal_reference
             if show_answers and v.kind == QuestionKind.SHORT_ANSWER:
                 item.accepted_answers = [c.text for c in choices]
+                if r.score is not None and item.answered:
+                    item.text_verdict = r.score >= r.max_mark
         items.append(item)
     return items
 

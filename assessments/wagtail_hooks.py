@@ -7,7 +7,7 @@ from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
-from wagtail.admin.ui.tables import BooleanColumn, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView
 from lms.snippets import SnippetViewSet
 from people.models import Competency
 from people.roles import is_trainer
+from people.wagtail_hooks.common import DayColumn
 
 from . import admin_views, services
 from .models import Question, QuestionCategory, QuestionKind, QuizOverride
@@ -84,7 +85,7 @@ class QuestionViewSet(SnippetViewSet):
     icon = "help"
     menu_label = _("Questions")
     index_view_class = QuestionIndexView
-    list_display = ["label", "kind", "category", DateColumn("valid_until", label=_("Valid until")),
+    list_display = ["label", "kind", "category", DayColumn("valid_until", label=_("Valid until"), sort_key="valid_until"),
                     BooleanColumn("is_active", label=_("Active"))]
     list_filter = None
     filterset_class = QuestionFilterSet

@@ -1,6 +1,11 @@
 """Reads of certificates, scoped through people.selectors so out-of-scope ids give 404."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+
+from django.db import models
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from people.selectors import officer_for_user, officers_visible_to, units_led_by
 
@@ -27,13 +32,59 @@ def certificates_visible_to(*, viewer) -> QuerySet[Certificate]:
     )
 
 
-def certificates_for_unit(*, unit, viewer) -> QuerySet[Certificate]:
-    """Certificates of officers in a unit and the units below it, within what the viewer may see."""
-    return (
+class UnitListState(models.TextChoices):
+    """What the unit list shows of a certificate (its badge): the status, and for issued ones the expiry."""
+
+    VALID = "valid", _("Valid")
+    SOON = "soon", _("Expires soon")
+    EXPIRED = "expired", _("Expired")
+    PENDING = "pending", _("Being issued")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class UnitListSort(models.TextChoices):
+    NAME = "name", _("Officer name")
+    EXPIRY = "expiry", _("Valid until, soonest first")
+    EXPIRY_DESC = "-expiry", _("Valid until, latest first")
+    STATE = "state", _("Status (expired first)")
+
+
+STATE_ORDER = [UnitListState.EXPIRED, UnitListState.SOON, UnitListState.VALID, UnitListState.PENDING,
+               UnitListState.REVOKED, UnitListState.SUPERSEDED]
+
+
+def certificates_for_unit(*, unit, viewer, state: str = "", sort: str = "", today: dt.date | None = None,
+                          soon: dt.date | None = None) -> QuerySet[Certificate]:
+    """Certificates of officers in a unit and the units below it, within what the viewer may see, each annotated
+    with its ``list_state`` (``UnitListState``: expired before ``today``, expiring by ``soon``…), filtered by one
+    state and sorted (``UnitListSort``; officer name by default, no expiry date last when sorting by expiry)."""
+    today = today or timezone.localdate()
+    soon = soon or today
+    ready = Q(status=Certificate.Status.READY)
+    qs = (
         certificates_visible_to(viewer=viewer)
         .filter(officer__unit__path__startswith=unit.path)
-        .order_by("officer__sort_name", "-issued_on")
+        .annotate(list_state=Case(
+            When(ready & Q(expires_on__lt=today), then=Value(UnitListState.EXPIRED.value)),
+            When(ready & Q(expires_on__lte=soon), then=Value(UnitListState.SOON.value)),
+            When(ready, then=Value(UnitListState.VALID.value)),
+            When(status__in=[Certificate.Status.PENDING, Certificate.Status.FAILED],
+                 then=Value(UnitListState.PENDING.value)),
+            When(status=Certificate.Status.REVOKED, then=Value(UnitListState.REVOKED.value)),
+            default=Value(UnitListState.SUPERSEDED.value),
+        ))
     )
+    if state in UnitListState.values:
+        qs = qs.filter(list_state=state)
+    if sort == UnitListSort.EXPIRY:
+        return qs.order_by(F("expires_on").asc(nulls_last=True), "officer__sort_name", "pk")
+    if sort == UnitListSort.EXPIRY_DESC:
+        return qs.order_by(F("expires_on").desc(nulls_last=True), "officer__sort_name", "pk")
+    if sort == UnitListSort.STATE:
+        rank = Case(*(When(list_state=v.value, then=Value(i)) for i, v in enumerate(STATE_ORDER)))
+        return qs.order_by(rank, F("expires_on").asc(nulls_last=True), "officer__sort_name", "pk")
+    return qs.order_by("officer__sort_name", "-issued_on", "pk")
 
 
 def certificates_for_unit_archive(*, unit) -> QuerySet[Certificate]:

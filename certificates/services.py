@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrolment
+from lms.slugs import ascii_filename
 from people import services as people_services
 from people.models import Attainment, Officer
 
@@ -354,6 +355,13 @@ def unit_archive_request(*, unit, requested_by) -> UnitArchive:
     return archive
 
 
+def archive_entry_name(certificate: Certificate) -> str:
+    """A certificate's file name in a unit ZIP: "<serial> - <officer name>.pdf", ASCII only (Vietnamese folded:
+    every unzip tool and file system reads it), e.g. "OSA-2026-000001 - Tran Thi Bich Ngoc.pdf". Serials are
+    unique, so names are too."""
+    return f"{certificate.serial} - {ascii_filename(certificate.officer_name)}.pdf"
+
+
 def unit_archive_build(*, archive_id: int) -> str:
     """Write the ZIP of the READY certificates of a unit and the units below it, one entry per certificate.
 
@@ -378,7 +386,7 @@ def unit_archive_build(*, archive_id: int) -> str:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for index, certificate in enumerate(certificates, start=1):
                 with certificate.pdf.open("rb") as fh:
-                    zf.writestr(f"{certificate.serial}.pdf", fh.read())
+                    zf.writestr(archive_entry_name(certificate), fh.read())
                 if index % step == 0 or index == len(certificates):
                     UnitArchive.objects.filter(pk=archive.pk).update(done=index)
         tmp.seek(0)

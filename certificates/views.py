@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lms.http import client_ip, rate_limit_hit
 from people.permissions import leader_required
-from people.selectors import units_led_by
+from people.selectors import unit_ancestors_visible_to, units_led_by
 
 from . import selectors, services
 from .models import Certificate, CertificateSettings, UnitArchive
@@ -122,14 +122,18 @@ def units(request):
 def unit_certificates(request, unit_id):
     """Certificates of the officers of one led unit (and below), with downloads."""
     unit = get_object_or_404(units_led_by(user=request.user), pk=unit_id)
-    status = request.GET.get("status", "")
-    qs = selectors.certificates_for_unit(unit=unit, viewer=request.user)
-    if status in Certificate.Status.values:
-        qs = qs.filter(status=status)
+    state = request.GET.get("status", "")
+    state = state if state in selectors.UnitListState.values else ""
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.UnitListSort.values else selectors.UnitListSort.NAME
+    dates = _dates()
+    qs = selectors.certificates_for_unit(unit=unit, viewer=request.user, state=state, sort=sort, **dates)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "certificates/unit_certificates.html", {
-        "unit": unit, "page": page, "status": status, "statuses": Certificate.Status.choices,
-        **_dates(),
+        "unit": unit, "page": page, "status": state, "statuses": selectors.UnitListState.choices,
+        "sort": sort, "sorts": selectors.UnitListSort.choices,
+        "filtered": bool(state) or sort != selectors.UnitListSort.NAME,
+        "ancestors": unit_ancestors_visible_to(viewer=request.user, unit=unit), **dates,
     })
 
 

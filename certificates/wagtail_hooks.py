@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 
 from lms.snippets import SnippetViewSet
 from people.roles import is_administrator
+from people.wagtail_hooks.common import DayColumn
 
 from .admin_views import CertificateIndexView, CertificateInspectView
 from .models import Certificate, CertificateTemplate
@@ -50,7 +51,7 @@ class CertificateViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["note"]  # no add/edit for anyone (see the permission policy); a field list is still required
     list_display = ["serial", "officer_name", "course_title", Column("issued_on", label=_("Issued on")),
-                    Column("expires_on", label=_("Valid until")), "status"]
+                    DayColumn("expires_on", label=_("Valid until"), sort_key="expires_on"), "status"]
     list_filter = ["status", "basis"]
     search_fields = ["serial", "officer_name", "officer_code", "course_title"]
     search_backend_name = None

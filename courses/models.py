@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from lms.html import SanitisedRichTextField
+from lms.slugs import AsciiSlugPageMixin
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
 
@@ -30,7 +31,7 @@ def course_path_prefix(page: Page) -> str:
     return page.path[: len(page.path) - levels * page.steplen]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(AsciiSlugPageMixin, Page):
     """The catalogue of courses; the root page of the training site."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -52,7 +53,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(AsciiSlugPageMixin, Page):
     """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
 
     levels_below_course = 0
@@ -163,7 +164,7 @@ class CourseCompetency(Orderable):
         ]
 
 
-class ModulePage(Page):
+class ModulePage(AsciiSlugPageMixin, Page):
     """A module of a course: an ordered group of lessons and quizzes."""
 
     levels_below_course = 1
@@ -186,7 +187,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(AsciiSlugPageMixin, Page):
     """A lesson: StreamField content studied by the officer."""
 
     levels_below_course = 2
@@ -216,9 +217,21 @@ class LessonPage(Page):
 
     def serve(self, request, *args, **kwargs):
         # Opening a lesson is what "continue where you left off" resumes from; previews record nothing.
+        # An officer with prerequisites still to finish goes back to the course page, told which ones.
         if request.method == "GET" and not getattr(request, "is_preview", False):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            from people.selectors import officer_for_user
+
+            from .selectors import prerequisites_message, prerequisites_missing
             from .services import lesson_open
 
+            course = CoursePage.objects.get(path=course_path_prefix(self))
+            missing = prerequisites_missing(officer=officer_for_user(user=request.user), course=course)
+            if missing:
+                messages.error(request, prerequisites_message(missing))
+                return redirect(course.get_url(request=request))
             lesson_open(lesson=self, user=request.user)
         return super().serve(request, *args, **kwargs)
 

@@ -4,9 +4,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from people.competency import rows_for_officers
@@ -253,6 +254,8 @@ class CourseDetail:
     grants: list
     target_roles: list
     prerequisites: list
+    # Prerequisites the officer must still finish before enrolling or opening a lesson (none when waived).
+    missing_prerequisites: list = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -270,7 +273,66 @@ class CourseDetail:
 
     @property
     def can_enrol(self) -> bool:
-        return self.officer is not None and self.enrolment is None and self.course.live
+        return (self.officer is not None and self.enrolment is None and self.course.live
+                and not self.missing_prerequisites)
+
+    @property
+    def prerequisites_message(self) -> str:
+        return prerequisites_message(self.missing_prerequisites)
+
+
+# --- Prerequisites ----------------------------------------------------------------------------------------
+
+
+def _prerequisites_waived(*, officer: Officer, course: CoursePage) -> bool:
+    """A leader's assignment of the course (not withdrawn) waives its prerequisites, and so does having completed
+    the course once (a renewal re-enrolment)."""
+    return Enrolment.objects.filter(officer=officer, course=course).filter(
+        Q(reason=Enrolment.Reason.LEADER) & ~Q(status=Enrolment.Status.WITHDRAWN) | Q(status=Enrolment.Status.COMPLETED)
+    ).exists()
+
+
+def _with_completion(*, officer: Officer | None, prerequisites: list) -> list:
+    """Mark each prerequisite course `is_completed` for the officer (a completed enrolment in it)."""
+    completed = set()
+    if prerequisites and officer is not None:
+        completed = set(Enrolment.objects.filter(
+            officer=officer, course__in=[p.pk for p in prerequisites], status=Enrolment.Status.COMPLETED,
+        ).values_list("course_id", flat=True))
+    for prerequisite in prerequisites:
+        prerequisite.is_completed = prerequisite.pk in completed
+    return prerequisites
+
+
+def _live_prerequisites(course: CoursePage) -> list:
+    return list(live_related_pages(course.prerequisites, CoursePage).only(
+        "id", "title", "url_path", "path", "depth").order_by("title"))
+
+
+def prerequisites_missing(*, officer: Officer | None, course: CoursePage, prerequisites: list | None = None) -> list:
+    """The live prerequisite courses an officer has not completed yet, by title — what enrolling in the course and
+    opening its lessons wait for. Empty for non-officers and when waived (a leader's assignment, or the course
+    completed once). ``prerequisites``: the list already read with ``is_completed`` (course page), if any."""
+    if officer is None:
+        return []
+    if prerequisites is None:
+        prerequisites = _with_completion(officer=officer, prerequisites=_live_prerequisites(course))
+    missing = [p for p in prerequisites if not p.is_completed]
+    if missing and _prerequisites_waived(officer=officer, course=course):
+        return []
+    return missing
+
+
+def prerequisites_message(missing: list) -> str:
+    """The Vietnamese message naming what to finish first ("" when nothing is missing)."""
+    if not missing:
+        return ""
+    names = ", ".join(f"“{p.title}”" for p in missing)
+    return ngettext(
+        "Finish the course %(courses)s first: this course requires it.",
+        "Finish the courses %(courses)s first: this course requires them.",
+        len(missing),
+    ) % {"courses": names}
 
 
 def _active_or_last_enrolment(*, officer: Officer | None, course: CoursePage) -> Enrolment | None:
@@ -367,18 +429,10 @@ def course_detail_for_user(
                 after = after or i.page.pk == enrolment.last_lesson_id
     if continue_lesson is None:
         continue_lesson = next((i.page for i in lessons if not i.done), lessons[0].page if lessons else None)
-    prerequisites = []
+    prerequisites, missing = [], []
     if with_extras:
-        prerequisites = list(live_related_pages(course.prerequisites, CoursePage).only(
-            "id", "title", "url_path", "path", "depth"))
-        if prerequisites and officer is not None:
-            completed = set(
-                Enrolment.objects.filter(
-                    officer=officer, course__in=[p.pk for p in prerequisites], status=Enrolment.Status.COMPLETED
-                ).values_list("course_id", flat=True)
-            )
-            for prerequisite in prerequisites:
-                prerequisite.is_completed = prerequisite.pk in completed
+        prerequisites = _with_completion(officer=officer, prerequisites=_live_prerequisites(course))
+        missing = prerequisites_missing(officer=officer, course=course, prerequisites=prerequisites)
     return CourseDetail(
         course=course,
         officer=officer,
@@ -390,6 +444,7 @@ def course_detail_for_user(
         grants=list(course.granted_competencies.select_related("competency")) if with_extras else [],
         target_roles=list(course.target_roles.all()) if with_extras else [],
         prerequisites=prerequisites,
+        missing_prerequisites=missing,
     )
 
 

@@ -31,7 +31,7 @@ from .models import (
     TrainingSettings,
     course_path_prefix,
 )
-from .selectors import granting_courses, progress_for_enrolments
+from .selectors import granting_courses, prerequisites_message, prerequisites_missing, progress_for_enrolments
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
 PING_MAX_SECONDS = 60
@@ -93,9 +93,13 @@ def enrolment_create(
 
 
 def enrolment_self_enrol(*, officer: Officer, course: CoursePage) -> Enrolment:
-    """An officer enrols themself in a published course (no due date)."""
+    """An officer enrols themself in a published course (no due date), once its prerequisites are completed
+    (``selectors.prerequisites_missing``; a leader's assignment, ``enrolments_assign``, does not ask)."""
     if not course.live:
         raise ValidationError(_("This course is not published."))
+    missing = prerequisites_missing(officer=officer, course=course)
+    if missing:
+        raise ValidationError(prerequisites_message(missing), code="prerequisites")
     return enrolment_create(officer=officer, course=course, reason=Enrolment.Reason.SELF)
 
 
@@ -344,6 +348,9 @@ def lesson_complete(*, lesson: LessonPage, user) -> Enrolment | None:
     enrolment = _active_enrolment(lesson=lesson, user=user)
     if enrolment is None:
         raise ValidationError(_("Enrol in the course to record your progress."))
+    missing = prerequisites_missing(officer=enrolment.officer, course=enrolment.course)
+    if missing:
+        raise ValidationError(prerequisites_message(missing), code="prerequisites")
     now = timezone.now()
     with transaction.atomic():
         progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)

@@ -21,6 +21,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from lms.snippets import SnippetViewSet
+from people.wagtail_hooks.common import DayColumn
 
 from . import services
 from .models import Enrolment, LessonProgress
@@ -87,7 +88,7 @@ class EnrolmentViewSet(SnippetViewSet):
         Column("course_title", label=_("Course")),
         Column("get_reason_display", label=_("Reason")),
         Column("get_status_display", label=_("Status")),
-        DateColumn("due_on", label=_("Due date")),
+        DayColumn("due_on", label=_("Due date"), sort_key="due_on"),
         DateColumn("completed_at", label=_("Completed on")),
     ]
     list_filter = ["status", "reason", "course"]

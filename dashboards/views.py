@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from people.permissions import leader_required
 from people.roles import is_administrator, is_leader, is_trainer
-from people.selectors import officer_for_user, units_visible_to
+from people.selectors import officer_for_user, unit_ancestors_visible_to, units_visible_to
 
 from . import selectors
 
@@ -68,6 +68,7 @@ def unit(request, pk: int):
         u.indent = "\u2003" * (u.depth - unit.depth)
     context = {
         "unit": unit,
+        "ancestors": unit_ancestors_visible_to(viewer=request.user, unit=unit),
         "sub_units": sub_units,
         "roles": roles,
         "selected_unit": sub_unit,

@@ -28,6 +28,12 @@ def _initials(name: str) -> str:
     return (parts[-2][0] + parts[-1][0]).upper()
 
 
+def _leader_pages_elsewhere() -> tuple[str, ...]:
+    """Address prefixes of the leaders' certificate pages (a unit's list and its ZIPs)."""
+    archive = reverse("certificates:archive-detail", args=[1])
+    return (reverse("certificates:units"), archive[: archive.rstrip("/").rfind("/") + 1])
+
+
 def nav_items_for(*, user, officer, leader: bool, trainer: bool, administrator: bool, path: str = "") -> list[dict]:
     """The main navigation entries a user sees, in order, with the current one marked."""
     candidates: list[tuple[str, str]] = []
@@ -41,12 +47,15 @@ def nav_items_for(*, user, officer, leader: bool, trainer: bool, administrator: 
     if trainer or administrator:
         candidates.append(("wagtailadmin_home", _("Administration")))
     items = [{"name": name, "url": reverse(name), "label": label, "current": False} for name, label in candidates]
-    # The longest matching prefix is the current page ("/" never matches anything else).
-    best = None
+    # The longest matching prefix is the current page ("/" never matches anything else). The leaders' pages
+    # that live under another item's address (a unit's certificates and ZIPs, under "My certificates") belong
+    # to "My units".
+    owned = {"dashboards:units": _leader_pages_elsewhere()}
+    best, best_length = None, 0
     for item in items:
-        matches = item["url"] != "/" and path.startswith(item["url"])
-        if matches and (best is None or len(item["url"]) > len(best["url"])):
-            best = item
+        for prefix in (item["url"], *owned.get(item["name"], ())):
+            if prefix != "/" and path.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = item, len(prefix)
     if best is not None:
         best["current"] = True
     return items
@@ -60,11 +69,8 @@ def navigation(request):
     leader = is_leader(user)
     trainer = is_trainer(user)
     administrator = is_administrator(user)
-    if officer is not None:
-        display_name = officer.full_name
-    else:
-        # Vietnamese order: family and middle names (last_name) before the given name (first_name).
-        display_name = f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    # Vietnamese order for users without an officer record too (people.text.user_full_name, behind get_full_name).
+    display_name = officer.full_name if officer is not None else (user.get_full_name() or user.get_username())
     return {
         "nav": {
             "authenticated": True,

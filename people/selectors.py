@@ -50,6 +50,20 @@ def units_visible_to(*, viewer) -> QuerySet[Unit]:
     return units_led_by(user=viewer)
 
 
+def unit_ancestors_visible_to(*, viewer, unit: Unit) -> list[Unit]:
+    """The units above ``unit`` the viewer may open, top first: what a breadcrumb may link to (a leader's
+    breadcrumb never links above the led units). At most one query; none when nothing above is in scope."""
+    parts = unit.path.strip("/").split("/")
+    prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    if not is_administrator(viewer):
+        led = led_unit_paths(user=viewer)  # cached for the request: no query when nothing above is led
+        prefixes = [p for p in prefixes if any(p.startswith(q) for q in led)]
+    if not prefixes:
+        return []
+    return list(units_visible_to(viewer=viewer).filter(path__in=prefixes).only("pk", "name", "depth", "path")
+                .order_by("depth"))
+
+
 def officers_visible_to(*, viewer) -> QuerySet[Officer]:
     """Officers a viewer may see: all for administrators, the led subtree for leaders, oneself otherwise."""
     qs = Officer.objects.select_related("unit", "user")

@@ -163,3 +163,18 @@ class TestCacheAndProxies:
         assert values["TRUSTED_PROXIES"] == ["10.0.0.2", "172.16.0.0/12"]
         result = run_python("import lms.settings.base", TRUSTED_PROXIES="10.0.0.2,nginx")
         assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
+
+
+class TestSqliteDefault:
+    def test_the_local_sqlite_database_opens_with_wal_immediate_and_a_busy_timeout(self, tmp_path):
+        code = "import json, lms.settings.base as s; print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+        result = run_python(code, DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+        assert result.returncode == 0, result.stderr
+        options = json.loads(result.stdout.strip().splitlines()[-1])
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert options["timeout"] == 20
+        assert "PRAGMA journal_mode=WAL" in options["init_command"]
+
+    def test_a_postgres_database_gets_no_sqlite_options(self):
+        values = settings_in_subprocess(["DATABASES"], DATABASE_URL="postgres://u@localhost:5432/x")
+        assert "transaction_mode" not in values["DATABASES"]["default"].get("OPTIONS", {})

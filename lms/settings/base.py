@@ -105,11 +105,19 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
+# The embedded SQLite default serves a handful of simultaneous users (autosaves, lesson time pings, admin saves)
+# without "database is locked": WAL lets readers run beside the one writer; every transaction starts IMMEDIATE,
+# so a transaction that will write waits for the lock at BEGIN (under the busy timeout) instead of failing when
+# it upgrades from reading; the busy timeout (seconds) is how long it waits. docs/operations.md, "SQLite".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,6 +247,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+# New pages get ASCII slugs with Vietnamese folded ("Tiếp nhận hồ sơ" → tiep-nhan-ho-so): lms/slugs.py.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin login form with translated labels (lms/admin_forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.LoginForm"
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

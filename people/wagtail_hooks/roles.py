@@ -26,7 +26,8 @@ class DeskRoleViewSet(SnippetViewSet):
     model = DeskRole
     icon = "tag"
     menu_label = _("Desk roles")
-    list_display = ["name_vi", "code", "name_en", ActiveColumn()]
+    # The English name is edited in the form, not listed: the trainer's screens stay Vietnamese.
+    list_display = ["name_vi", "code", ActiveColumn()]
     search_fields = ["code", "name_vi", "name_en"]
     search_backend_name = None
     copy_view_enabled = False

@@ -167,7 +167,7 @@ def test_leader_unit_pages_and_zip(client, certificate, leader, sibling_leader, 
     download = client.get(reverse("certificates:archive-download", args=[archive.pk]))
     assert download.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
-    assert names == [f"{certificate.serial}.pdf"]  # the 3 others are still pending (not rendered)
+    assert names == [f"{certificate.serial} - Nguyen Thi Lan.pdf"]  # the 3 others are still pending (not rendered)
 
     # A sibling leader can neither list, build nor fetch ward A's certificates.
     client.force_login(sibling_leader.user)
