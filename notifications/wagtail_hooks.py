@@ -12,6 +12,12 @@ from people.roles import is_administrator
 
 from .admin_views import NotificationIndexView, NotificationInspectView
 from .models import Notification
+from .services import display_name
+
+
+def _recipient_name(notification) -> str:
+    user = notification.recipient
+    return display_name(user, getattr(user, "officer", None))
 
 
 class NotificationPermissionPolicy(ModelPermissionPolicy):
@@ -41,7 +47,8 @@ class NotificationViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = ["title"]
-    list_display = [Column("created_at", label=_("Created")), "recipient", "email", "kind", "title", "status",
+    list_display = [Column("created_at", label=_("Created")),
+                    Column("recipient", label=_("recipient"), accessor=_recipient_name), "email", "kind", "title", "status",
                     "attempts", Column("sent_at", label=_("Sent at"))]
     list_filter = ["status", "kind"]
     search_fields = ["title", "email", "recipient__username", "recipient__officer__full_name"]
@@ -51,7 +58,7 @@ class NotificationViewSet(ModelViewSet):
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self, request):
-        return Notification.objects.select_related("recipient")
+        return Notification.objects.select_related("recipient", "recipient__officer")
 
     def get_urlpatterns(self):
         from . import admin_views
