@@ -22,10 +22,11 @@ class Kind(models.TextChoices):
     MARKING = "marking", _("Essays waiting for marking")
     DIGEST = "digest", _("Weekly leader digest")
     CERTIFICATE_READY = "certificate_ready", _("Certificate ready")
+    NEW_COURSE = "new_course", _("New course in the catalogue")
 
 
 #: Kinds a user may mute (no notification, no e-mail). Every other kind is mandatory.
-OPTIONAL_KINDS = frozenset({Kind.DIGEST, Kind.MARKING})
+OPTIONAL_KINDS = frozenset({Kind.DIGEST, Kind.MARKING, Kind.NEW_COURSE})
 
 
 class Notification(models.Model):

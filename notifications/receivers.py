@@ -18,5 +18,16 @@ def on_certificate_ready(sender, certificate, **kwargs):
         logger.exception("Could not record the 'certificate ready' notification of certificate %s", certificate.pk)
 
 
+def on_page_published(sender, instance, **kwargs):
+    from .tasks import notification_new_course_task
+
+    notification_new_course_task.delay_on_commit(instance.pk)
+
+
 def connect() -> None:
+    from wagtail.signals import page_published
+
+    from courses.models import CoursePage
+
+    page_published.connect(on_page_published, sender=CoursePage, dispatch_uid="notifications.new_course")
     certificate_ready.connect(on_certificate_ready, sender=Certificate, dispatch_uid="notifications.certificate_ready")

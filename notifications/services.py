@@ -653,6 +653,29 @@ def run_job(name: str, *, today: dt.date | None = None, dry_run: bool = False) -
 # --- Event-driven ----------------------------------------------------------------------------------------------
 
 
+def new_course(*, course_id: int) -> JobResult | None:
+    """A course was published for the first time: every active officer is told once (optional kind). Runs in a
+    task after the publication's commit; a later publication of the same course sends nothing (the log's key,
+    and a first check that skips the whole insert)."""
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.live().filter(pk=course_id, is_legacy=False).first()
+    if course is None:
+        return None
+    content_type = ContentType.objects.get_for_model(CoursePage, for_concrete_model=False)
+    if Notification.objects.filter(kind=Kind.NEW_COURSE, subject_type=content_type, subject_id=course.pk).exists():
+        return None
+    link = course.get_url() or ""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("New course in the catalogue: %(course)s") % {"course": course.title}
+        body = course.summary or _("A new course is open for enrolment in the catalogue.")
+        candidates = [Candidate(kind=Kind.NEW_COURSE, user=o.user, name=o.full_name, email=_officer_address(o),
+                                subject=course, period="", title=title, body=body, link=link)
+                      for o in Officer.objects.filter(is_active=True, user__is_active=True).select_related("user")]
+        return deliver("new_course", timezone.localdate(), candidates)
+
+
+
 def certificate_ready(*, certificate) -> Notification | None:
     """The certificate's PDF is stored: tell its officer once (in the centre and by e-mail), with the download
     link and the public verify link (this replaces the certificates app's own "ready" e-mail)."""

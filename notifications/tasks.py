@@ -26,6 +26,15 @@ def notifications_job_task(name: str):
     return services.run_job(name).summary()
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def notification_new_course_task(course_id: int):
+    """Tell every officer about a course published for the first time."""
+    from . import services
+
+    result = services.new_course(course_id=int(course_id))
+    return result.created if result else 0
+
+
 @shared_task(acks_late=True)
 def notifications_retry_failed_task():
     """Queue the failed e-mails again."""

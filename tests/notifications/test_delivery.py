@@ -124,3 +124,21 @@ def test_certificate_ready_is_one_notification_and_one_email(officer, django_cap
     [message] = mail.outbox
     assert certificate.serial in message.subject and message.subject.startswith("Giấy chứng nhận số")
     assert f"http://testserver/chung-nhan/xac-minh/{certificate.code}/" in message.body
+
+
+def test_a_course_published_for_the_first_time_is_announced_once(officer, other_unit_officer,
+                                                                  django_capture_on_commit_callbacks):
+    from tests.courses.factories import CoursePageFactory
+
+    services.mutes_set(user=other_unit_officer.user, kinds=[Kind.NEW_COURSE])
+    course = CoursePageFactory(title="Chuyển đổi số trong giải quyết thủ tục hành chính", summary="Khóa mới.")
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    [n] = Notification.objects.filter(kind=Kind.NEW_COURSE)
+    assert (n.recipient, n.subject, n.body) == (officer.user, course, "Khóa mới.")
+    assert n.title == "Khóa học mới trong danh mục: Chuyển đổi số trong giải quyết thủ tục hành chính"
+    assert n.link == course.get_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()  # an edit published later: nothing more
+    assert Notification.objects.filter(kind=Kind.NEW_COURSE).count() == 1
+    assert len(mail.outbox) == 1 and "huy-nhan" in mail.outbox[0].body
