@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from courses.models import CoursePage, Enrolment
 from lms.slugs import ascii_filename
+from lms.tasks import send_on_commit
 from people import services as people_services
 from people.models import Attainment, Officer
 
 from .exceptions import CertificateError
 from .models import Certificate, CertificateSettings, CertificateTemplate, SerialCounter, UnitArchive
+from .signals import certificate_ready
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +176,8 @@ def certificate_issue_prior_learning(
 def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool = True) -> Certificate:
     """Store the rendered PDF under the certificate's deterministic name (overwriting) and mark it ready
     unless it was revoked or superseded meanwhile (those keep their status; only the file is refreshed).
-    The officer is e-mailed once, when the certificate first becomes ready (after commit)."""
+    When it first becomes ready, `certificates.signals.certificate_ready` is sent after commit (the notification
+    centre, to the right, tells the officer once, in the centre and by e-mail)."""
     if not data.startswith(b"%PDF"):
         raise CertificateError("The renderer did not return a PDF.")
     certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
@@ -187,40 +190,8 @@ def certificate_pdf_store(*, certificate: Certificate, data: bytes, notify: bool
         fields.append("status")
     certificate.save(update_fields=fields)
     if became_ready and notify:
-        from .tasks import certificate_notify_ready_task
-
-        certificate_notify_ready_task.delay_on_commit(certificate.pk)
+        send_on_commit(certificate_ready, sender=Certificate, certificate=certificate)
     return certificate
-
-
-def certificate_notify_ready(*, certificate_id: int) -> bool:
-    """E-mail the officer (in Vietnamese) that their certificate is ready, with the download and verify links."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from .pdf import verify_url
-
-    certificate = Certificate.objects.select_related("officer", "officer__user").filter(pk=certificate_id).first()
-    if certificate is None:
-        return False
-    recipient = certificate.officer.email or certificate.officer.user.email
-    if not recipient:
-        return False
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    context = {"certificate": certificate, "mine_url": base + reverse("certificates:mine"),
-               "verify_url": verify_url(certificate.code), "site_name": settings.WAGTAIL_SITE_NAME}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("certificates/email/certificate_ready_subject.txt", context).split())
-        body = render_to_string("certificates/email/certificate_ready.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    except OSError:
-        logger.warning("Could not e-mail certificate %s to %s", certificate.serial, recipient, exc_info=True)
-        return False
-    return True
 
 
 def certificate_mark_failed(*, certificate_id: int, error: str) -> None:

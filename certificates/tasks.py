@@ -37,14 +37,6 @@ def certificate_render_pdf_task(self, certificate_id: int):
     return certificate.status if certificate is not None else None
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def certificate_notify_ready_task(certificate_id: int):
-    """E-mail the officer that a certificate is ready, once its PDF is stored (after that commit)."""
-    from . import services
-
-    return services.certificate_notify_ready(certificate_id=int(certificate_id))
-
-
 class UnitArchiveTask(Task):
     """Shows the leader a failed archive instead of a progress bar that never ends."""
 

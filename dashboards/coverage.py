@@ -413,15 +413,16 @@ def centres_of(unit: Unit) -> list[Unit]:
     return centres or [unit]
 
 
-def desk_readiness(rows: Sequence[engine.CompetencyRow], unit: Unit, roles: Sequence[str] | None = None
-                   ) -> list[DeskCentre]:
+def desk_readiness(rows: Sequence[engine.CompetencyRow], unit: Unit, roles: Sequence[str] | None = None,
+                   centres: Sequence[Unit] | None = None) -> list[DeskCentre]:
     """Per centre and per competency a counter role requires of its holders there: who satisfies it today.
 
     Counted are the officers of the centre's subtree whose current counter roles (TN, HD…) require the
     competency; "ready" = the pair is đạt or sắp hết hạn. Red below 2 ready officers, amber at exactly 2.
+    `centres` (default `centres_of(unit)`) lets a caller reading many units (the weekly digest) fetch them once.
     """
     roles = tuple(roles or counter_role_codes())
-    centres = centres_of(unit)
+    centres = list(centres) if centres is not None else centres_of(unit)
     by_path = sorted(centres, key=lambda c: -len(c.path))
     groups: dict[int, dict[int, DeskCell]] = {c.pk: {} for c in centres}
     holders: dict[int, set[int]] = {c.pk: set() for c in centres}

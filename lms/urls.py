@@ -21,6 +21,7 @@ urlpatterns = [
     path("hoc-tap/", include("courses.urls")),
     path("kiem-tra/", include("assessments.urls")),
     path("chung-nhan/", include("certificates.urls")),
+    path("thong-bao/", include("notifications.urls")),
 ]
 
 # User media, with DEBUG on or off: public renditions, login-only originals, nothing else (lms/media.py).

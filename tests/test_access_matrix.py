@@ -50,7 +50,7 @@ from django.utils.http import urlsafe_base64_encode
 ACTORS = ("anon", "officer", "leader", "sibling", "trainer", "admin")
 
 # Include()d URLconfs whose patterns are checked one by one; any other include is a single "include:<prefix>" row.
-OWN_URLCONFS = ("lms.", "people.", "courses.", "assessments.", "certificates.", "dashboards.",
+OWN_URLCONFS = ("lms.", "people.", "courses.", "assessments.", "certificates.", "dashboards.", "notifications.",
                 "django.contrib.auth.urls")
 
 
@@ -162,6 +162,20 @@ class World:
         import wagtail_factories
 
         return wagtail_factories.ImageFactory(title="Sơ đồ tiếp nhận hồ sơ")
+
+    # notifications/
+    @cached_property
+    def notification(self):
+        from notifications.models import Kind, Notification
+
+        return Notification.objects.create(recipient=self.officer.user, kind=Kind.OVERDUE, subject=self.officer,
+                                           title="Khóa học quá hạn", link="/hoc-tap/")
+
+    @cached_property
+    def unsubscribe_token(self):
+        from notifications.services import unsubscribe_token
+
+        return unsubscribe_token(user_id=self.officer.user.pk, kind="digest")
 
     # courses/
     @cached_property
@@ -343,6 +357,20 @@ ROWS: dict[str, Row] = {
     "certificates:archive-download": Row(lambda w: reverse("certificates:archive-download", args=[w.archive.pk]),
                                          anon=LOGIN, officer=NOT_FOUND, leader=OK, sibling=NOT_FOUND,
                                          trainer=NOT_FOUND, admin=NOT_FOUND),
+    # notifications/: one's own centre; a notification is its recipient's only (others get 404)
+    "notifications:list": logged_in(OK, lambda w: reverse("notifications:list")),
+    "notifications:settings": logged_in(OK, lambda w: reverse("notifications:settings")),
+    "notifications:open": Row(lambda w: reverse("notifications:open", args=[w.notification.pk]), method="post",
+                              anon=LOGIN, officer=redirect("/hoc-tap/"), leader=NOT_FOUND, sibling=NOT_FOUND,
+                              trainer=NOT_FOUND, admin=NOT_FOUND),
+    "notifications:read": Row(lambda w: reverse("notifications:read", args=[w.notification.pk]), method="post",
+                              anon=LOGIN, officer=redirect_to("notifications:list"), leader=NOT_FOUND,
+                              sibling=NOT_FOUND, trainer=NOT_FOUND, admin=NOT_FOUND),
+    "notifications:read-all": logged_in(redirect_to("notifications:list"),
+                                        lambda w: reverse("notifications:read-all"), method="post"),
+    # The e-mail's unsubscribe link: the signed token is the proof, no login.
+    "notifications:unsubscribe": same_for_all(OK, lambda w: reverse("notifications:unsubscribe",
+                                                                    args=[w.unsubscribe_token])),
     # dashboards/
     "dashboards:units": Row(lambda w: reverse("dashboards:units"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
                             sibling=OK, trainer=FORBIDDEN, admin=OK),

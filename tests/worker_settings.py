@@ -14,3 +14,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# tests/notifications/test_beat.py: `celery beat` with the notification jobs every few seconds instead of daily.
+if env.str("LMS_TEST_BEAT_SECONDS", default=""):
+    CELERY_BEAT_SCHEDULE = {
+        f"notifications-{_job}": {"task": "notifications.tasks.notifications_job_task",
+                                  "schedule": env.float("LMS_TEST_BEAT_SECONDS"), "args": (_job,)}
+        for _job in ("due", "overdue")
+    }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "dashboards",
+    "notifications",
     # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/),
     # the session timeout connected to logging in (lms/middleware.py).
     "lms",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "people.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -236,9 +238,29 @@ CELERY_BEAT_SCHEDULE["courses-enrolments-sync"] = {
     "task": "courses.tasks.enrolments_sync_required_task", "schedule": crontab(hour=1, minute=30),
 }
 
+# notifications: the daily reminders (early morning local time), Monday's leader digest at 07:00
+# Asia/Ho_Chi_Minh (CELERY_TIMEZONE), and another try of failed e-mails every half hour.
+for _minute, _job in enumerate(("due", "overdue", "lapsing", "retraining", "marking")):
+    CELERY_BEAT_SCHEDULE[f"notifications-{_job}"] = {
+        "task": "notifications.tasks.notifications_job_task", "schedule": crontab(hour=6, minute=5 * _minute),
+        "args": (_job,),
+    }
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.notifications_job_task", "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    "args": ("digest",),
+}
+CELERY_BEAT_SCHEDULE["notifications-retry-failed"] = {
+    "task": "notifications.tasks.notifications_retry_failed_task", "schedule": crontab(minute="*/30"),
+}
+# A due-date reminder that would fall on a Saturday or Sunday is sent on the Friday before.
+NOTIFICATIONS_SKIP_WEEKENDS = env.bool("NOTIFICATIONS_SKIP_WEEKENDS", default=False)
+
 # --- Wagtail --------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học viện Một cửa"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The public address of the site: every absolute link (e-mails, QR verify links, Wagtail's admin) starts with it.
+# WAGTAILADMIN_BASE_URL (the older name, still read) defaults to it.
+SITE_URL = env.str("SITE_URL", default="") or env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,0 +1,33 @@
+"""Events from the apps on the left (connected in NotificationsConfig.ready)."""
+
+import logging
+
+from certificates.models import Certificate
+from certificates.signals import certificate_ready
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def on_certificate_ready(sender, certificate, **kwargs):
+    # Sent after the certificate's commit: a failure here must not break the request or task that stored it.
+    try:
+        services.certificate_ready(certificate=certificate)
+    except Exception:
+        logger.exception("Could not record the 'certificate ready' notification of certificate %s", certificate.pk)
+
+
+def on_page_published(sender, instance, **kwargs):
+    from .tasks import notification_new_course_task
+
+    notification_new_course_task.delay_on_commit(instance.pk)
+
+
+def connect() -> None:
+    from wagtail.signals import page_published
+
+    from courses.models import CoursePage
+
+    page_published.connect(on_page_published, sender=CoursePage, dispatch_uid="notifications.new_course")
+    certificate_ready.connect(on_certificate_ready, sender=Certificate, dispatch_uid="notifications.certificate_ready")
