@@ -14,4 +14,5 @@ urlpatterns = [
     path("quan-ly/nang-luc/<id:pk>/qua-han/", views.overdue, name="coverage-overdue"),
     path("quan-ly/nang-luc/<id:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),
     path("quan-ly/nang-luc/<id:pk>/xu-huong/", views.trend, name="coverage-trend"),
+    path("quan-ly/nang-luc/<id:pk>/bai-kiem-tra/", views.low_pass_quizzes, name="coverage-quizzes"),
 ]

@@ -379,7 +379,7 @@ ROWS: dict[str, Row] = {
                                  anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
                                  admin=OK)
        for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
-                    "coverage-overdue", "coverage-no-role", "coverage-trend")},
+                    "coverage-overdue", "coverage-no-role", "coverage-trend", "coverage-quizzes")},
 }
 
 
