@@ -372,6 +372,9 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("dashboards:observation-withdraw", args=[w.observation.pk]), method="post",
         data={"reason": "Nhầm năng lực."},
         anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    # dashboards/: the trainers' results of the courses they may edit
+    "dashboards:trainer-courses": Row(lambda w: reverse("dashboards:trainer-courses"), anon=LOGIN,
+                                      officer=FORBIDDEN, leader=FORBIDDEN, sibling=FORBIDDEN, trainer=OK, admin=OK),
     # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
     "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
                                sibling=OK, trainer=FORBIDDEN, admin=OK),
