@@ -505,6 +505,11 @@ class TrendPoint:
         return self.day.strftime("%m/%Y")
 
     @property
+    def short_label(self) -> str:
+        """mm/yy: twelve of them fit under a chart on a phone or an A4 page."""
+        return self.day.strftime("%m/%y")
+
+    @property
     def quiz_share(self) -> float | None:
         return self.quiz_passed / self.quiz_graded if self.quiz_graded else None
 

@@ -390,7 +390,7 @@ TREND_COLUMNS = [Column("Tháng", width=12), Column("Ngày tính", DATE, 14), Co
 def trend_charts_quiz(points):
     from .charts import line_chart
 
-    return line_chart([(p.label, p.quiz_percent) for p in points], title=_("Quiz pass rate by month"),
+    return line_chart([(p.short_label, p.quiz_percent) for p in points], title=_("Quiz pass rate by month"),
                       unit_label="%")
 
 
@@ -420,9 +420,9 @@ def trend(request, pk: int):
                  for p in points]
         return table_response(fmt=fmt, filename=_filename(unit, "xu-huong", on), title="Xu hướng",
                               columns=TREND_COLUMNS, rows=lines)
-    chart = line_chart([(p.label, p.counts.percent) for p in points],
+    chart = line_chart([(p.short_label, p.counts.percent) for p in points],
                        title=_("Met share by month"), unit_label="%")
-    completions = line_chart([(p.label, p.completions) for p in points], title=_("Courses completed by month"),
+    completions = line_chart([(p.short_label, p.completions) for p in points], title=_("Courses completed by month"),
                              unit_label="", bars=True)
     context = _base_context(request, unit, on, "trend")
     context.update({"points": points, "chart": chart, "completions_chart": completions,

@@ -107,10 +107,10 @@ def coverage_report_data(*, unit, on: dt.date, progress: Callable[[int], None] =
     progress(5)
     data.trend = coverage.coverage_trend(unit=unit, on=on)
     data.charts = [
-        line_chart([(p.label, p.counts.percent) for p in data.trend], title=_("Met share by month"), unit_label="%"),
-        line_chart([(p.label, p.completions) for p in data.trend], title=_("Courses completed by month"),
+        line_chart([(p.short_label, p.counts.percent) for p in data.trend], title=_("Met share by month"), unit_label="%"),
+        line_chart([(p.short_label, p.completions) for p in data.trend], title=_("Courses completed by month"),
                    bars=True),
-        line_chart([(p.label, p.quiz_percent) for p in data.trend], title=_("Quiz pass rate by month"),
+        line_chart([(p.short_label, p.quiz_percent) for p in data.trend], title=_("Quiz pass rate by month"),
                    unit_label="%"),
     ]
     progress(6)

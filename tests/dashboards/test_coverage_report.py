@@ -53,6 +53,9 @@ def test_leader_requests_watches_and_downloads_the_report(world, django_capture_
     content = b"".join(download.streaming_content)
     assert content.startswith(b"%PDF-")
     text = pdf_text(content, tmp_path)
+    artifacts = Path(__file__).resolve().parents[2] / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "coverage-report.pdf").write_bytes(content)  # to look at (artifacts/ is not committed)
     total = coverage.coverage_overview(unit=ward, on=D).total.counts
     assert ward.name in text and "15/06/2026" in text
     assert "Báo cáo mức độ đáp ứng năng lực" in text
