@@ -138,3 +138,15 @@ def test_trainer_sees_course_results_and_officer_sees_status_counts(page, ward):
     assert "Tiếp nhận hồ sơ theo Nghị định 118/2025/NĐ-CP" in table
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "trainer-course-results")
+
+    # The officer's own status counts on "Học tập của tôi", each a link to their competency profile.
+    page.context.clear_cookies()
+    page.goto(page.base_url + reverse("login"))
+    page.fill("input[name=username]", ward["tung"].user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('courses:my-learning')}")
+    counts = page.locator(".status-counts").inner_text()
+    assert "Chưa đạt" in counts and "Đạt" in counts
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "my-learning-status-counts")
