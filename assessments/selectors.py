@@ -395,3 +395,85 @@ def question_preview_data(*, question: Question) -> ItemView:
         views = []
     return ItemView(response=None, number=1, kind=question.kind, stem=question.stem, image=question.image,
                     choices=views, partners=partners)
+
+
+# --- Pass rates (dashboards) ----------------------------------------------------------------------------
+
+@dataclass
+class QuizPassRate:
+    """Graded attempts of one quiz in a period and how many of them reached the pass mark."""
+
+    quiz_id: int
+    title: str
+    path: str
+    pass_mark: Decimal
+    graded: int
+    passed: int
+    officers: int
+
+    @property
+    def share(self) -> float | None:
+        return self.passed / self.graded if self.graded else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else round(self.share * 100, 1)
+
+
+def _graded_attempts(*, unit_path: str | None, since: dt.datetime | None, until: dt.datetime | None,
+                     quiz_paths: list[str] | None = None) -> QuerySet[Attempt]:
+    qs = Attempt.objects.filter(status=Attempt.Status.GRADED, graded_at__isnull=False)
+    if unit_path is not None:
+        qs = qs.filter(officer__unit__path__startswith=unit_path)
+    if since is not None:
+        qs = qs.filter(graded_at__gte=since)
+    if until is not None:
+        qs = qs.filter(graded_at__lt=until)
+    if quiz_paths is not None:
+        if not quiz_paths:
+            return qs.none()
+        qs = qs.filter(reduce(or_, (Q(quiz__path__startswith=p) for p in quiz_paths)))
+    return qs
+
+
+def quiz_pass_rates(*, unit_path: str | None = None, since: dt.datetime | None = None,
+                    until: dt.datetime | None = None, quiz_paths: list[str] | None = None) -> list[QuizPassRate]:
+    """Per quiz: graded attempts in [since, until) (by grading time) of the officers of a unit subtree (all
+    officers when `unit_path` is None), optionally only quizzes under the given page paths (courses), and how
+    many passed. One grouped query, quizzes in tree order."""
+    from django.db.models import Count
+
+    rows = (_graded_attempts(unit_path=unit_path, since=since, until=until, quiz_paths=quiz_paths)
+            .order_by().values("quiz_id", "quiz__title", "quiz__path", "quiz__pass_mark")
+            .annotate(graded=Count("pk"), passed=Count("pk", filter=Q(passed=True)),
+                      officers=Count("officer_id", distinct=True)))
+    result = [QuizPassRate(quiz_id=r["quiz_id"], title=r["quiz__title"], path=r["quiz__path"],
+                           pass_mark=r["quiz__pass_mark"], graded=r["graded"], passed=r["passed"],
+                           officers=r["officers"]) for r in rows]
+    result.sort(key=lambda r: r.path)
+    return result
+
+
+def low_pass_rate_quizzes(*, threshold: float, minimum_attempts: int, **filters) -> list[QuizPassRate]:
+    """The quizzes of `quiz_pass_rates(**filters)` with at least `minimum_attempts` graded attempts whose pass
+    rate is below `threshold` (a share, 0–1), lowest first."""
+    found = [r for r in quiz_pass_rates(**filters) if r.graded >= minimum_attempts and r.share < threshold]
+    found.sort(key=lambda r: (r.share, -r.graded, r.path))
+    return found
+
+
+def monthly_pass_rates(*, unit_path: str, since: dt.datetime, until: dt.datetime) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(year, month): (graded attempts, passed)} of the officers of a unit subtree, by the month (local time)
+    the attempt was graded, for attempts graded in [since, until). One grouped query."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    rows = (_graded_attempts(unit_path=unit_path, since=since, until=until)
+            .annotate(month=TruncMonth("graded_at")).order_by().values("month")
+            .annotate(graded=Count("pk"), passed=Count("pk", filter=Q(passed=True))))
+    result = {}
+    for r in rows:
+        month = r["month"]
+        if month is not None:
+            result[(month.year, month.month)] = (r["graded"], r["passed"])
+    return result

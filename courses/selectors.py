@@ -1,16 +1,23 @@
 """Reads of courses/: each page stays at a fixed number of queries whatever the number of enrolments or lessons."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from people.competency import rows_for_officers
+from people.competency import (
+    STATUS_EXPIRED,
+    STATUS_EXPIRING,
+    STATUS_MET,
+    STATUS_MISSING,
+    rows_for_officers,
+)
 from people.models import (
     Competency,
     CompetencyArea,
@@ -61,10 +68,21 @@ class Readiness:
     required: int = 0
     covered: int = 0
     in_progress: int = 0
+    #: The officer's required pairs by status (people.competency): đạt, sắp hết hạn, hết hạn, chưa đạt.
+    met: int = 0
+    expiring: int = 0
+    expired: int = 0
+    missing: int = 0
 
     @property
     def percent(self) -> int:
         return _percent(self.covered, self.required)
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(css key, label, count) per status, best first, for the badges of "Học tập của tôi"."""
+        return [("met", _("Met"), self.met), ("expiring", _("Expiring soon"), self.expiring),
+                ("expired", _("Expired"), self.expired), ("missing", _("Not yet met"), self.missing)]
 
 
 @dataclass
@@ -177,7 +195,10 @@ def readiness_for_officer(*, officer: Officer, on: dt.date | None = None) -> Rea
     competency_next_steps(officer, [row for row in rows if not row.is_met])
     covered = sum(1 for row in rows if row.is_met)
     in_progress = sum(1 for row in rows if not row.is_met and row.enrolment is not None)
-    return Readiness(required=len(rows), covered=covered, in_progress=in_progress)
+    by_status = Counter(row.status for row in rows)
+    return Readiness(required=len(rows), covered=covered, in_progress=in_progress,
+                     met=by_status[STATUS_MET], expiring=by_status[STATUS_EXPIRING],
+                     expired=by_status[STATUS_EXPIRED], missing=by_status[STATUS_MISSING])
 
 
 def enrolments_for_officer(*, officer: Officer) -> QuerySet[Enrolment]:
@@ -588,3 +609,12 @@ def officers_assignable_with_role(*, viewer, role: DeskRole) -> QuerySet[Officer
         current_assignment_q("assignments__"),
         assignments__role=role, assignments__unit__in=units_led_by(user=viewer),
     ).distinct()
+
+
+def courses_editable_by(*, user) -> QuerySet[CoursePage]:
+    """The courses a user may edit in the admin (Wagtail page permissions: trainers' "change" below the
+    catalogue, or "add" for pages they own; administrators every course), in tree order."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return CoursePage.objects.filter(pk__in=pages.values("pk")).order_by("path")

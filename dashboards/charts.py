@@ -1,6 +1,7 @@
 """Server-rendered SVG charts: no JavaScript, no CDN (the CSP allows only 'self'), printable in black and white.
 
-Every point carries its value as a text label and the line is drawn with markers, so the chart reads without
+Every element also carries its colours as presentation attributes (WeasyPrint does not style inline SVG from
+the page's stylesheet; on the site the stylesheet's classes win). Every point carries its value as a text label and the line is drawn with markers, so the chart reads without
 colour; pages always show the same numbers in a data table next to it.
 """
 
@@ -48,32 +49,32 @@ def line_chart(points: Sequence[tuple[str, float | int | None]], *, title: str, 
     ]
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         gy = y(top * fraction)
-        parts.append(f'<line class="chart-grid" x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}"/>')
+        parts.append(f'<line class="chart-grid" stroke="#bbb" stroke-dasharray="3 3" x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}"/>')
         tick = round(top * fraction) if unit_label == "%" or top >= 4 else round(top * fraction, 1)
-        parts.append(f'<text class="chart-axis" x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">'
+        parts.append(f'<text class="chart-axis" font-size="12" fill="#444" x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">'
                      f"{escape(str(tick))}</text>")
     coords = []
     for index, (text, value) in enumerate(points):
         cx = LEFT + step * index + step / 2
-        parts.append(f'<text class="chart-axis" x="{cx:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
+        parts.append(f'<text class="chart-axis" font-size="12" fill="#444" x="{cx:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
                      f"{escape(text)}</text>")
         if value is None:
             continue
         cy = y(float(value))
         if bars:
             bar_w = step * 0.6
-            parts.append(f'<rect class="chart-bar" x="{cx - bar_w / 2:.1f}" y="{cy:.1f}" width="{bar_w:.1f}" '
+            parts.append(f'<rect class="chart-bar" fill="#ddd" stroke="#000" stroke-width="1.5" x="{cx - bar_w / 2:.1f}" y="{cy:.1f}" width="{bar_w:.1f}" '
                          f'height="{TOP + plot_h - cy:.1f}"/>')
         else:
             coords.append(f"{cx:.1f},{cy:.1f}")
-        parts.append(f'<text class="chart-value" x="{cx:.1f}" y="{cy - 8:.1f}" text-anchor="middle">'
+        parts.append(f'<text class="chart-value" font-size="12" font-weight="700" fill="#000" x="{cx:.1f}" y="{cy - 8:.1f}" text-anchor="middle">'
                      f"{escape(_label(value, unit_label))}</text>")
     if coords:
-        parts.append(f'<polyline class="chart-line" points="{" ".join(coords)}"/>')
+        parts.append(f'<polyline class="chart-line" fill="none" stroke="#0a2a5e" stroke-width="3" points="{" ".join(coords)}"/>')
         for c in coords:
             cx, cy = c.split(",")
-            parts.append(f'<circle class="chart-point" cx="{cx}" cy="{cy}" r="4"/>')
-    parts.append(f'<line class="chart-baseline" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
+            parts.append(f'<circle class="chart-point" fill="#fff" stroke="#000" stroke-width="2.5" cx="{cx}" cy="{cy}" r="4"/>')
+    parts.append(f'<line class="chart-baseline" stroke="#000" stroke-width="1.5" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
                  f'y2="{TOP + plot_h}"/>')
     parts.append("</svg>")
     return Chart(title=title, svg=mark_safe("".join(parts)))  # noqa: S308 - every text part is escaped above

@@ -17,7 +17,9 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from assessments.selectors import monthly_pass_rates
 from courses.models import Enrolment
 from people import competency as engine
 from people.models import Competency, CompetencyArea, DeskRole, Officer, RoleAssignment, Unit
@@ -495,10 +497,27 @@ class TrendPoint:
     day: dt.date
     counts: Counts
     completions: int = 0
+    #: Quiz attempts graded in the month (by officers of the unit's subtree) and how many reached the pass mark.
+    quiz_graded: int = 0
+    quiz_passed: int = 0
 
     @property
     def label(self) -> str:
         return self.day.strftime("%m/%Y")
+
+    @property
+    def short_label(self) -> str:
+        """mm/yy: twelve of them fit under a chart on a phone or an A4 page."""
+        return self.day.strftime("%m/%y")
+
+    @property
+    def quiz_share(self) -> float | None:
+        return self.quiz_passed / self.quiz_graded if self.quiz_graded else None
+
+    @property
+    def quiz_percent(self) -> float | None:
+        share = self.quiz_share
+        return None if share is None else round(share * 100, 1)
 
 
 def month_ends(on: dt.date, months: int = 12) -> list[dt.date]:
@@ -515,7 +534,8 @@ def month_ends(on: dt.date, months: int = 12) -> list[dt.date]:
 def coverage_trend(*, unit: Unit, on: dt.date, months: int = 12) -> list[TrendPoint]:
     """Met share at the end of each of the last 12 months, recomputed by the engine from the dated records
     (assignments, requirements, evidence with its dates and revocations) — never from stored snapshots —
-    and the courses completed in each month. 4 queries per month plus one."""
+    the courses completed in each month and the quiz pass rate of the attempts graded in each month
+    (assessments.selectors.monthly_pass_rates). 4 queries per month plus two."""
     points = []
     for day in month_ends(on, months):
         counts = Counts()
@@ -529,6 +549,51 @@ def coverage_trend(*, unit: Unit, on: dt.date, months: int = 12) -> list[TrendPo
         .annotate(month=TruncMonth("completed_at")).order_by().values_list("month").annotate(n=Count("pk"))
     )
     by_month = {(m.year, m.month): n for m, n in completions.items() if m is not None}
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+    quizzes = monthly_pass_rates(unit_path=unit.path, since=since, until=until)
     for point in points:
-        point.completions = by_month.get((point.day.year, point.day.month), 0)
+        key = (point.day.year, point.day.month)
+        point.completions = by_month.get(key, 0)
+        point.quiz_graded, point.quiz_passed = quizzes.get(key, (0, 0))
     return points
+
+
+# --- Quizzes with low pass rates ------------------------------------------------------------------------
+
+#: A quiz is listed when fewer than this share of its graded attempts pass…
+LOW_PASS_SHARE = 0.7
+#: …over at least this many graded attempts (fewer say nothing about the quiz)…
+LOW_PASS_MIN_ATTEMPTS = 5
+#: …graded within this many days up to the day of the page.
+LOW_PASS_DAYS = 365
+
+
+@dataclass
+class LowPassQuiz:
+    rate: object  # assessments.selectors.QuizPassRate
+    course: object | None  # courses.models.CoursePage (live) or None
+
+
+def courses_of_quizzes(rates) -> dict[int, object]:
+    """{quiz id: its live course} from the quizzes' tree paths (courses.models.course_path_prefix), one query."""
+    from assessments.models import QuizPage
+    from courses.models import CoursePage
+
+    cut = QuizPage.levels_below_course * QuizPage.steplen
+    prefixes = {r.quiz_id: r.path[: len(r.path) - cut] for r in rates}
+    courses = {c.path: c for c in CoursePage.objects.live().filter(path__in=set(prefixes.values()))}
+    return {quiz_id: courses.get(prefix) for quiz_id, prefix in prefixes.items()}
+
+
+def low_pass_quizzes(*, unit_path: str | None, on: dt.date, quiz_paths: list[str] | None = None) -> list[LowPassQuiz]:
+    """Quizzes whose attempts graded in the last LOW_PASS_DAYS days (by the officers of a unit subtree, or by
+    everyone) pass less than LOW_PASS_SHARE of the time, lowest first, each with its live course. Two queries."""
+    from assessments.selectors import low_pass_rate_quizzes
+
+    until = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+    rates = low_pass_rate_quizzes(threshold=LOW_PASS_SHARE, minimum_attempts=LOW_PASS_MIN_ATTEMPTS,
+                                  unit_path=unit_path, since=until - dt.timedelta(days=LOW_PASS_DAYS + 1),
+                                  until=until, quiz_paths=quiz_paths)
+    courses = courses_of_quizzes(rates) if rates else {}
+    return [LowPassQuiz(rate=r, course=courses.get(r.quiz_id)) for r in rates]

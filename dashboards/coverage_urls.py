@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import coverage_views as views
+from . import report_views
 
 urlpatterns = [
     path("quan-ly/nang-luc/", views.overview_home, name="coverage"),
@@ -14,4 +15,9 @@ urlpatterns = [
     path("quan-ly/nang-luc/<id:pk>/qua-han/", views.overdue, name="coverage-overdue"),
     path("quan-ly/nang-luc/<id:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),
     path("quan-ly/nang-luc/<id:pk>/xu-huong/", views.trend, name="coverage-trend"),
+    path("quan-ly/nang-luc/<id:pk>/bai-kiem-tra/", views.low_pass_quizzes, name="coverage-quizzes"),
+    path("quan-ly/nang-luc/<id:pk>/bao-cao/", report_views.report_request, name="coverage-report-request"),
+    path("quan-ly/bao-cao-nang-luc/<id:pk>/", report_views.report_detail, name="coverage-report"),
+    path("quan-ly/bao-cao-nang-luc/<id:pk>/trang-thai/", report_views.report_status, name="coverage-report-status"),
+    path("quan-ly/bao-cao-nang-luc/<id:pk>/tai-ve/", report_views.report_download, name="coverage-report-download"),
 ]

@@ -383,7 +383,15 @@ def no_role(request, pk: int):
 TREND_COLUMNS = [Column("Tháng", width=12), Column("Ngày tính", DATE, 14), Column("Số yêu cầu", INT, 12),
                  Column("Đạt", INT, 10), Column("Sắp hết hạn", INT, 13), Column("Hết hạn", INT, 10),
                  Column("Chưa đạt", INT, 10), Column("Tỷ lệ đạt (%)", PERCENT, 14),
-                 Column("Khóa học hoàn thành", INT, 16)]
+                 Column("Khóa học hoàn thành", INT, 16), Column("Lượt kiểm tra được chấm", INT, 16),
+                 Column("Lượt kiểm tra đạt", INT, 14), Column("Tỷ lệ đạt kiểm tra (%)", PERCENT, 16)]
+
+
+def trend_charts_quiz(points):
+    from .charts import line_chart
+
+    return line_chart([(p.short_label, p.quiz_percent) for p in points], title=_("Quiz pass rate by month"),
+                      unit_label="%")
 
 
 def _trend(unit: Unit, on: dt.date) -> list[coverage.TrendPoint]:
@@ -398,8 +406,8 @@ def _trend(unit: Unit, on: dt.date) -> list[coverage.TrendPoint]:
 @require_safe
 @login_required
 def trend(request, pk: int):
-    """Met share at the end of each of the last 12 months (SVG chart with a data table), recomputed from the
-    dated records."""
+    """Met share at the end of each of the last 12 months, courses completed and quiz pass rate per month (SVG
+    charts with a data table), recomputed from the dated records."""
     from .charts import line_chart
 
     unit = _unit(request, pk)
@@ -408,13 +416,47 @@ def trend(request, pk: int):
     fmt = requested_format(request)
     if fmt:
         lines = [(p.label, p.day, p.counts.required, p.counts.met, p.counts.expiring, p.counts.expired,
-                  p.counts.missing, p.counts.share, p.completions) for p in points]
+                  p.counts.missing, p.counts.share, p.completions, p.quiz_graded, p.quiz_passed, p.quiz_share)
+                 for p in points]
         return table_response(fmt=fmt, filename=_filename(unit, "xu-huong", on), title="Xu hướng",
                               columns=TREND_COLUMNS, rows=lines)
-    chart = line_chart([(p.label, p.counts.percent) for p in points],
+    chart = line_chart([(p.short_label, p.counts.percent) for p in points],
                        title=_("Met share by month"), unit_label="%")
-    completions = line_chart([(p.label, p.completions) for p in points], title=_("Courses completed by month"),
+    completions = line_chart([(p.short_label, p.completions) for p in points], title=_("Courses completed by month"),
                              unit_label="", bars=True)
     context = _base_context(request, unit, on, "trend")
-    context.update({"points": points, "chart": chart, "completions_chart": completions})
+    context.update({"points": points, "chart": chart, "completions_chart": completions,
+                    "quiz_chart": trend_charts_quiz(points)})
     return render(request, "dashboards/coverage_trend.html", context)
+
+
+# --- Quizzes with low pass rates ------------------------------------------------------------------------
+
+QUIZ_COLUMNS = [Column("Bài kiểm tra", width=44), Column("Khóa học", width=44), Column("Số lượt chấm", INT, 12),
+                Column("Số lượt đạt", INT, 12), Column("Tỷ lệ đạt (%)", PERCENT, 14), Column("Số cán bộ", INT, 12),
+                Column("Điểm đạt (%)", INT, 12)]
+
+
+def quiz_rows(items) -> list[tuple]:
+    return [(i.rate.title, i.course.title if i.course else "", i.rate.graded, i.rate.passed, i.rate.share,
+             i.rate.officers, int(i.rate.pass_mark)) for i in items]
+
+
+@require_safe
+@login_required
+def low_pass_quizzes(request, pk: int):
+    """Quizzes the unit's officers pass less than 70 % of the time over the last 12 months: the item analysis
+    (for trainers) and the course to assign again."""
+    from people.roles import is_trainer
+
+    unit = _unit(request, pk)
+    on = _day(request)
+    items = coverage.low_pass_quizzes(unit_path=unit.path, on=on)
+    fmt = requested_format(request)
+    if fmt:
+        return table_response(fmt=fmt, filename=_filename(unit, "bai-kiem-tra-ty-le-dat-thap", on),
+                              title="Bài kiểm tra đạt thấp", columns=QUIZ_COLUMNS, rows=quiz_rows(items))
+    context = _base_context(request, unit, on, "quizzes")
+    context.update({"items": items, "can_analyse": is_trainer(request.user),
+                    "threshold": round(coverage.LOW_PASS_SHARE * 100), "minimum": coverage.LOW_PASS_MIN_ATTEMPTS})
+    return render(request, "dashboards/coverage_quizzes.html", context)

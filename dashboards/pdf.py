@@ -18,3 +18,14 @@ def profile_html(*, profile) -> str:
 def render_profile_pdf(*, profile) -> bytes:
     """PDF bytes of an officer's competency profile (text extractable, title/author metadata set)."""
     return HTML(string=profile_html(profile=profile), base_url=str(STATIC_DIR)).write_pdf()
+
+
+def coverage_report_html(*, data) -> str:
+    """The unit's coverage report on A4 (always in Vietnamese): cover, summary, desk readiness, gaps, expiring,
+    overdue, with the trend charts inline as SVG."""
+    with translation.override("vi"):
+        return render_to_string("dashboards/coverage_report_pdf.html", {"data": data, "fonts": font_faces()})
+
+
+def render_coverage_report_pdf(*, data) -> bytes:
+    return HTML(string=coverage_report_html(data=data), base_url=str(STATIC_DIR)).write_pdf()

@@ -1,6 +1,7 @@
 """Start pages: where each user type lands, and the leaders' "My units" pages."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from people.permissions import leader_required
 from people.roles import is_administrator, is_leader, is_trainer
 from people.selectors import officer_for_user, unit_ancestors_visible_to, units_visible_to
 
-from . import selectors
+from . import coverage, selectors, trainer
 
 OFFICERS_PER_PAGE = 25
 
@@ -79,3 +80,17 @@ def unit(request, pk: int):
         "filtered": bool(sub_unit or role or query),
     }
     return render(request, "dashboards/unit.html", context)
+
+
+@require_safe
+@login_required
+def trainer_courses(request):
+    """"Kết quả khóa học": for each course the trainer may edit, enrolled / completed / overdue and the pass
+    rate; then the quizzes of those courses with low pass rates, each linking to its item analysis."""
+    if not (is_trainer(request.user) or is_administrator(request.user)):
+        raise PermissionDenied
+    on = timezone.localdate()
+    return render(request, "dashboards/trainer_courses.html", {
+        "data": trainer.trainer_courses(user=request.user, on=on), "on": on, "can_analyse": True,
+        "threshold": round(coverage.LOW_PASS_SHARE * 100), "minimum": coverage.LOW_PASS_MIN_ATTEMPTS,
+    })

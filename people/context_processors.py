@@ -45,6 +45,7 @@ def nav_items_for(*, user, officer, leader: bool, trainer: bool, administrator: 
     if leader or administrator:
         candidates.append(("dashboards:units", _("My units")))
     if trainer or administrator:
+        candidates.append(("dashboards:trainer-courses", _("Course results")))
         candidates.append(("wagtailadmin_home", _("Administration")))
     items = [{"name": name, "url": reverse(name), "label": label, "current": False} for name, label in candidates]
     # The longest matching prefix is the current page ("/" never matches anything else). The leaders' pages

@@ -31,6 +31,7 @@ Adding a row for a new view
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -212,6 +213,17 @@ class World:
         services.certificate_render(certificate_id=certificate.pk)
         certificate.refresh_from_db()
         return certificate
+
+    @cached_property
+    def coverage_report(self):
+        """The PDF coverage report of ward A, requested by its leader (rendered now: the on-commit task)."""
+        from dashboards import services
+
+        report = services.coverage_report_request(unit=self.units["ward_a"], on=dt.date(2026, 6, 15),
+                                                  requested_by=self.users["leader"])
+        services.coverage_report_render(report_id=report.pk)
+        report.refresh_from_db()
+        return report
 
     @cached_property
     def archive(self):
@@ -400,6 +412,17 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("dashboards:observation-withdraw", args=[w.observation.pk]), method="post",
         data={"reason": "Nhầm năng lực."},
         anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=NOT_FOUND, admin=FORBIDDEN),
+    # dashboards/: the printable coverage report of a unit in scope
+    "dashboards:coverage-report-request": Row(
+        lambda w: reverse("dashboards:coverage-report-request", args=[w.units["ward_a"].pk]), method="post",
+        anon=LOGIN, officer=FORBIDDEN, leader=302, sibling=NOT_FOUND, trainer=FORBIDDEN, admin=302),
+    **{f"dashboards:{name}": Row(lambda w, name=name: reverse(f"dashboards:{name}", args=[w.coverage_report.pk]),
+                                 anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
+                                 admin=OK)
+       for name in ("coverage-report", "coverage-report-status", "coverage-report-download")},
+    # dashboards/: the trainers' results of the courses they may edit
+    "dashboards:trainer-courses": Row(lambda w: reverse("dashboards:trainer-courses"), anon=LOGIN,
+                                      officer=FORBIDDEN, leader=FORBIDDEN, sibling=FORBIDDEN, trainer=OK, admin=OK),
     # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
     "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
                                sibling=OK, trainer=FORBIDDEN, admin=OK),
@@ -407,7 +430,7 @@ ROWS: dict[str, Row] = {
                                  anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
                                  admin=OK)
        for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
-                    "coverage-overdue", "coverage-no-role", "coverage-trend")},
+                    "coverage-overdue", "coverage-no-role", "coverage-trend", "coverage-quizzes")},
 }
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboards import coverage
+from dashboards.selectors import desk_roles_active
 from people.models import Attainment, Officer, Unit
 from tests.courses.factories import CourseCompetencyFactory, CoursePageFactory
 from tests.people.factories import CompetencyFactory, DeskRoleFactory, RoleRequirementFactory, UnitFactory
@@ -70,3 +71,40 @@ def test_city_overview_equals_competency_status_on_scale_data(catalogue):
         assert (c.met, c.expiring, c.expired, c.missing) == (
             expected["đạt"], expected["sắp hết hạn"], expected["hết hạn"], expected["chưa đạt"]), row.unit.code
     assert overview.total.counts.required == len(rows)
+
+
+def test_desk_readiness_and_role_matrix_equal_competency_status_on_scale_data(catalogue):
+    """Desk readiness (per centre × competency: ready counter officers) and roles × competencies (per role ×
+    competency: status counts of the holders) are aggregates of the same rows as manage.py competency_status."""
+    call_command("seed_scale", officers=150, units=9, seed=11, stdout=io.StringIO())
+    today = timezone.localdate()
+    out = io.StringIO()
+    call_command("competency_status", unit="HCM", date=today.strftime("%d/%m/%Y"), stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    centres = list(Unit.objects.filter(kind=Unit.Kind.SERVICE_CENTRE, is_active=True, path__startswith=catalogue.path))
+    path_of = dict(Unit.objects.values_list("code", "path"))
+    ready: Counter = Counter()
+    by_role: Counter = Counter()
+    for r in rows:
+        roles = r["Vị trí yêu cầu"].split(", ")
+        for code in roles:
+            by_role[(code, r["Mã năng lực"], r["Trạng thái"])] += 1
+        if not set(roles) & set(coverage.counter_role_codes()) or r["Trạng thái"] not in ("đạt", "sắp hết hạn"):
+            continue
+        centre = max((c for c in centres if path_of[r["Mã đơn vị"]].startswith(c.path)), key=lambda c: len(c.path),
+                     default=None)
+        if centre is not None:
+            ready[(centre.code, r["Mã năng lực"])] += 1
+    engine_rows = coverage.unit_rows(catalogue, today)
+    desks = coverage.desk_readiness(engine_rows, catalogue)
+    assert sum(len(c.cells) for c in desks) > 10
+    assert {(c.unit.code, cell.competency.code): cell.count for c in desks for cell in c.cells if cell.count} == +ready
+    matrix = coverage.role_matrix(engine_rows, list(desk_roles_active()), coverage.RowFilters())
+    for line in matrix.rows:
+        for cell in line.cells:
+            if cell is None:
+                continue
+            key = (line.role.code, cell.competency.code)
+            assert (cell.counts.met, cell.counts.expiring, cell.counts.expired, cell.counts.missing) == (
+                by_role[(*key, "đạt")], by_role[(*key, "sắp hết hạn")], by_role[(*key, "hết hạn")],
+                by_role[(*key, "chưa đạt")]), key

@@ -15,7 +15,7 @@ def test_an_officer_who_leads_and_administers_sees_every_entry_in_order(leader):
     items = nav_items_for(user=leader.user, officer=leader, leader=True, trainer=False, administrator=True,
                           path=reverse("dashboards:unit", args=[leader.unit.pk]))
     assert names(items) == ["courses:my-learning", "courses:catalogue", "certificates:mine", "dashboards:units",
-                            "wagtailadmin_home"]
+                            "dashboards:trainer-courses", "wagtailadmin_home"]
     assert [item["url"] for item in items] == [reverse(name) for name in names(items)]
     assert [item["name"] for item in items if item["current"]] == ["dashboards:units"]
 
@@ -24,7 +24,7 @@ def test_an_officer_who_leads_and_administers_sees_every_entry_in_order(leader):
 def test_a_trainer_without_officer_record_sees_courses_and_administration():
     user = UserFactory(username="gv", groups=["Trainer"])
     items = nav_items_for(user=user, officer=None, leader=False, trainer=True, administrator=False, path="/")
-    assert names(items) == ["courses:catalogue", "wagtailadmin_home"]
+    assert names(items) == ["courses:catalogue", "dashboards:trainer-courses", "wagtailadmin_home"]
     assert not any(item["current"] for item in items)
 
 
