@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "procedures",
     "courses",
     "assessments",
+    "legalchanges",
     "certificates",
     "dashboards",
     # The project package: CSP nonces for Wagtail's inline scripts (lms/csp.py, lms/templates/wagtailadmin/),
