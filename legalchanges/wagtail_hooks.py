@@ -2,6 +2,7 @@
 trainers see when they edit a course or lesson with open review items."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -15,6 +16,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView
 
 from courses.models import CoursePage, LessonPage
 from lms.snippets import SnippetViewSet
@@ -54,8 +56,18 @@ class AppliedColumn(Column):
         return format_html('<span class="w-status">{}</span>', gettext("Not applied"))
 
 
+class LegalChangeEditView(EditView):
+    """An applied change is history: its form is refused (the impact screen shows what was applied)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(self, "object", None) is not None and self.object.is_applied:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class LegalChangeViewSet(SnippetViewSet):
     model = LegalChange
+    edit_view_class = LegalChangeEditView
     icon = "warning"
     menu_label = _("Legal changes")
     list_display = ["document", "effective_on", "grace_days", AppliedColumn("applied_at", label=_("Status")),
