@@ -70,6 +70,8 @@ class LegalChangeViewSet(SnippetViewSet):
     edit_view_class = LegalChangeEditView
     icon = "warning"
     menu_label = _("Legal changes")
+    add_to_admin_menu = True
+    menu_order = 255
     list_display = ["document", "effective_on", "grace_days", AppliedColumn("applied_at", label=_("Status")),
                     ImpactColumn("impact", label=_("Impact"))]
     copy_view_enabled = False

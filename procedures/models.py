@@ -93,7 +93,7 @@ class Procedure(models.Model):
                             help_text=_("The code on the national public-service portal, e.g. 2.000815."))
     name = models.CharField(_("name"), max_length=500)
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
-    level = models.CharField(_("level"), max_length=5, choices=Level.choices, default=Level.COMMUNE)
+    level = models.CharField(_("level of government"), max_length=5, choices=Level.choices, default=Level.COMMUNE)
     processing_days = models.DecimalField(
         _("processing time (working days)"), max_digits=5, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(365)],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, ChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
@@ -36,7 +37,7 @@ class FoldedSearchIndexView(IndexView):
 
 class ProcedureFilterSet(WagtailFilterSet):
     field = ChoiceFilter(label=_("Field"), choices=Procedure.Field.choices)
-    level = ChoiceFilter(label=_("Level"), choices=Procedure.Level.choices)
+    level = ChoiceFilter(label=_("Level of government"), choices=Procedure.Level.choices)
     status = ChoiceFilter(label=_("Status"), choices=Status.choices)
     boundary_free = BooleanFilter(label=_("Boundary-free (phi địa giới)"))
 
@@ -50,7 +51,8 @@ class ProcedureViewSet(SnippetViewSet):
     icon = "list-ul"
     menu_label = _("Administrative procedures")
     index_view_class = FoldedSearchIndexView
-    list_display = ["code", "name", "field", "level", "processing_display", "status"]
+    list_display = ["code", "name", "field", "level", Column("processing_display", label=_("Processing time")),
+                    "status"]
     list_per_page = 50
     filterset_class = ProcedureFilterSet
     search_fields = ["search_text"]
