@@ -195,6 +195,8 @@ def seed(*, stdout) -> None:
                                 summary=lesson_spec["summary"], estimated_minutes=lesson_spec["minutes"],
                                 body=_body(lesson_spec["blocks"], content))
                 lesson.procedures.set(Procedure.objects.filter(code__in=lesson_spec.get("procedures", [])))
+                lesson.legal_documents.set(LegalDocument.objects.filter(
+                    number__in=lesson_spec.get("legal_documents", [])))
                 lesson.save_revision().publish()
                 lessons += 1
         # Publishing again refreshes the folded search text with every module and lesson title.

@@ -23,7 +23,8 @@ def test_citation_text_names_documents_by_number_and_year():
     assert numbers("Nghị định 61/2018") == ["61/2018/NĐ-CP"]
     assert numbers("TT 03/2025/TT-VPCP, Phụ lục I") == ["03/2025/TT-VPCP"]
     assert numbers("Quyết định 296/QĐ-VPCP") == ["296/QĐ-VPCP"]
-    assert numbers("Luật 91/2025/QH15") == [] and numbers("") == []
+    assert numbers("Luật 91/2025/QH15") == ["91/2025/QH15"] and numbers("Luật 92/2099") == []
+    assert numbers("") == []
 
 
 def test_the_demo_content_cites_no_superseded_law_without_a_legacy_flag():
