@@ -78,7 +78,7 @@ def _review_items(change: LegalChange, documents: list[LegalDocument], repealed_
     document_ids = [d.pk for d in documents]
     numbers = {d.pk: d.number for d in documents}
     link = Q(legal_documents__in=document_ids) | Q(procedures__in=procedure_ids)
-    lessons = list(LessonPage.objects.filter(link).distinct().only("id", "title", "path", "depth"))
+    lessons = list(LessonPage.objects.filter(link).distinct().only("id", "title", "path", "depth", "content_type"))
     prefixes = {course_path_prefix(lesson) for lesson in lessons}
     courses = {c.path: c for c in CoursePage.objects.filter(path__in=prefixes)} if prefixes else {}
     lesson_docs = defaultdict(set)
