@@ -17,6 +17,8 @@ from django.db import transaction
 
 from courses.models import CoursePage, ModulePage
 from people.models import Competency
+from procedures.models import LegalDocument, Procedure
+from procedures.selectors import documents_cited_in
 
 from .models import Question, QuestionKind, QuizPage, QuizQuestion, QuizRandomRule
 from .services import QuestionData, category_for_path, question_create
@@ -39,7 +41,15 @@ def _choices(kind: str, answers: list) -> list[dict]:
     return [{"text": a["text"], "is_correct": a["correct"], "feedback": a["feedback"]} for a in answers]
 
 
+def _link(question: Question, spec: dict, documents: list) -> None:
+    """Link the question to the legal documents its citation names (and to its procedures by code)."""
+    question.legal_documents.set(documents_cited_in(spec.get("legal", ""), documents))
+    question.procedures.set(Procedure.objects.filter(code__in=spec.get("procedures", [])))
+    question.save()
+
+
 def _seed_bank(bank: dict) -> dict:
+    documents = list(LegalDocument.objects.all())
     categories = {}
     created = 0
     root = category_for_path(path=bank["root"])
@@ -52,7 +62,9 @@ def _seed_bank(bank: dict) -> dict:
             category.save(update_fields=["competency"])
         categories[name] = category
         for q in spec["questions"]:
-            if Question.objects.filter(category=category, title=q["title"]).exists():
+            existing = Question.objects.filter(category=category, title=q["title"]).first()
+            if existing is not None:
+                _link(existing, q, documents)
                 continue
             valid_until = dt.date.fromisoformat(q["valid_until"]) if q.get("valid_until") else None
             question_create(category=category, data=QuestionData(
@@ -62,6 +74,7 @@ def _seed_bank(bank: dict) -> dict:
                 ignore_diacritics=q.get("fold", False), rubric=q.get("rubric", ""),
                 valid_until=valid_until, tags=q.get("tags"),
             ))
+            _link(Question.objects.get(category=category, title=q["title"]), q, documents)
             created += 1
     return {"root": root, "categories": categories, "created": created}
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -149,6 +149,10 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         help_text=_("After this date the question is retired (e.g. tied to superseded law) and no longer drawn."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    procedures = ParentalManyToManyField("procedures.Procedure", verbose_name=_("related procedures"), blank=True,
+                                         related_name="questions")
+    legal_documents = ParentalManyToManyField("procedures.LegalDocument", verbose_name=_("legal documents"),
+                                              blank=True, related_name="questions")
     tags = ClusterTaggableManager(through=TaggedQuestion, blank=True, verbose_name=_("tags"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,7 +168,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
              FieldPanel("rubric")],
             heading=_("Scoring"),
         ),
-        MultiFieldPanel([FieldPanel("explanation"), FieldPanel("legal_reference")], heading=_("Explanation")),
+        MultiFieldPanel([FieldPanel("explanation"), FieldPanel("legal_reference"), FieldPanel("legal_documents"),
+                         FieldPanel("procedures")], heading=_("Explanation")),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]), FieldPanel("is_active"),
              FieldPanel("tags")],

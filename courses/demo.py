@@ -21,6 +21,7 @@ from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
 from people.models import Competency, CompetencyArea, DeskRole
+from procedures.models import LegalDocument, Procedure
 
 from .models import CourseCompetency, CourseIndexPage, CoursePage, LessonPage, ModulePage
 
@@ -174,6 +175,9 @@ def seed(*, stdout) -> None:
             area=CompetencyArea.objects.filter(code=spec["area"]).first(),
         )
         course.target_roles.set(DeskRole.objects.filter(code__in=spec["roles"]))
+        # The procedure catalogue (procedures/demo.py) is seeded first; missing codes are skipped.
+        course.procedures.set(Procedure.objects.filter(code__in=spec.get("procedures", [])))
+        course.legal_documents.set(LegalDocument.objects.filter(number__in=spec.get("legal_documents", [])))
         grants = [(grant["competency"], grant["level"]) for grant in spec["grants"]]
         competencies = {c.code: c for c in Competency.objects.filter(code__in=[code for code, _level in grants])}
         course.granted_competencies = [
@@ -190,6 +194,9 @@ def seed(*, stdout) -> None:
                 lesson = _child(module, LessonPage, lesson_spec["slug"], title=lesson_spec["title"],
                                 summary=lesson_spec["summary"], estimated_minutes=lesson_spec["minutes"],
                                 body=_body(lesson_spec["blocks"], content))
+                lesson.procedures.set(Procedure.objects.filter(code__in=lesson_spec.get("procedures", [])))
+                lesson.legal_documents.set(LegalDocument.objects.filter(
+                    number__in=lesson_spec.get("legal_documents", [])))
                 lesson.save_revision().publish()
                 lessons += 1
         # Publishing again refreshes the folded search text with every module and lesson title.

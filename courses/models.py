@@ -92,6 +92,10 @@ class CoursePage(AsciiSlugPageMixin, Page):
         _("quizzes must be passed"), default=True,
         help_text=_("The course completes when every required lesson is done and every required quiz is passed."),
     )
+    procedures = ParentalManyToManyField("procedures.Procedure", verbose_name=_("related procedures"), blank=True,
+                                         related_name="courses")
+    legal_documents = ParentalManyToManyField("procedures.LegalDocument", verbose_name=_("legal documents"),
+                                              blank=True, related_name="courses")
     search_text = models.TextField(editable=False, blank=True, default="")
 
     content_panels = Page.content_panels + [
@@ -105,7 +109,8 @@ class CoursePage(AsciiSlugPageMixin, Page):
             heading=_("Training rules"),
         ),
         InlinePanel("granted_competencies", heading=_("Competencies granted"), label=_("Competency")),
-        MultiFieldPanel([FieldPanel("legal_basis"), FieldPanel("is_legacy")], heading=_("Legal basis")),
+        MultiFieldPanel([FieldPanel("legal_basis"), FieldPanel("legal_documents"), FieldPanel("procedures"),
+                         FieldPanel("is_legacy")], heading=_("Legal basis")),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("search_text")]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -196,9 +201,14 @@ class LessonPage(AsciiSlugPageMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     is_required = models.BooleanField(_("required for completion"), default=True)
+    procedures = ParentalManyToManyField("procedures.Procedure", verbose_name=_("related procedures"), blank=True,
+                                         related_name="lessons")
+    legal_documents = ParentalManyToManyField("procedures.LegalDocument", verbose_name=_("legal documents"),
+                                              blank=True, related_name="lessons")
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("is_required"),
+        MultiFieldPanel([FieldPanel("procedures"), FieldPanel("legal_documents")], heading=_("Legal basis")),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from people.selectors import (
     units_led_by,
 )
 from people.text import fold
+from procedures.models import Procedure, Status
 
 from .completion import requirement_status
 from .models import (
@@ -277,6 +278,7 @@ class CourseDetail:
     prerequisites: list
     # Prerequisites the officer must still finish before enrolling or opening a lesson (none when waived).
     missing_prerequisites: list = field(default_factory=list)
+    procedures: list = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -466,6 +468,7 @@ def course_detail_for_user(
         target_roles=list(course.target_roles.all()) if with_extras else [],
         prerequisites=prerequisites,
         missing_prerequisites=missing,
+        procedures=related_procedures(page=course) if with_extras else [],
     )
 
 
@@ -498,6 +501,7 @@ class LessonDetail:
     next: Page | None
     position: int
     is_done: bool
+    procedures: list = field(default_factory=list)
 
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
@@ -517,7 +521,53 @@ def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
         next=following,
         position=(index or 0) + 1,
         is_done=bool(index is not None and lessons[index].done),
+        procedures=related_procedures(page=lesson),
     )
+
+
+# --- Procedures (procedures/ is to the left: the training about a procedure is read here) -----------------
+
+
+def related_procedures(*, page) -> list[Procedure]:
+    """The procedures a course or lesson is linked to ("Thủ tục liên quan"), by code; one query (none for a
+    preview, whose relation is in memory)."""
+    procedures = page.procedures.all()
+    return sorted(procedures, key=lambda p: p.code)
+
+
+@dataclass
+class ProcedureTraining:
+    procedure: Procedure
+    courses: list
+    lessons: list
+
+
+def procedure_catalogue(*, query: str = "", field_value: str = "") -> QuerySet[Procedure]:
+    """Procedures in force or amended (repealed ones are history), matching every word of the query without
+    diacritics and the field; each with its live courses and live lessons prefetched (3 queries a page)."""
+    qs = Procedure.objects.exclude(status=Status.REPEALED)
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
+    if field_value:
+        qs = qs.filter(field=field_value)
+    return qs.order_by("field", "name").prefetch_related(
+        Prefetch("courses", queryset=CoursePage.objects.live().order_by("title").only(
+            "id", "title", "url_path", "path", "depth", "is_legacy"), to_attr="live_courses"),
+        Prefetch("lessons", queryset=LessonPage.objects.live().order_by("path").only(
+            "id", "title", "url_path", "path", "depth"), to_attr="live_lessons"),
+    )
+
+
+def procedure_training(*, procedure: Procedure) -> ProcedureTraining:
+    """The training about one procedure: live courses and live lessons (each with its course), 4 queries."""
+    courses = list(procedure.courses.live().order_by("title"))
+    lessons = list(procedure.lessons.live().order_by("path"))
+    prefixes = {course_path_prefix(lesson) for lesson in lessons}
+    lesson_courses = {c.path: c for c in CoursePage.objects.filter(path__in=prefixes).only(
+        "id", "title", "url_path", "path", "depth")} if prefixes else {}
+    for lesson in lessons:
+        lesson.course = lesson_courses.get(course_path_prefix(lesson))
+    return ProcedureTraining(procedure=procedure, courses=courses, lessons=lessons)
 
 
 # --- Catalogue ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from people.competency import (
     STATUS_MISSING,
     rows_for_officers,
 )
-from people.models import Officer, RoleAssignment, RoleRequirement
+from people.models import EvidenceBound, Officer, RoleAssignment, RoleRequirement
 
 from . import signals
 from .models import (
@@ -219,11 +219,17 @@ def enrolments_sync_required(
     return created
 
 
-def _retraining_since(row) -> dt.datetime | None:
-    """When the pair started to need re-training: 60 days before its end, or the revocation of the evidence
-    that stood for it (the later of the two); None when it does not need it."""
+def _retraining_since(row, bounds_since: dict[int, dt.datetime] | None = None) -> dt.datetime | None:
+    """When the pair started to need re-training: 60 days before its end, the revocation of the evidence
+    that stood for it, or — when a legal change bounded its evidence (row.bound_id) — the moment the change was
+    applied (the latest of these); None when it does not need it."""
     moments = []
-    if row.status in (STATUS_EXPIRING, STATUS_EXPIRED) and row.valid_until is not None:
+    bounded = row.bound_id is not None and bool(bounds_since) and row.bound_id in bounds_since
+    if bounded:
+        # The lapse began when the change was applied (not 60 days before its end): a renewal enrolment made
+        # then is the one for this lapse, so the daily run never enrols the officer a second time.
+        moments.append(bounds_since[row.bound_id])
+    elif row.status in (STATUS_EXPIRING, STATUS_EXPIRED) and row.valid_until is not None:
         start = row.valid_until - dt.timedelta(days=EXPIRING_DAYS)
         moments.append(timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
     if row.status == STATUS_EXPIRED or row.lost_to_revocation:
@@ -249,9 +255,10 @@ def enrolments_retrain(*, officer_ids: Iterable[int] | None = None, today: dt.da
             return 0
     default_due = enrolment_default_due_on(on=today)
     created = 0
+    bounds_since = dict(EvidenceBound.objects.values_list("pk", "created_at"))
     for officers in _officer_chunks(officer_ids, None, today):
         rows = [(row, since) for row in rows_for_officers(officers, today)
-                if (since := _retraining_since(row)) is not None]
+                if (since := _retraining_since(row, bounds_since)) is not None]
         if not rows:
             continue
         grants = granting_courses(competency_ids={row.competency.pk for row, _since in rows})
@@ -272,7 +279,9 @@ def enrolments_retrain(*, officer_ids: Iterable[int] | None = None, today: dt.da
                 continue
             if any((row.officer.pk, c.pk) in chosen for c in candidates):
                 continue
-            due = row.valid_until if row.status == STATUS_EXPIRING and row.valid_until >= today else default_due
+            bounded_ahead = row.bound_id is not None and row.valid_until is not None and row.valid_until >= today
+            due = (row.valid_until if (row.status == STATUS_EXPIRING and row.valid_until >= today) or bounded_ahead
+                   else default_due)
             chosen[(row.officer.pk, candidates[0].pk)] = due
         new_rows = [
             Enrolment(officer_id=officer_id, course=courses[course_id], course_title=courses[course_id].title,

@@ -12,4 +12,6 @@ urlpatterns = [
     path("bai-hoc/<id:lesson_id>/hoan-thanh/", views.lesson_complete, name="lesson-complete"),
     path("bai-hoc/<id:lesson_id>/thoi-gian/", views.lesson_ping, name="lesson-ping"),
     path("giao-khoa-hoc/", views.assign, name="assign"),
+    path("thu-tuc/", views.procedure_catalogue, name="procedures"),
+    path("thu-tuc/<id:pk>/", views.procedure_detail, name="procedure"),
 ]

@@ -194,3 +194,34 @@ def assign(request):
         "courses": list(selectors.live_courses()),
     }
     return render(request, "courses/assign.html", context)
+
+
+@login_required
+@require_GET
+def procedure_catalogue(request):
+    """"Danh mục thủ tục": the procedures in force with their code, time and fee and the training about each."""
+    from django.core.paginator import Paginator
+
+    from procedures.models import Procedure
+
+    query = (request.GET.get("q") or "").strip()[:100]
+    field_value = request.GET.get("linh-vuc") or ""
+    if field_value not in Procedure.Field.values:
+        field_value = ""
+    page = Paginator(selectors.procedure_catalogue(query=query, field_value=field_value), 30).get_page(
+        request.GET.get("page"))
+    return render(request, "courses/procedure_catalogue.html", {
+        "page_obj": page, "procedures": page.object_list, "query": query, "field_value": field_value,
+        "fields": Procedure.Field.choices, "is_filtered": bool(query or field_value),
+    })
+
+
+@login_required
+@require_GET
+def procedure_detail(request, pk: int):
+    """One procedure of the catalogue: its details, legal basis and the courses and lessons about it."""
+    from procedures.models import Procedure
+
+    procedure = get_object_or_404(Procedure.objects.prefetch_related("legal_documents"), pk=pk)
+    training = selectors.procedure_training(procedure=procedure)
+    return render(request, "courses/procedure_detail.html", {"procedure": procedure, "training": training})

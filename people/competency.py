@@ -8,8 +8,9 @@ more query, only when some row's evidence is read). The rules (issue 10, docs/pe
 - Requirement of an officer on day D: the union of the RoleRequirements of the roles whose assignment is
   current on D; several roles requiring the same competency: the highest level and the shortest validity.
 - Evidence e satisfies (C, L, V) on D iff e is for C, e.level ≥ L, e.achieved_on ≤ D, e is not revoked and
-  D ≤ until(e), until(e) = the earlier of e.expires_on and e.achieved_on + V months (empty values drop out;
-  both empty = no end).
+  D ≤ until(e), until(e) = the earliest of e.expires_on, e.achieved_on + V months and the legal changes' bounds
+  on C (EvidenceBound: evidence achieved before its date counts at most until its end) — empty values drop
+  out; all empty = no end.
 - Held level of C on D: the highest level of non-revoked evidence for C achieved on or before D and not past
   its own expires_on (0 when none).
 - Status: đạt (satisfied, until > D + 60 days or no end), sắp hết hạn (satisfied, until ≤ D + 60 days),
@@ -27,10 +28,10 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Attainment, Competency, Officer, RoleAssignment, RoleRequirement, Unit
+from .models import Attainment, Competency, EvidenceBound, Officer, RoleAssignment, RoleRequirement, Unit
 
 STATUS_MET = "đạt"
 STATUS_EXPIRING = "sắp hết hạn"
@@ -45,8 +46,9 @@ EXPIRING_DAYS = 60
 # The rules read evidence as narrow tuples (these columns). The Attainment objects behind a result's rows are
 # loaded only when some row's evidence is looked at, all at once in one more query (see _EvidenceStore): the unit
 # rows of 10,000 officers stay well under a second, and a profile page still has a fixed number of queries.
-_FIELDS = ("officer_id", "competency_id", "id", "level", "achieved_on", "expires_on", "is_revoked")
-_OFFICER, _COMPETENCY, _ID, _LEVEL, _ACHIEVED, _EXPIRES, _REVOKED = range(len(_FIELDS))
+_FIELDS = ("officer_id", "competency_id", "id", "level", "achieved_on", "expires_on", "is_revoked", "bound_until",
+           "bound_id")
+_OFFICER, _COMPETENCY, _ID, _LEVEL, _ACHIEVED, _EXPIRES, _REVOKED, _BOUND_UNTIL, _BOUND_ID = range(len(_FIELDS))
 
 
 class _EvidenceStore:
@@ -97,18 +99,21 @@ class CompetencyRow:
     """One (officer × required competency) on a day, with its status. `evidence` is the evidence that satisfies
     the requirement (đạt / sắp hết hạn) or satisfied it earlier (hết hạn); `revoked_evidence` the revoked
     evidence that would otherwise count (level ≥ required, achieved on or before the day). `next_course` and
-    `enrolment` are filled by courses.selectors.competency_next_steps (courses is to the right of people)."""
+    `enrolment` are filled by courses.selectors.competency_next_steps (courses is to the right of people).
+    `bound_id` is the EvidenceBound that set `valid_until` (a legal change), or None."""
 
     __slots__ = ("officer", "competency", "required_level", "validity_months", "role_codes", "held_level",
-                 "status", "valid_until", "_evidence", "_revoked", "_store", "next_course", "enrolment")
+                 "status", "valid_until", "_evidence", "_revoked", "_store", "next_course", "enrolment", "bound_id")
 
     def __init__(self, officer, competency, required_level, validity_months, role_codes, held_level, status,
-                 valid_until, evidence=(), revoked_evidence=(), store=None, next_course=None, enrolment=None):
+                 valid_until, evidence=(), revoked_evidence=(), store=None, next_course=None, enrolment=None,
+                 bound_id=None):
         self.officer, self.competency = officer, competency
         self.required_level, self.validity_months, self.role_codes = required_level, validity_months, role_codes
         self.held_level, self.status, self.valid_until = held_level, status, valid_until
         self._evidence, self._revoked, self._store = evidence, revoked_evidence, store
         self.next_course, self.enrolment = next_course, enrolment
+        self.bound_id = bound_id
 
     def _load(self, items) -> list:
         if items and isinstance(items[0], tuple):
@@ -145,9 +150,21 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def evidence_until(attainment: Attainment, validity_months: int | None) -> dt.date | None:
-    """Last day (inclusive) the evidence can satisfy a requirement renewed every `validity_months`."""
-    return _until(attainment.achieved_on, attainment.expires_on, validity_months)
+def evidence_until(attainment: Attainment, validity_months: int | None, bounds=()) -> dt.date | None:
+    """Last day (inclusive) the evidence can satisfy a requirement renewed every `validity_months`, given the
+    legal changes' EvidenceBounds on its competency (`bounds`; the engine reads them in its evidence query)."""
+    until = _until(attainment.achieved_on, attainment.expires_on, validity_months)
+    for bound in bounds:
+        if attainment.achieved_on < bound.achieved_before and (until is None or bound.valid_until < until):
+            until = bound.valid_until
+    return until
+
+
+def _bound(field: str) -> Subquery:
+    """The earliest legal-change bound on an evidence row (its competency, achieved before the bound's date)."""
+    return Subquery(EvidenceBound.objects.filter(competency_id=OuterRef("competency_id"),
+                                                 achieved_before__gt=OuterRef("achieved_on"))
+                    .order_by("valid_until", "pk").values(field)[:1])
 
 
 @lru_cache(maxsize=65536)
@@ -227,7 +244,8 @@ def _evidence(evidence_filter: dict) -> dict[int, dict[int, list]]:
     """officer id -> competency id -> evidence tuples (revoked included), one query."""
     found: dict[int, dict[int, list]] = {}
     rows = (Attainment.objects.filter(**evidence_filter).order_by("achieved_on", "pk")
-            .annotate(is_revoked=ExpressionWrapper(Q(revoked_at__isnull=False), output_field=BooleanField()))
+            .annotate(is_revoked=ExpressionWrapper(Q(revoked_at__isnull=False), output_field=BooleanField()),
+                      bound_until=_bound("valid_until"), bound_id=_bound("pk"))
             .values_list(*_FIELDS))
     for item in rows:
         mine = found.get(item[_OFFICER])
@@ -248,6 +266,7 @@ def _row(officer: Officer, requirement: Requirement, evidence: list, on: dt.date
     satisfying, earlier, revoked = [], [], []
     open_ended = False
     latest_satisfying = latest_earlier = None
+    bound_of_latest = bound_of_earlier = None
     for e in evidence:
         e_level = e[_LEVEL]
         if e[_REVOKED]:
@@ -260,6 +279,10 @@ def _row(officer: Officer, requirement: Requirement, evidence: list, on: dt.date
         if e_level < level:
             continue
         until = _until(e[_ACHIEVED], expires, validity)
+        bound = e[_BOUND_UNTIL]
+        bounded = bound is not None and (until is None or bound < until)
+        if bounded:
+            until = bound
         if until is None:
             satisfying.append(e)
             open_ended = True
@@ -267,20 +290,24 @@ def _row(officer: Officer, requirement: Requirement, evidence: list, on: dt.date
             satisfying.append(e)
             if latest_satisfying is None or until > latest_satisfying:
                 latest_satisfying = until
+                bound_of_latest = e[_BOUND_ID] if bounded else None
         else:
             earlier.append(e)
             if latest_earlier is None or until > latest_earlier:
                 latest_earlier = until
+                bound_of_earlier = e[_BOUND_ID] if bounded else None
+    bound_id = None
     if satisfying:
         valid_until = None if open_ended else latest_satisfying
+        bound_id = None if open_ended else bound_of_latest
         status = STATUS_MET if valid_until is None or valid_until > horizon else STATUS_EXPIRING
         shown = satisfying
     elif earlier:
-        valid_until, status, shown = latest_earlier, STATUS_EXPIRED, earlier
+        valid_until, status, shown, bound_id = latest_earlier, STATUS_EXPIRED, earlier, bound_of_earlier
     else:
         valid_until, status, shown = None, STATUS_MISSING, ()
     return CompetencyRow(officer, requirement.competency, level, validity, requirement.role_codes, held, status,
-                         valid_until, shown, revoked, store)
+                         valid_until, shown, revoked, store, bound_id=bound_id)
 
 
 @_without_gc

@@ -49,7 +49,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("truonggv", DEMO_PASSWORD, LEAD_TRAINER,
               "Phạm Quốc Việt — giảng viên chính, duyệt khóa học trước khi xuất bản"),
     DemoLogin("gd001", DEMO_PASSWORD, LEADER,
-              "Nguyễn Văn Thành — Phó Chủ tịch UBND phường Gia Định (lãnh đạo phường và Trung tâm)"),
+              "Nguyễn Văn Thành — Phó Chủ tịch UBND phường Gia Định, theo dõi toàn phường "
+              "(Giám đốc Trung tâm là bà Trần Thị Thu Hương, gd002)"),
     DemoLogin("quantri", DEMO_PASSWORD, ADMINISTRATOR,
               "Quản trị hệ thống — toàn quyền trang quản trị (superuser)"),
 ]

@@ -324,6 +324,34 @@ def evidence_upload_to(instance, filename):
     return f"{instance.achieved_on:%Y}/{secrets.token_hex(16)}.{suffix}"
 
 
+class EvidenceBound(models.Model):
+    """A legal change's bound on old evidence: evidence for `competency` achieved before `achieved_before` counts
+    at most until `valid_until` (the change's effective date + grace period). The competency engine's until(e)
+    takes the earliest of the evidence's own end, its validity and these bounds (people.competency). Written by
+    the legal-change action (procedures.services.legal_change_apply); `reason` is the document's number, shown
+    to leaders as why an officer must retrain."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="evidence_bounds",
+                                   verbose_name=_("competency"))
+    achieved_before = models.DateField(_("evidence achieved before"))
+    valid_until = models.DateField(_("counts at most until"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence bound")
+        verbose_name_plural = _("evidence bounds")
+        ordering = ["competency__code", "achieved_before"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "achieved_before", "reason"],
+                                    name="evidencebound_unique_per_change"),
+            dates_in_order(start="achieved_before", end="valid_until", name="evidencebound_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code}: {self.reason}"
+
+
 class AttainmentQuerySet(models.QuerySet):
     def not_revoked(self):
         """Evidence that was never revoked (revoked evidence never counts, whatever the date)."""

@@ -418,6 +418,44 @@ def role_requirement_set(
     return requirement
 
 
+@dataclass(frozen=True)
+class RequirementImpact:
+    """What saving a role requirement means now: officers currently holding the role, and how many of them
+    would not meet the requirement (chưa đạt or hết hạn) — read by the competency engine."""
+
+    holders: int
+    lacking: int
+
+
+class _RequirementRollback(Exception):
+    def __init__(self, impact: RequirementImpact):
+        self.impact = impact
+
+
+def role_requirement_impact(*, role: DeskRole, competency: Competency, level: int, validity_months: int,
+                            requirement_pk: int | None = None, on: dt.date | None = None) -> RequirementImpact:
+    """The impact preview of a new or changed RoleRequirement: the requirement is saved inside a savepoint, the
+    holders' rows are read through people.competency, and everything is rolled back (nothing is notified)."""
+    from .competency import MET_STATUSES, rows_for_officers
+
+    on = on or timezone.localdate()
+    try:
+        with transaction.atomic():
+            requirement = (RoleRequirement.objects.filter(pk=requirement_pk).first() if requirement_pk else None)
+            requirement = RoleRequirement.objects.filter(role=role, competency=competency).exclude(
+                pk=requirement_pk).first() or requirement or RoleRequirement(role=role, competency=competency)
+            requirement.role, requirement.competency = role, competency
+            requirement.level, requirement.validity_months = level, validity_months
+            requirement.save()
+            holders = Officer.objects.filter(
+                is_active=True, pk__in=RoleAssignment.objects.current(on).filter(role=role).values("officer_id"))
+            rows = [r for r in rows_for_officers(holders, on) if r.competency.pk == competency.pk]
+            raise _RequirementRollback(RequirementImpact(
+                holders=len(rows), lacking=sum(1 for r in rows if r.status not in MET_STATUSES)))
+    except _RequirementRollback as done:
+        return done.impact
+
+
 def role_requirements_changed_notify(*, role_ids) -> None:
     """Tell listening apps that these roles' requirements changed, once the transaction commits."""
     _notify_requirements(role_ids)

@@ -142,6 +142,12 @@ class World:
                       "sibling": sibling_leader.user, "trainer": trainer, "admin": administrator}
 
     @cached_property
+    def procedure(self):
+        from procedures.models import Procedure
+
+        return Procedure.objects.create(code="2.000815", name="Chứng thực bản sao từ bản chính", field="chung_thuc")
+
+    @cached_property
     def password_reset_path(self) -> str:
         # Not a visitor's own account: logging in changes last_login, which invalidates that user's tokens.
         user = self.other_unit_officer.user
@@ -332,6 +338,9 @@ ROWS: dict[str, Row] = {
     "courses:my-learning": Row(lambda w: reverse("courses:my-learning"), anon=LOGIN, officer=OK, leader=OK,
                                sibling=OK, trainer=NOT_FOUND, admin=NOT_FOUND),
     "courses:catalogue": logged_in(302, lambda w: reverse("courses:catalogue")),
+    # The procedure catalogue is reference material for every signed-in user (issue 12).
+    "courses:procedures": logged_in(OK, lambda w: reverse("courses:procedures")),
+    "courses:procedure": logged_in(OK, lambda w: reverse("courses:procedure", args=[w.procedure.pk])),
     "courses:enrol": Row(lambda w: reverse("courses:enrol", args=[w.course.pk]), method="post",
                          anon=LOGIN, officer=302, leader=302, sibling=302, trainer=NOT_FOUND, admin=NOT_FOUND),
     "courses:continue": Row(lambda w: reverse("courses:continue", args=[w.enrolment.pk]), anon=LOGIN, officer=302,
@@ -562,13 +571,21 @@ CHOOSERS: dict[str, tuple[Expect, Expect, Expect, Expect]] = {
     "assessments.Question": (OK, OK, OK, OK),
     "assessments.QuizOverride": (OK, OK, OK, OK),
     "certificates.CertificateTemplate": (D, OK, D, OK),
+    # Trainers read the catalogue and the legal documents to link content; administrators manage them.
+    "procedures.Procedure": (OK, OK, D, OK),
+    "procedures.LegalDocument": (OK, OK, D, OK),
+    "legalchanges.LegalChange": (OK, OK, D, OK),
 }
 
 
 def _snippet_object(world: World, model):
     """One object of each snippet model, belonging to the world's officer where it has one."""
+    import datetime as dt
+
     from assessments import services as assessment_services
     from courses import services as course_services
+    from legalchanges.models import LegalChange
+    from procedures.models import LegalDocument
     from tests.certificates.factories import CertificateTemplateFactory
     from tests.people import factories as people
 
@@ -588,6 +605,12 @@ def _snippet_object(world: World, model):
             quiz=world.quiz, officer=world.officer, extra_minutes=10, extra_attempts=0, reason="Ốm",
             granted_by=world.users["trainer"]),
         "certificates.CertificateTemplate": lambda: CertificateTemplateFactory(name="Mẫu kiểm tra quyền"),
+        "procedures.Procedure": lambda: world.procedure,
+        "procedures.LegalDocument": lambda: LegalDocument.objects.create(number="118/2025/NĐ-CP", kind="Nghị định",
+                                                                         title="Một cửa"),
+        "legalchanges.LegalChange": lambda: LegalChange.objects.create(
+            document=LegalDocument.objects.create(number="367/2025/NĐ-CP", kind="Nghị định", title="Sửa đổi"),
+            effective_on=dt.date(2026, 1, 15)),
     }
     return model._default_manager.first() or builders[model._meta.label]()
 

@@ -33,8 +33,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Our apps first so that their templates and translations win.
     "people",
+    "procedures",
     "courses",
     "assessments",
+    "legalchanges",
     "certificates",
     "dashboards",
     "notifications",

@@ -89,6 +89,28 @@ class RoleRequirementEditView(NotifyRequirementsMixin, EditView):
     pass
 
 
+class RoleRequirementAdminForm(WagtailAdminModelForm):
+    """Before a new or changed requirement is saved, the form shows its impact (holders of the role, how many
+    lack the competency) and asks to confirm; then it is saved and enrolments follow as for every save."""
+
+    confirm_impact = forms.BooleanField(label=_("I have read the impact and want to save"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        relevant = {"role", "competency", "level", "validity_months"} & set(self.changed_data)
+        if self.errors or not relevant or data.get("confirm_impact"):
+            return data
+        impact = services.role_requirement_impact(
+            role=data["role"], competency=data["competency"], level=data["level"],
+            validity_months=data["validity_months"], requirement_pk=self.instance.pk)
+        self.add_error("confirm_impact", _(
+            "Requiring %(code)s level %(level)s for %(role)s affects %(holders)s officer(s) who hold the role now; "
+            "%(lacking)s of them lack it. Tick the box and save again to confirm.") % {
+            "code": data["competency"].code, "level": data["level"], "role": data["role"].code,
+            "holders": impact.holders, "lacking": impact.lacking})
+        return data
+
+
 class RoleRequirementFilterSet(WagtailFilterSet):
     role = ModelChoiceFilter(label=_("Desk role"), queryset=DeskRole.objects.all())
     competency__area = ModelChoiceFilter(label=_("Area"), queryset=CompetencyArea.objects.all())
@@ -110,8 +132,9 @@ class RoleRequirementViewSet(SnippetViewSet):
     filterset_class = RoleRequirementFilterSet
     copy_view_enabled = False
     inspect_view_enabled = True
-    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("competency")]),
-              FieldRowPanel([FieldPanel("level"), FieldPanel("validity_months")])]
+    edit_handler = ObjectList([FieldRowPanel([FieldPanel("role"), FieldPanel("competency")]),
+                               FieldRowPanel([FieldPanel("level"), FieldPanel("validity_months")]),
+                               FieldPanel("confirm_impact")], base_form_class=RoleRequirementAdminForm)
 
     def get_queryset(self, request):
         return RoleRequirement.objects.select_related("role", "competency")

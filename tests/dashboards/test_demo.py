@@ -41,7 +41,7 @@ class TestSeed:
         }
         assert Competency.objects.count() == 25
         nv04 = Competency.objects.get(code="NV04")
-        assert nv04.name_vi == "Tiếp nhận & kiểm tra hồ sơ"
+        assert nv04.name_vi == "Tiếp nhận và kiểm tra hồ sơ"
         assert all([nv04.level_1, nv04.level_2, nv04.level_3])
         assert RoleRequirement.objects.count() == 98
         tn2 = RoleRequirement.objects.get(role__code="TN", competency__code="NV01")

@@ -190,11 +190,38 @@ def test_saving_a_requirement_in_the_admin_notifies_courses(admin_client, db, dj
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(reverse("wagtailsnippets_people_rolerequirement:add"), {
                 "role": role.pk, "competency": competency.pk, "level": "2", "validity_months": "24",
+                "confirm_impact": "on",
             })
     finally:
         stop()
     assert response.status_code == 302, response.content.decode()[:3000]
     assert received == [{"signal": signals.role_requirements_changed, "role_ids": [role.pk]}]
+
+
+def test_a_new_requirement_shows_its_impact_before_it_is_saved(admin_client, officer, other_unit_officer,
+                                                               django_capture_on_commit_callbacks):
+    """Issue 12 item 5: "adding GT04 level 2 to TN affects N officers, M lack it", then save on confirmation."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from tests.people.factories import AttainmentFactory, RoleAssignmentFactory
+
+    role, competency = DeskRoleFactory(code="TN"), CompetencyFactory(code="GT04")
+    for person in (officer, other_unit_officer):
+        RoleAssignmentFactory(officer=person, role=role, unit=person.unit, start_date=dt.date(2025, 7, 1))
+    AttainmentFactory(officer=officer, competency=competency, level=2, achieved_on=dt.date(2025, 9, 1))
+    data = {"role": role.pk, "competency": competency.pk, "level": "2", "validity_months": "24"}
+    url = reverse("wagtailsnippets_people_rolerequirement:add")
+    with translation.override("vi"), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200 and not RoleRequirement.objects.exists() and not callbacks
+    assert "GT04 mức 2 cho TN ảnh hưởng 2 công chức" in response.content.decode()
+    assert "1 người chưa đạt" in response.content.decode()
+    response = admin_client.post(url, {**data, "level": "3"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert "2 người chưa đạt" in response.content.decode()  # level 3: nobody holds it
+    response = admin_client.post(url, {**data, "confirm_impact": "on"})
+    assert response.status_code == 302 and RoleRequirement.objects.get().level == 2
 
 
 def test_bulk_delete_is_refused_even_for_a_superuser(client, officer, unit_tree):

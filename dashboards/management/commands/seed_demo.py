@@ -6,7 +6,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-APPS_IN_ORDER = ("people", "courses", "assessments", "certificates")
+APPS_IN_ORDER = ("people", "procedures", "courses", "assessments", "legalchanges", "certificates")
 
 
 class Command(BaseCommand):

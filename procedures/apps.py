@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProceduresConfig(AppConfig):
+    name = "procedures"
+    verbose_name = _("Procedures and legal documents")
+    default_auto_field = "django.db.models.BigAutoField"
