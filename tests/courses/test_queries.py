@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 MY_LEARNING_MAX = 20
 COURSE_PAGE_MAX = 30
-LESSON_PAGE_MAX = 35
+LESSON_PAGE_MAX = 36  # + the notification bell's unread count
 
 
 def _course(lessons: int, modules: int = 5):

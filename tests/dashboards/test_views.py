@@ -136,12 +136,12 @@ class TestUnitsPage:
                                                       django_assert_max_num_queries):
         client.force_login(leader.user)
         client.get(_units_url())  # warm the session
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             client.get(_units_url())
         for _ in range(30):
             extra = OfficerFactory(unit=unit_tree["team_a"])
             RoleAssignmentFactory(officer=extra, role=roles["TN"])
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             response = client.get(_units_url())
         rows = {row.unit.code: row for row in response.context["trees"][0].rows}
         assert rows["WARDA"].officers_subtree == 34
@@ -214,13 +214,13 @@ class TestUnitPage:
             RoleAssignmentFactory(officer=extra, role=roles["HD"])
         client.force_login(leader.user)
         client.get(_unit_url(unit_tree["ward_a"]))
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             response = client.get(_unit_url(unit_tree["ward_a"]))
         page = response.context["page_obj"]
         assert page.paginator.count == 64
         assert len(page.object_list) == 25
         assert page.paginator.num_pages == 3
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             last = client.get(_unit_url(unit_tree["ward_a"]), {"page": 3, "role": "TN"})
         assert last.context["page_obj"].number == 3
         assert "role=TN" in last.content.decode()  # pagination links keep the filters
