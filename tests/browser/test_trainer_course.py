@@ -1,7 +1,6 @@
 """A trainer on a phone: from "Kết quả khóa học" to one course's learners, filters them and downloads the XLSX."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import openpyxl
@@ -70,6 +69,6 @@ def test_trainer_opens_a_course_filters_its_learners_and_exports(page):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel (.xlsx)").click()
-    sheet = openpyxl.load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read())).active
+    sheet = openpyxl.load_workbook(download_info.value.path()).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 2 and values[1][1] == "Nguyễn Thị Ngọc Ánh" and values[1][4] == "Đang học"
