@@ -222,3 +222,16 @@ def test_selector_without_enrolments(trainer):
     assert data.rows == [] and data.enrolled == 0
     body = client_for(trainer).get(url_of(course)).content.decode()
     assert "Chưa có ai ghi danh khóa học này." in body
+
+
+def test_query_bound(course_world, trainer, unit_tree, django_assert_max_num_queries):
+    """18 queries for 50 officers (session, user, groups, page permissions, the course, the status counts, units,
+    quizzes, the rows, progress, lesson views, attempts, the layout's menu and bell); the test above shows that the
+    number does not grow with the officers."""
+    for i in range(50):
+        e = EnrolmentFactory(officer=OfficerFactory(full_name=f"Hồ Văn Nam {i}", unit=unit_tree["team_a"]),
+                             course=course_world["course"])
+        attempt(course_world["final"], e, 1, Decimal("75"))
+    client = client_for(trainer)
+    with django_assert_max_num_queries(18):
+        assert client.get(url_of(course_world["course"])).status_code == 200
