@@ -18,5 +18,6 @@ urlpatterns = [
     path("quan-ly/quan-sat/<id:pk>/rut-lai/", competency_views.observation_withdraw, name="observation-withdraw"),
     path("hoc-tap/minh-chung/<id:pk>/tai-lieu/", competency_views.evidence_document, name="evidence-document"),
     path("dao-tao/khoa-hoc/", views.trainer_courses, name="trainer-courses"),
+    path("dao-tao/khoa-hoc/<id:pk>/", views.trainer_course, name="trainer-course"),
     *coverage_urls.urlpatterns,
 ]

@@ -45,7 +45,8 @@ class PriorLearningForm(forms.Form):
     officer = forms.ModelChoiceField(label=gettext_lazy("Officer"), queryset=Officer.objects.filter(is_active=True),
                                      widget=AdminSnippetChooser(Officer))
     competency = forms.ModelChoiceField(label=gettext_lazy("Competency"),
-                                        queryset=Competency.objects.filter(is_active=True).order_by("code"))
+                                        queryset=Competency.objects.filter(is_active=True).order_by("code"),
+                                        widget=AdminSnippetChooser(Competency))
     level = forms.TypedChoiceField(label=gettext_lazy("Level"), choices=Level.choices, coerce=int)
     achieved_on = forms.DateField(label=gettext_lazy("Achieved on"), widget=AdminDateInput())
     expires_on = forms.DateField(label=gettext_lazy("Valid until"), required=False,

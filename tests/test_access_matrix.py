@@ -432,6 +432,13 @@ ROWS: dict[str, Row] = {
     # dashboards/: the trainers' results of the courses they may edit
     "dashboards:trainer-courses": Row(lambda w: reverse("dashboards:trainer-courses"), anon=LOGIN,
                                       officer=FORBIDDEN, leader=FORBIDDEN, sibling=FORBIDDEN, trainer=OK, admin=OK),
+    # One course's learners: only for a course the user may edit (courses_editable_by, the list page's rule): the
+    # world's trainer edits every course; the Administrator group holds no page permission, so, as its list is
+    # empty, a course is 404 for it (as for a trainer without the permission, tests/dashboards/
+    # test_trainer_course.py); officers and leaders 403.
+    "dashboards:trainer-course": Row(lambda w: reverse("dashboards:trainer-course", args=[w.enrolment.course_id]),
+                                     anon=LOGIN, officer=FORBIDDEN, leader=FORBIDDEN, sibling=FORBIDDEN, trainer=OK,
+                                     admin=NOT_FOUND),
     # dashboards/: competency coverage (the leader's landing page and the pages of one unit in scope)
     "dashboards:coverage": Row(lambda w: reverse("dashboards:coverage"), anon=LOGIN, officer=FORBIDDEN, leader=OK,
                                sibling=OK, trainer=FORBIDDEN, admin=OK),

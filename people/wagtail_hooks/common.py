@@ -64,17 +64,24 @@ class ActiveColumn(Column):
         return format_html('<span class="w-status">{}</span>', _("Retired"))
 
 # --- Choosers with search (our models are not in Wagtail's search index) -----------------------------------
+# Every chooser of a person or a competency-related record searches without diacritics ("nguyen" finds "Nguyễn",
+# "tiep nhan" finds "Tiếp nhận"), every word of the search in any order.
+
+
+def _words(query: str) -> list[str]:
+    return fold(query).split()
 
 
 class OfficerChooserFilterForm(BaseFilterForm):
     q = forms.CharField(label=_("Search term"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Search")}))
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or employee code")}))
 
     def filter(self, objects):
         objects = super().filter(objects)
         query = (self.cleaned_data.get("q") or "").strip()
         if query:
-            objects = objects.filter(Q(search_name__contains=fold(query)) | Q(employee_code__icontains=query))
+            for word in _words(query) or [query]:
+                objects = objects.filter(Q(search_name__contains=word) | Q(employee_code__icontains=word))
             self.is_searching = True
             self.search_query = query
         return objects
@@ -87,6 +94,28 @@ class UnitChooserFilterForm(OfficerChooserFilterForm):
         if query:
             objects = objects.filter(Q(name__icontains=query) | Q(code__icontains=query)
                                      | Q(former_names__name__icontains=query)).distinct()
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class FoldedChooserFilterForm(BaseFilterForm):
+    """Search a small reference table (competencies, their areas, desk roles: tens to a few hundred rows) by its
+    ``search_fields`` without diacritics: the rows' texts are folded in Python (one query for the ids), since the
+    database has no folded column for them."""
+
+    q = forms.CharField(label=_("Search term"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Code or name")}))
+    search_fields: tuple[str, ...] = ("code", "name_vi", "name_en")
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        words = _words(query)
+        if words:
+            ids = [row[0] for row in objects.order_by().values_list("pk", *self.search_fields)
+                   if all(word in fold(" ".join(str(v) for v in row[1:] if v)) for word in words)]
+            objects = objects.filter(pk__in=ids)
             self.is_searching = True
             self.search_query = query
         return objects

@@ -23,7 +23,7 @@ from ..models import (
     DeskRole,
     RoleRequirement,
 )
-from .common import ActiveColumn, DayColumn
+from .common import ActiveColumn, DayColumn, FoldedChooserFilterForm, _chooser_viewset_class
 from .roles import NotifyAfterSaveMixin, RoleAssignmentIndexView
 
 # --- Competencies and requirements ------------------------------------------------------------------------
@@ -31,6 +31,7 @@ from .roles import NotifyAfterSaveMixin, RoleAssignmentIndexView
 
 class CompetencyAreaViewSet(SnippetViewSet):
     model = CompetencyArea
+    chooser_viewset_class = _chooser_viewset_class(FoldedChooserFilterForm)
     icon = "folder-open-1"
     menu_label = _("Competency areas")
     list_display = ["name_vi", "code", "name_en"]
@@ -50,6 +51,7 @@ class CompetencyFilterSet(WagtailFilterSet):
 
 class CompetencyViewSet(SnippetViewSet):
     model = Competency
+    chooser_viewset_class = _chooser_viewset_class(FoldedChooserFilterForm)
     icon = "success"
     menu_label = _("Competencies")
     list_display = ["code", "name_vi", "area", ActiveColumn()]

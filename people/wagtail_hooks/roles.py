@@ -17,13 +17,14 @@ from ..models import (
     current_assignment_q,
 )
 from ..text import fold
-from .common import ActiveColumn, DayColumn
+from .common import ActiveColumn, DayColumn, FoldedChooserFilterForm, _chooser_viewset_class
 
 # --- Desk roles and assignments ---------------------------------------------------------------------------
 
 
 class DeskRoleViewSet(SnippetViewSet):
     model = DeskRole
+    chooser_viewset_class = _chooser_viewset_class(FoldedChooserFilterForm)
     icon = "tag"
     menu_label = _("Desk roles")
     # The English name is edited in the form, not listed: the trainer's screens stay Vietnamese.
