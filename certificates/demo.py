@@ -17,10 +17,16 @@ from django.utils import timezone
 
 from courses import services as course_services
 from courses.models import CoursePage, Enrolment
-from people.models import Officer
+from people.models import Officer, RoleAssignment, Unit
 
 from . import services
-from .models import Certificate, CertificateSettings, CertificateTemplate
+from .models import (
+    DEFAULT_ISSUING_BODY,
+    Certificate,
+    CertificateIssuer,
+    CertificateSettings,
+    CertificateTemplate,
+)
 
 COURSE_SLUGS = [
     "tiep-nhan-va-tra-ket-qua-theo-nd-118",
@@ -63,12 +69,13 @@ def _template(stdout) -> None:
         name="Mẫu chung — Học viện Một cửa",
         defaults={
             "title": "Giấy chứng nhận hoàn thành khóa bồi dưỡng",
+            # The city's centre: the issuer of officers outside the wards below (per-unit issuers, _issuers).
             "governing_body": "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
-            "issuing_unit": "Học viện Một cửa",
+            "issuing_unit": DEFAULT_ISSUING_BODY,
             "signer_name": "Trần Minh Quang",
             "signer_title": "Giám đốc",
             "wording": "Đã hoàn thành chương trình bồi dưỡng",
-            "footer_note": "Giấy chứng nhận điện tử — xác minh tại trang Xác minh giấy chứng nhận của Học viện Một cửa.",
+            "footer_note": "Giấy chứng nhận điện tử — quét mã QR để xác minh.",
             "is_default": not CertificateTemplate.objects.filter(is_default=True).exists(),
         },
     )
@@ -76,6 +83,34 @@ def _template(stdout) -> None:
         template.full_clean()
         template.save()
     stdout.write(f"  Mẫu giấy chứng nhận: {template.name}")
+    _issuers(template, stdout)
+
+
+def _governing_body(ward: Unit) -> str:
+    """ "UBND phường Gia Định" → "ỦY BAN NHÂN DÂN PHƯỜNG GIA ĐỊNH" (the first header line)."""
+    return ward.name.replace("UBND", "Ủy ban nhân dân").upper()
+
+
+def _issuers(template: CertificateTemplate, stdout) -> None:
+    """Each demo ward's certificates are issued by its Trung tâm Phục vụ hành chính công, under the UBND phường,
+    signed by the centre's director (the current QL role holder there); idempotent, one issuer per ward."""
+    today = timezone.localdate()
+    added = 0
+    for ward in Unit.objects.filter(kind=Unit.Kind.WARD).order_by("path"):
+        centre = ward.children.filter(kind=Unit.Kind.SERVICE_CENTRE).order_by("code").first()
+        if centre is None:
+            continue
+        director = (RoleAssignment.objects.current(today).filter(role__code="QL", unit=centre)
+                    .select_related("officer").order_by("start_date", "pk").first())
+        if director is None:
+            continue
+        _issuer, created = CertificateIssuer.objects.get_or_create(
+            template=template, unit=ward,
+            defaults={"governing_body": _governing_body(ward), "issuing_body": DEFAULT_ISSUING_BODY,
+                      "signer_title": "Giám đốc", "signer_name": director.officer.full_name},
+        )
+        added += created
+    stdout.write(f"  Cơ quan cấp theo phường: {template.issuers.count()} ({added} mới)")
 
 
 @transaction.atomic

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import PreviewableMixin
 
@@ -21,6 +21,10 @@ from .storage import private_storage
 
 COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 DEFAULT_TITLE = "Giấy chứng nhận hoàn thành khóa bồi dưỡng"
+#: The issuer printed when no unit of the template matches: the city's public administrative service centre. The
+#: platform ("Học viện Một cửa") is never the issuer; its name is only the small print under the QR code.
+DEFAULT_GOVERNING_BODY = "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+DEFAULT_ISSUING_BODY = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
 
 
 class CertificateTemplate(PreviewableMixin, ClusterableModel):
@@ -34,10 +38,14 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
                             help_text=_("For administrators only; not printed."))
     title = models.CharField(_("certificate title"), max_length=200, default=DEFAULT_TITLE)
     governing_body = models.CharField(
-        _("governing body"), max_length=200, blank=True, default="ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
+        _("governing body"), max_length=200, blank=True, default=DEFAULT_GOVERNING_BODY,
         help_text=_("Printed above the issuing unit, e.g. the People's Committee."),
     )
-    issuing_unit = models.CharField(_("issuing unit"), max_length=200, default="HỌC VIỆN MỘT CỬA")
+    issuing_unit = models.CharField(
+        _("issuing unit"), max_length=200, default=DEFAULT_ISSUING_BODY,
+        help_text=_("The real body that issues the certificate when no unit below matches the officer's unit: "
+                    "the city's public administrative service centre."),
+    )
     emblem = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("emblem or logo"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -73,6 +81,9 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
         FieldPanel("name"),
         MultiFieldPanel([FieldPanel("governing_body"), FieldPanel("issuing_unit"), FieldPanel("emblem")],
                         heading=_("Issuer")),
+        InlinePanel("issuers", heading=_("Issuer per unit"), label=_("Issuer"),
+                    help_text=_("The body that issues the certificates of the officers of a unit and the units "
+                                "below it (the nearest unit above the officer's wins), with its signer.")),
         MultiFieldPanel([FieldPanel("title"), FieldPanel("wording"), FieldPanel("footer_note")],
                         heading=_("Wording")),
         MultiFieldPanel([FieldPanel("signer_name"), FieldPanel("signer_title"), FieldPanel("signature")],
@@ -102,6 +113,45 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
         response = HttpResponse(render_template_preview_pdf(template=self), content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="preview.pdf"'
         return response
+
+
+class CertificateIssuer(models.Model):
+    """Who issues the certificates of one unit's officers under a template: the ward People's Committee or its
+    public administrative service centre (or the city centre), with the signer. The issuer of the nearest unit at
+    or above the officer's unit is chosen (certificates.selectors.issuer_for); none: the template's own issuer."""
+
+    template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="issuers",
+                           verbose_name=_("template"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"),
+                             help_text=_("Officers of this unit and of the units below it."))
+    governing_body = models.CharField(_("governing body"), max_length=200, blank=True,
+                                      help_text=_("First header line, e.g. ỦY BAN NHÂN DÂN PHƯỜNG GIA ĐỊNH."))
+    issuing_body = models.CharField(_("issuing body"), max_length=200,
+                                    help_text=_("Second header line, in bold, e.g. TRUNG TÂM PHỤC VỤ HÀNH CHÍNH "
+                                                "CÔNG."))
+    signer_title = models.CharField(_("signer's title"), max_length=200, default="GIÁM ĐỐC")
+    signer_name = models.CharField(_("signer's name"), max_length=120)
+    signature = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("signature image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    issuing_place = models.CharField(
+        _("place of issue"), max_length=120, blank=True,
+        help_text=_("Printed in the date line; empty: the place of issue in the certificate settings."),
+    )
+
+    panels = [FieldPanel("unit"), FieldPanel("governing_body"), FieldPanel("issuing_body"),
+              FieldPanel("signer_title"), FieldPanel("signer_name"), FieldPanel("signature"),
+              FieldPanel("issuing_place")]
+
+    class Meta:
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+        ordering = ["unit__path"]
+        unique_together = [("template", "unit")]
+
+    def __str__(self) -> str:
+        return f"{self.issuing_body} ({self.unit})"
 
 
 @register_setting(icon="doc-full")
@@ -181,6 +231,14 @@ class Certificate(models.Model):
     expires_on = models.DateField(_("valid until"), null=True, blank=True,
                                   help_text=_("Last day of validity; empty means it does not expire."))
     issuing_place = models.CharField(_("place of issue"), max_length=120)
+    # Who issued it, as printed (snapshots taken at issue from the issuer of the officer's unit, or the template's
+    # own issuer; empty on certificates issued before issuers existed: the template's issuer is printed).
+    issuer = models.ForeignKey(CertificateIssuer, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="certificates", verbose_name=_("issuer"))
+    governing_body = models.CharField(_("governing body"), max_length=200, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
 
     pdf = models.FileField(_("PDF file"), storage=private_storage, upload_to=certificate_upload_to, blank=True,
                            max_length=255)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from .selectors import issuer_lines
+
 try:
     import fontpkg_be_vietnam_pro
 
@@ -74,6 +76,18 @@ def split_title(title: str) -> tuple[str, str]:
 def certificate_context(*, certificate, template=None) -> dict:
     """Everything the PDF template prints, taken from the certificate's snapshots (never live records)."""
     template = template if template is not None else certificate.template
+    if certificate.issuing_body:  # the issuer recorded at issue (the real body of the officer's unit)
+        issuer = {"governing_body": certificate.governing_body, "issuing_body": certificate.issuing_body,
+                  "signer_title": certificate.signer_title, "signer_name": certificate.signer_name}
+    else:  # issued before issuers existed, or the admin's preview: the template's own issuer
+        issuer = issuer_lines(template=template, issuer=None)
+    # The signature image of the one who signs: the unit's issuer's, or the template's when its signer prints.
+    if certificate.issuer_id:
+        signature = certificate.issuer.signature
+    elif template is not None and issuer["signer_name"] == template.signer_name:
+        signature = template.signature
+    else:
+        signature = None
     url = verify_url(certificate.code)
     title = template.title if template else "Giấy chứng nhận hoàn thành khóa bồi dưỡng"
     kind, rest = split_title(title)
@@ -83,17 +97,18 @@ def certificate_context(*, certificate, template=None) -> dict:
         "title_rest": rest,
         "tpl": template,
         "title": title,
-        "governing_body": template.governing_body if template else "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
-        "issuing_unit": template.issuing_unit if template else "HỌC VIỆN MỘT CỬA",
+        "governing_body": issuer["governing_body"],
+        "issuing_unit": issuer["issuing_body"],
+        "platform": settings.WAGTAIL_SITE_NAME,
         "wording": template.wording if template else "Đã hoàn thành chương trình bồi dưỡng",
-        "signer_name": template.signer_name if template else "",
-        "signer_title": template.signer_title if template else "GIÁM ĐỐC",
+        "signer_name": issuer["signer_name"],
+        "signer_title": issuer["signer_title"],
         "footer_note": template.footer_note if template else "",
         "primary": template.primary_colour if template else "#8b1a1a",
         "accent": template.accent_colour if template else "#b8860b",
         "landscape": (template.orientation == "landscape") if template else True,
         "emblem_uri": _image_uri(template.emblem) if template else None,
-        "signature_uri": _image_uri(template.signature) if template else None,
+        "signature_uri": _image_uri(signature),
         "fonts": font_faces(),
         "date_line": vietnamese_date_line(place=certificate.issuing_place, day=certificate.issued_on),
         "verify_url": url,

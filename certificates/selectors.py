@@ -9,7 +9,40 @@ from django.utils.translation import gettext_lazy as _
 
 from people.selectors import officer_for_user, officers_visible_to, units_led_by
 
-from .models import Certificate, UnitArchive
+from .models import (
+    DEFAULT_GOVERNING_BODY,
+    DEFAULT_ISSUING_BODY,
+    Certificate,
+    CertificateIssuer,
+    CertificateTemplate,
+    UnitArchive,
+)
+
+# --- Who issues a certificate -----------------------------------------------------------------------------
+
+
+def issuer_for(*, template: CertificateTemplate | None, unit) -> CertificateIssuer | None:
+    """The template's issuer for an officer of `unit`: the one set on the nearest unit at or above it (one
+    query), or None — then the template's own issuer (the city centre) is printed."""
+    if template is None or template.pk is None or unit is None or not unit.path:
+        return None
+    parts = unit.path.strip("/").split("/")
+    paths = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+    return (CertificateIssuer.objects.filter(template=template, unit__path__in=paths)
+            .select_related("unit", "signature").order_by("-unit__depth").first())
+
+
+def issuer_lines(*, template: CertificateTemplate | None, issuer: CertificateIssuer | None) -> dict[str, str]:
+    """What the certificate prints as its issuer (the header's two lines) and signer: the unit's issuer, else the
+    template's own, else the city centre. The platform is never the issuer."""
+    if issuer is not None:
+        return {"governing_body": issuer.governing_body, "issuing_body": issuer.issuing_body,
+                "signer_title": issuer.signer_title, "signer_name": issuer.signer_name}
+    if template is not None:
+        return {"governing_body": template.governing_body, "issuing_body": template.issuing_unit,
+                "signer_title": template.signer_title, "signer_name": template.signer_name}
+    return {"governing_body": DEFAULT_GOVERNING_BODY, "issuing_body": DEFAULT_ISSUING_BODY,
+            "signer_title": "GIÁM ĐỐC", "signer_name": ""}
 
 
 def certificates_for_officer(*, officer) -> QuerySet[Certificate]:

@@ -17,6 +17,7 @@ from people.models import Attainment, Officer
 
 from .exceptions import CertificateError
 from .models import Certificate, CertificateSettings, CertificateTemplate, SerialCounter, UnitArchive
+from .selectors import issuer_for, issuer_lines
 from .signals import certificate_ready
 
 logger = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ def certificate_issue(
 
     template = template_for_course(course=course)
     officer = Officer.objects.select_related("unit").get(pk=officer.pk)
+    issuer = issuer_for(template=template, unit=officer.unit)  # the real body of the officer's unit
     try:
         with transaction.atomic():
             if current is not None:
@@ -144,7 +146,10 @@ def certificate_issue(
                 officer_name=officer.full_name, officer_code=officer.employee_code, unit_name=officer.unit.name,
                 course_title=course.title, competencies=_competency_snapshot(course), issued_on=issued_on,
                 expires_on=certificate_valid_until(issued_on=issued_on, validity_months=course.validity_months),
-                issuing_place=CertificateSettings.load().issuing_place, issued_by=issued_by, note=note,
+                issuing_place=(issuer.issuing_place if issuer is not None and issuer.issuing_place
+                               else CertificateSettings.load().issuing_place),
+                issuer=issuer, **issuer_lines(template=template, issuer=issuer),
+                issued_by=issued_by, note=note,
             )
             certificate.full_clean(validate_constraints=False)
             certificate.save()

@@ -502,6 +502,23 @@ class LessonDetail:
     position: int
     is_done: bool
     procedures: list = field(default_factory=list)
+    # The quiz of the lesson's module when this is the module's last lesson ("Đã học xong" leads there).
+    module_quiz: Page | None = None
+
+
+def _module_quiz_after(*, modules: list[TreeModule], lesson_id: int) -> Page | None:
+    """The quiz a module's last lesson leads to: the first live quiz after it in the module, else the module's
+    first quiz (None when the lesson is not the module's last lesson, or the module has no quiz)."""
+    for module in modules:
+        position = next((n for n, i in enumerate(module.items) if i.page.pk == lesson_id), None)
+        if position is None:
+            continue
+        later = module.items[position + 1:]
+        if any(i.is_lesson for i in later):
+            return None
+        quizzes = [i.page for i in later if not i.is_lesson] or [i.page for i in module.items if not i.is_lesson]
+        return quizzes[0] if quizzes else None
+    return None
 
 
 def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
@@ -522,6 +539,7 @@ def lesson_detail_for_user(*, lesson: LessonPage, user) -> LessonDetail:
         position=(index or 0) + 1,
         is_done=bool(index is not None and lessons[index].done),
         procedures=related_procedures(page=lesson),
+        module_quiz=_module_quiz_after(modules=detail.modules, lesson_id=lesson.pk),
     )
 
 

@@ -86,7 +86,8 @@ def enrol(request, course_id: int):
 @login_required
 @require_POST
 def lesson_complete(request, lesson_id: int):
-    """"Đã học xong": mark the lesson done, then go on to the next lesson (or back to the course when finished)."""
+    """"Đã học xong": mark the lesson done, then go on to the module's quiz after its last lesson, else the next
+    lesson (or back to the course when finished)."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         enrolment = services.lesson_complete(lesson=lesson, user=request.user)
@@ -96,8 +97,12 @@ def lesson_complete(request, lesson_id: int):
     if enrolment.status == Enrolment.Status.COMPLETED:
         messages.success(request, _("Congratulations! You have completed “%(title)s”.") % {"title": enrolment.course.title})
         return redirect(enrolment.course.get_url(request=request))
-    messages.success(request, _("Lesson marked as studied."))
     detail = selectors.lesson_detail_for_user(lesson=lesson, user=request.user)
+    if detail.module_quiz is not None:
+        messages.success(request, _("Lesson marked as studied. Next: the module's quiz “%(title)s”.")
+                         % {"title": detail.module_quiz.title})
+        return redirect(detail.module_quiz.get_url(request=request))
+    messages.success(request, _("Lesson marked as studied."))
     target = detail.next or detail.course
     return redirect(target.get_url(request=request))
 

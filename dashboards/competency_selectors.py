@@ -137,7 +137,7 @@ def competency_profile_for(*, officer: Officer, on: dt.date | None = None) -> Co
     """Everything the profile page and its PDF show, for one officer, in a fixed number of queries."""
     on = on or timezone.localdate()
     groups = engine.officer_profile(officer, on)
-    all_rows = [row for _assignment, rows in groups for row in rows]
+    all_rows = engine.with_bounds(row for _assignment, rows in groups for row in rows)  # legal-change reasons
     competency_next_steps(officer, all_rows)
     # What a held level below the requirement rests on: one query for every row.
     lower: dict[int, list[Attainment]] = {}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from courses.selectors import granting_courses
+from people import competency as engine
 from people.models import Competency, Unit
 from people.roles import is_administrator, is_leader
 from people.selectors import led_unit_paths, units_visible_to
@@ -305,8 +306,9 @@ def expiring(request, pk: int):
                               title="Sắp hết hạn", columns=EXPIRING_COLUMNS, rows=lines)
     page_obj = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     granting = granting_courses(competency_ids={r.competency.pk for r in page_obj.object_list})
+    # Why: a legal change that bounded the evidence ("Phải học lại theo <số văn bản> trước …"), one query.
     items = [{"row": r, "days_left": (r.valid_until - on).days, "course": coverage.course_for(granting, r)}
-             for r in page_obj.object_list]
+             for r in engine.with_bounds(page_obj.object_list)]
     context = _base_context(request, unit, on, "expiring")
     context.update(options)
     context.update({"page_obj": page_obj, "items": items, "days": days, "total": len(rows)})

@@ -438,6 +438,7 @@ def job_lapsing(*, today: dt.date, dry_run: bool = False) -> JobResult:
     lapsing = [(row, window) for row in engine.all_rows(today) if row.is_met and row.valid_until is not None
                for window in [lapsing_window(row.valid_until, today)] if window is not None]
     officers = _officers_with_users(row.officer.pk for row, _window in lapsing)  # their accounts, one query
+    engine.with_bounds(row for row, _window in lapsing)  # a legal change's reason, one query for all
     candidates = []
     for row, window in lapsing:
         officer = officers[row.officer.pk]
@@ -445,13 +446,18 @@ def job_lapsing(*, today: dt.date, dry_run: bool = False) -> JobResult:
             continue
         params = {"competency": row.competency.name_vi, "day": _day(row.valid_until),
                   "days": (row.valid_until - today).days}
+        if row.bound is not None:
+            params["number"] = row.bound.reason
+            body = _("Your competency “%(competency)s” is valid only until %(day)s (%(days)s days left) because "
+                     "of %(number)s. Retrain under %(number)s before %(day)s to stay on the desk.") % params
+        else:
+            body = _("Your competency “%(competency)s” is valid until %(day)s (%(days)s days left). "
+                     "Renew it before then to stay on the desk.") % params
         candidates.append(Candidate(
             kind=Kind.LAPSING, user=officer.user, name=officer.full_name, email=_officer_address(officer),
             subject=row.competency, period=f"{row.valid_until.isoformat()}/{window}",
             title=_("Competency lapsing on %(day)s: %(competency)s") % params,
-            body=_("Your competency “%(competency)s” is valid until %(day)s (%(days)s days left). "
-                   "Renew it before then to stay on the desk.") % params,
-            link=reverse("dashboards:my-competencies")))
+            body=body, link=reverse("dashboards:my-competencies")))
     return deliver("lapsing", today, candidates, dry_run=dry_run)
 
 

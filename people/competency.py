@@ -100,10 +100,12 @@ class CompetencyRow:
     the requirement (đạt / sắp hết hạn) or satisfied it earlier (hết hạn); `revoked_evidence` the revoked
     evidence that would otherwise count (level ≥ required, achieved on or before the day). `next_course` and
     `enrolment` are filled by courses.selectors.competency_next_steps (courses is to the right of people).
-    `bound_id` is the EvidenceBound that set `valid_until` (a legal change), or None."""
+    `bound_id` is the EvidenceBound that set `valid_until` (a legal change), or None; `bound` that EvidenceBound
+    itself (its `reason` is the document's number) once `with_bounds` has read them — None until then."""
 
     __slots__ = ("officer", "competency", "required_level", "validity_months", "role_codes", "held_level",
-                 "status", "valid_until", "_evidence", "_revoked", "_store", "next_course", "enrolment", "bound_id")
+                 "status", "valid_until", "_evidence", "_revoked", "_store", "next_course", "enrolment", "bound_id",
+                 "_bound")
 
     def __init__(self, officer, competency, required_level, validity_months, role_codes, held_level, status,
                  valid_until, evidence=(), revoked_evidence=(), store=None, next_course=None, enrolment=None,
@@ -130,6 +132,11 @@ class CompetencyRow:
     def revoked_evidence(self) -> list:
         self._revoked = self._load(self._revoked)
         return self._revoked
+
+    @property
+    def bound(self) -> EvidenceBound | None:
+        """The legal change's EvidenceBound that set `valid_until` (filled by `with_bounds`), or None."""
+        return getattr(self, "_bound", None)
 
     @property
     def is_met(self) -> bool:
@@ -427,6 +434,21 @@ def officer_profile(officer: Officer, on: dt.date | None = None) -> list[tuple[R
         mine.sort(key=lambda r: r.competency.code)
         groups.append((assignment, mine))
     return groups
+
+
+def with_bounds(rows: Iterable[CompetencyRow]) -> list[CompetencyRow]:
+    """Give each row whose "valid until" a legal change set (`bound_id`) its EvidenceBound as `row.bound` — why
+    the officer must retrain (`bound.reason`, the document's number) and by when. One query for all the rows,
+    none when no row is bounded; the rows are returned (as a list)."""
+    rows = list(rows)
+    ids = {row.bound_id for row in rows if row.bound_id is not None}
+    if not ids:
+        return rows
+    bounds = EvidenceBound.objects.in_bulk(ids)
+    for row in rows:
+        if row.bound_id is not None:
+            row._bound = bounds.get(row.bound_id)
+    return rows
 
 
 def status_counts(rows: Iterable[CompetencyRow]) -> dict[str, int]:

@@ -48,7 +48,7 @@ def test_pdf_text_metadata_and_layout(rendered):
     assert "08/06/2028" in text
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
     assert "Title:" in info and "Nguyễn Thị Lan" in info
-    assert "Author:          HỌC VIỆN MỘT CỬA" in info
+    assert "Author:          TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in info  # the issuer, never the platform
     assert f"Số {certificate.serial}" in info  # subject
     assert "841.89 x 595.276 pts (A4)" in info  # landscape
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout

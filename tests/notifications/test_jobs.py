@@ -141,6 +141,30 @@ def test_a_shorter_validity_in_the_requirement_is_the_deadline(officer, holds, r
     assert candidate.period == "2027-01-01/7"
 
 
+def test_lapsing_caused_by_a_legal_change_names_the_document(officer, holds, requirement, unit_tree):
+    """The bound of a legal change set the end: the text says to retrain under the document, by that day. Pairs
+    whose end the bound did not set (evidence from after the law, or expiring earlier anyway) keep the plain
+    text."""
+    from people.models import Attainment, EvidenceBound
+
+    holds(officer, dt.date(2030, 1, 1))  # 24 months from 01/06/2025: 01/06/2027, out of every window
+    EvidenceBound.objects.create(competency=requirement.competency, achieved_before=dt.date(2026, 1, 1),
+                                 valid_until=dt.date(2027, 1, 20), reason="91/2025/QH15")
+    after_the_law = OfficerFactory(unit=unit_tree["team_a"])
+    Attainment.objects.filter(pk=holds(after_the_law, TODAY + D(days=30)).pk).update(achieved_on=dt.date(2026, 2, 1))
+    expires_first = OfficerFactory(unit=unit_tree["team_a"])
+    holds(expires_first, TODAY + D(days=10))  # bounded too, but its own expiry (07/01/2027) comes first
+    assert run("lapsing").created == 3
+    bounded = Notification.objects.get(kind=Kind.LAPSING, recipient=officer.user)
+    assert bounded.period == "2027-01-20/30"
+    assert bounded.body == ("Năng lực “Tiếp nhận hồ sơ” của bạn chỉ còn hiệu lực đến ngày 20/01/2027 (còn 23 ngày) "
+                            "do 91/2025/QH15. Hãy học lại theo 91/2025/QH15 trước ngày 20/01/2027 để tiếp tục làm "
+                            "việc tại quầy.")
+    for who in (after_the_law, expires_first):
+        plain = Notification.objects.get(kind=Kind.LAPSING, recipient=who.user)
+        assert "91/2025/QH15" not in plain.body and "Hãy gia hạn" in plain.body
+
+
 def test_lapsing_query_count_does_not_grow_with_recipients(holds, unit_tree):
     def officers(n):
         return [OfficerFactory(unit=unit_tree["team_a"]) for _ in range(n)]
