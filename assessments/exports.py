@@ -1,12 +1,18 @@
-"""Question export to GIFT (with our osa- comment options) and to the XLSX import template.
+"""Question export to GIFT (with our osa- comment options), to Aiken (single choice only) and to the XLSX
+import template.
 
-Both re-import to the same questions (type, text, answers, feedback, explanation, mark, scoring, validity,
+GIFT and XLSX re-import to the same questions (type, text, answers, feedback, explanation, mark, scoring, validity,
 tags, legal reference). See assessments/imports.py for the formats.
 """
 
+import html
+import re
+import string
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.html import strip_tags
 
 from lms.spreadsheets import Sheet, xlsx_bytes
 
@@ -38,6 +44,8 @@ def export_gift(questions) -> str:
         choices = list(q.choices.all())
         if q.kind == QuestionKind.ORDERING:
             lines.append("// osa-type: ordering")
+        if q.kind == QuestionKind.MULTIPLE and all(c.weight is None for c in choices):
+            lines.append("// osa-weights: none")
         if q.default_mark != 1:
             lines.append(f"// osa-mark: {_mark(q.default_mark)}")
         if not q.partial_credit:
@@ -82,12 +90,60 @@ def _gift_answers(q: Question, choices: list[Choice]) -> str:
         out = [f"\n={gift_escape(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
     elif q.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ORDERING):
         out = [f"\n={gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+    elif q.kind == QuestionKind.MULTIPLE and any(c.weight is not None for c in choices):
+        out = [f"\n~{'%' + _mark(c.weight) + '%' if c.weight is not None else ''}{gift_escape(c.text)}{_fb(c.feedback)}"
+               for c in choices]
     elif q.kind == QuestionKind.MULTIPLE:
         n = max(1, sum(c.is_correct for c in choices))
         out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
     else:
         out = [f"\n{'=' if c.is_correct else '~'}{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class AikenExport:
+    """An Aiken file and the questions it could not hold (Aiken knows single choice only)."""
+
+    text: str
+    exported: int
+    skipped: list
+
+
+def _aiken_line(text: str) -> str:
+    """One line of plain text: tags dropped, entities decoded, every run of white space one space."""
+    text = re.sub(r"<(br|/p|/li|/div|/h[1-6]|/tr)\b[^>]*>", " ", text or "", flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(text))).strip()
+
+
+def export_aiken(questions) -> AikenExport:
+    """Aiken text for the single-choice questions (stem on one line, options `A.`…, `ANSWER: B`); the other
+    questions are skipped and returned (feedback, explanations and metadata have no place in Aiken)."""
+    blocks, skipped = [], []
+    for q in questions:
+        choices = list(q.choices.all())
+        if (q.kind != QuestionKind.SINGLE or not 2 <= len(choices) <= len(string.ascii_uppercase)
+                or sum(c.is_correct for c in choices) != 1):
+            skipped.append(q)
+            continue
+        lines = [_aiken_line(q.stem) or _aiken_line(q.title)]
+        lines += [f"{letter}. {_aiken_line(c.text)}" for letter, c in zip(string.ascii_uppercase, choices, strict=False)]
+        right = next(letter for letter, c in zip(string.ascii_uppercase, choices, strict=False) if c.is_correct)
+        lines.append(f"ANSWER: {right}")
+        blocks.append("\n".join(lines))
+    return AikenExport(text="\n\n".join(blocks) + "\n" if blocks else "", exported=len(blocks), skipped=skipped)
+
+
+def aiken_skipped_note(skipped) -> str:
+    """The note listing the questions an Aiken export left out (in the active language)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    names = "; ".join(f"“{q.label}” ({q.get_kind_display()})" for q in skipped)
+    return ngettext(
+        "Aiken holds single-choice questions only: %(n)s question was not exported: %(names)s.",
+        "Aiken holds single-choice questions only: %(n)s questions were not exported: %(names)s.",
+        len(skipped)) % {"n": len(skipped), "names": names} if skipped else _("Every question was exported.")
 
 
 def _yes(value: bool) -> str:

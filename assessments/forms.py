@@ -12,7 +12,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
             return cleaned
         choices = [
             {"text": f.cleaned_data.get("text", ""), "match_text": f.cleaned_data.get("match_text", ""),
-             "is_correct": f.cleaned_data.get("is_correct", False)}
+             "is_correct": f.cleaned_data.get("is_correct", False), "weight": f.cleaned_data.get("weight")}
             for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]

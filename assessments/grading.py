@@ -4,7 +4,9 @@ Each function returns the fraction of the mark earned (0..1) or None when a pers
 
 - single choice, true/false: 1 if the chosen option is correct.
 - multiple choice: all-or-nothing = exactly the correct set; partial credit = (correct chosen − wrong chosen)
-  / number of correct options, never below 0 (so ticking everything earns nothing).
+  / number of correct options, never below 0 (so ticking everything earns nothing); when the options carry
+  weights (GIFT `~%70%a ~%30%b ~%-100%c`), partial credit = the sum of the ticked options' weights / 100,
+  between 0 and 1 (Moodle's rule; an option without a weight counts 0).
 - short answer: compared after NFC normalisation, lower-casing and removing every space; optionally with
   Vietnamese diacritics folded (people.text.fold, which also maps đ → d).
 - matching: share of pairs matched correctly (all-or-nothing: every pair).
@@ -55,6 +57,9 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
             return ONE if not chosen else ZERO
         if not partial_credit:
             return ONE if chosen == correct else ZERO
+        if any(getattr(c, "weight", None) is not None for c in choices):
+            weights = {c.pk: Decimal(c.weight or 0) for c in choices}
+            return _clamp(sum((weights.get(i, ZERO) for i in chosen), ZERO) / Decimal(100))
         earned = Decimal(len(chosen & correct) - len(chosen - correct)) / Decimal(len(correct))
         return _clamp(earned)
     if kind == QuestionKind.SHORT_ANSWER:

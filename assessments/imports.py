@@ -6,7 +6,8 @@ The whole file is parsed and validated first; questions are written only when th
 GIFT extensions (comment lines, ignored by Moodle) carry what GIFT cannot say; they apply to the next
 question: `// osa-type: ordering` (items `=…` in the correct order), `// osa-mark: 2`,
 `// osa-scoring: all-or-nothing`, `// osa-diacritics: ignore`, `// osa-legal: …`, `// osa-tags: a, b`,
-`// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`.
+`// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`, `// osa-weights: none` (a multiple choice question
+scored without weights: its `~%50%` weights only say which options are right).
 """
 
 import datetime as dt
@@ -210,7 +211,7 @@ def _apply_meta(data: QuestionData, meta: dict, problems: Problems, line: int) -
             except DateError as error:
                 problems.append(_at_line(n, _("Dates must be written YYYY-MM-DD..YYYY-MM-DD.") + " " + error.message,
                                          "bad_date"))
-        elif key == "type":
+        elif key in ("type", "weights"):
             pass
         else:
             problems.append(_at_line(n, _("Unknown option “osa-%(k)s”.") % {"k": key[:40]}))
@@ -255,7 +256,8 @@ def parse_gift(text: str) -> list[Parsed]:
         data = QuestionData(kind=QuestionKind.ESSAY, stem=stem, title=title, choices=[], explanation=explanation)
         kind_hint = meta.get("type", ("", 0))[0].strip().lower()
         try:
-            _gift_answers(data, answer, kind_hint)
+            _gift_answers(data, answer, kind_hint,
+                          drop_weights=meta.get("weights", ("", 0))[0].strip().lower() == "none")
         except ValueError as exc:
             problems.append(_at_line(line, str(exc)))
             continue
@@ -268,7 +270,7 @@ def parse_gift(text: str) -> list[Parsed]:
     return parsed
 
 
-def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
+def _gift_answers(data: QuestionData, answer: str, kind_hint: str, drop_weights: bool = False) -> None:
     if not answer:
         data.kind = QuestionKind.ESSAY
         return
@@ -298,6 +300,8 @@ def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
         wm = re.match(r"^%(-?\d+(?:[.,]\d+)?)%", text)
         if wm:
             weight = Decimal(wm.group(1).replace(",", "."))
+            if abs(weight) <= 100:  # kept to the column's 5 decimals; out-of-range weights are refused later
+                weight = weight.quantize(Decimal("0.00001"))
             text = text[wm.end():].strip()
         match_text = ""
         arrow = _find_unescaped(text, "->")
@@ -324,8 +328,14 @@ def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
     weighted = any(w is not None for w in weights)
     for c in choices:
         c["is_correct"] = c["sep"] == "=" or (c["weight"] is not None and c["weight"] > 0)
+        if weighted and c["sep"] == "=" and c["weight"] is None:
+            c["weight"] = Decimal(100)  # "=" is a 100 % answer
     data.kind = QuestionKind.MULTIPLE if weighted or sum(c["is_correct"] for c in choices) > 1 else QuestionKind.SINGLE
-    data.choices = [{"text": c["text"], "is_correct": c["is_correct"], "feedback": c["feedback"]} for c in choices]
+    # The weights are kept (the question is then scored by them) unless `// osa-weights: none` says the file was
+    # exported from a question without weights (its weights are only Moodle's spelling of "these are right").
+    keep = weighted and not drop_weights
+    data.choices = [{"text": c["text"], "is_correct": c["is_correct"], "feedback": c["feedback"],
+                     "weight": c["weight"] if keep else None} for c in choices]
 
 
 # --- Aiken ----------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from people.text import normalize_text
 from .forms import QuestionAdminForm
 
 MARK_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+WEIGHT_VALIDATORS = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))]
 
 
 class QuestionCategory(models.Model):
@@ -236,9 +237,15 @@ class Choice(Orderable):
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.CharField(_("feedback"), max_length=500, blank=True,
                                 help_text=_("Shown in the review when the officer chose this answer."))
+    weight = models.DecimalField(
+        _("weight (%)"), max_digits=8, decimal_places=5, null=True, blank=True, validators=WEIGHT_VALIDATORS,
+        help_text=_("Multiple choice only: the share of the mark this option earns when ticked (e.g. 70 and 30; "
+                    "negative for a wrong option, e.g. -100). Leave every weight empty to score "
+                    "(right ticked − wrong ticked) / right options."),
+    )
 
     panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("match_text")]), FieldRowPanel(
-        [FieldPanel("is_correct"), FieldPanel("feedback")])]
+        [FieldPanel("is_correct"), FieldPanel("weight"), FieldPanel("feedback")])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("answer")
@@ -286,6 +293,7 @@ class VersionChoice(models.Model):
     match_text = models.CharField(max_length=500, blank=True)
     is_correct = models.BooleanField(default=False)
     feedback = models.CharField(max_length=500, blank=True)
+    weight = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
     class Meta:
         ordering = ["version", "position"]

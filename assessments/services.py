@@ -102,7 +102,7 @@ class QuestionData:
     kind: str
     stem: str
     title: str = ""
-    choices: list = None  # list[dict(text, match_text, is_correct, feedback)]
+    choices: list = None  # list[dict(text, match_text, is_correct, feedback, weight)]
     explanation: str = ""
     legal_reference: str = ""
     default_mark: Decimal = Decimal("1")
@@ -135,6 +135,28 @@ def question_validate_choices(*, kind: str, choices: list[dict]) -> list[str]:
         errors.append(_("An ordering question needs at least two items."))
     if any(not (c.get("text") or "").strip() for c in choices):
         errors.append(_("An answer is empty."))
+    errors += _weight_problems(kind=kind, choices=choices)
+    return errors
+
+
+def _weight_problems(*, kind: str, choices: list[dict]) -> list[str]:
+    """Weights (multiple choice only): a right option has a positive weight, a wrong one none or a weight ≤ 0,
+    and the right options' weights add up to 100 %."""
+    weights = [c.get("weight") for c in choices]
+    if all(w is None for w in weights):
+        return []
+    if kind != QuestionKind.MULTIPLE:
+        return [_("Answer weights are only used by multiple choice questions: leave them empty.")]
+    errors = []
+    if any(w is not None and not (Decimal("-100") <= Decimal(w) <= Decimal("100")) for w in weights):
+        errors.append(_("A weight must be between -100 and 100."))
+    if any(bool(c.get("is_correct")) != (c.get("weight") is not None and Decimal(c["weight"]) > 0) for c in choices):
+        errors.append(_("With weights, every right answer has a positive weight and every wrong answer a weight of "
+                        "0 or less (or none)."))
+    total = sum((Decimal(w) for w in weights if w is not None and Decimal(w) > 0), Decimal(0))
+    if abs(total - 100) > Decimal("0.01"):
+        errors.append(_("The weights of the right answers must add up to 100 (they add up to %(total)s).") % {
+            "total": _weight_text(total)})
     return errors
 
 
@@ -155,7 +177,7 @@ def question_create(*, category: QuestionCategory, data: QuestionData) -> Questi
     question.save()
     Choice.objects.bulk_create([
         Choice(question=question, sort_order=i, text=c["text"], match_text=c.get("match_text", ""),
-               is_correct=bool(c.get("is_correct")), feedback=c.get("feedback", ""))
+               is_correct=bool(c.get("is_correct")), feedback=c.get("feedback", ""), weight=c.get("weight"))
         for i, c in enumerate(data.choices or [])
     ])
     if data.tags:
@@ -178,7 +200,7 @@ def question_duplicate(*, question: Question) -> Question:
     copy.save()
     Choice.objects.bulk_create([
         Choice(question=copy, sort_order=c.sort_order, text=c.text, match_text=c.match_text,
-               is_correct=c.is_correct, feedback=c.feedback) for c in choices
+               is_correct=c.is_correct, feedback=c.feedback, weight=c.weight) for c in choices
     ])
     if tags:
         copy.tags.add(*tags)
@@ -186,12 +208,18 @@ def question_duplicate(*, question: Question) -> Question:
     return copy
 
 
+def _weight_text(weight) -> str:
+    return format(Decimal(weight).normalize(), "f")
+
+
 def _fingerprint(question: Question, choices: list[Choice]) -> str:
     payload = [
         question.kind, question.title, question.stem, question.image_id, question.explanation,
         question.legal_reference, str(question.default_mark), question.partial_credit,
         question.ignore_diacritics, question.rubric,
-        [[c.text, c.match_text, c.is_correct, c.feedback] for c in choices],
+        # A weight is only part of the print when set, so questions without weights keep their versions.
+        [[c.text, c.match_text, c.is_correct, c.feedback] + ([_weight_text(c.weight)] if c.weight is not None else [])
+         for c in choices],
     ]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
@@ -259,7 +287,7 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
             result[q.pk] = version
             version_rows = [
                 VersionChoice(version=version, position=i, text=c.text, match_text=c.match_text,
-                              is_correct=c.is_correct, feedback=c.feedback)
+                              is_correct=c.is_correct, feedback=c.feedback, weight=c.weight)
                 for i, c in enumerate(q.choices.all(), start=1)
             ]
             if q.kind == QuestionKind.ORDERING:
