@@ -46,6 +46,8 @@ def export_gift(questions) -> str:
             lines.append("// osa-type: ordering")
         if q.kind == QuestionKind.MULTIPLE and all(c.weight is None for c in choices):
             lines.append("// osa-weights: none")
+        if q.kind == QuestionKind.NUMERICAL and q.unit:
+            lines.append(f"// osa-unit: {q.unit}")
         if q.default_mark != 1:
             lines.append(f"// osa-mark: {_mark(q.default_mark)}")
         if not q.partial_credit:
@@ -70,6 +72,19 @@ def export_gift(questions) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _numerical_spec(c: Choice, *, sep: str = ":") -> str:
+    """An accepted value as GIFT (`2.5:0.1`) or the XLSX (`2.5 ± 0.1`) writes it; no tolerance, no `:`."""
+    from .services import numerical_text
+
+    return c.text if c.tolerance is None else f"{c.text}{sep}{numerical_text(c.tolerance)}"
+
+
+def _option(text: str) -> str:
+    """An answer's text in GIFT: escaped, and a leading "%" too (it would read as a weight)."""
+    escaped = gift_escape(text)
+    return "\\" + escaped if escaped.startswith("%") else escaped
+
+
 def _fb(text: str) -> str:
     return f"#{gift_escape(text)}" if text else ""
 
@@ -85,19 +100,24 @@ def _gift_answers(q: Question, choices: list[Choice]) -> str:
         wrong_fb, right_fb = (wrong.feedback if wrong else ""), (right.feedback if right else "")
         fb = f"#{gift_escape(wrong_fb)}#{gift_escape(right_fb)}" if (wrong_fb or right_fb) else ""
         return word + fb
+    if q.kind == QuestionKind.NUMERICAL:
+        specs = [f"{_numerical_spec(c)}{_fb(c.feedback)}" for c in choices]
+        if len(specs) == 1 and not choices[0].feedback:
+            return f"#{specs[0]}"
+        return "#" + "".join(f"\n={spec}" for spec in specs)
     out = []
     if q.kind == QuestionKind.MATCHING:
-        out = [f"\n={gift_escape(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n={_option(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
     elif q.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ORDERING):
-        out = [f"\n={gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n={_option(c.text)}{_fb(c.feedback)}" for c in choices]
     elif q.kind == QuestionKind.MULTIPLE and any(c.weight is not None for c in choices):
-        out = [f"\n~{'%' + _mark(c.weight) + '%' if c.weight is not None else ''}{gift_escape(c.text)}{_fb(c.feedback)}"
+        out = [f"\n~{'%' + _mark(c.weight) + '%' if c.weight is not None else ''}{_option(c.text)}{_fb(c.feedback)}"
                for c in choices]
     elif q.kind == QuestionKind.MULTIPLE:
         n = max(1, sum(c.is_correct for c in choices))
-        out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{_option(c.text)}{_fb(c.feedback)}" for c in choices]
     else:
-        out = [f"\n{'=' if c.is_correct else '~'}{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n{'=' if c.is_correct else '~'}{_option(c.text)}{_fb(c.feedback)}" for c in choices]
     return "".join(out)
 
 
@@ -184,7 +204,12 @@ def _xlsx_row(q: Question) -> list:
     answers, feedback = [""] * MAX_CHOICES, [""] * MAX_CHOICES
     correct = ""
     for i, c in enumerate(choices):
-        answers[i] = f"{c.text} -> {c.match_text}" if q.kind == QuestionKind.MATCHING else c.text
+        if q.kind == QuestionKind.MATCHING:
+            answers[i] = f"{c.text} -> {c.match_text}"
+        elif q.kind == QuestionKind.NUMERICAL:
+            answers[i] = _numerical_spec(c, sep=" ± ")
+        else:
+            answers[i] = c.text
         feedback[i] = c.feedback
     if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         correct = ",".join(str(i) for i, c in enumerate(choices, start=1) if c.is_correct)
@@ -194,14 +219,15 @@ def _xlsx_row(q: Question) -> list:
             float(q.default_mark), _yes(q.partial_credit), _yes(q.ignore_diacritics),
             q.valid_from.strftime("%d/%m/%Y") if q.valid_from else "",
             q.valid_until.strftime("%d/%m/%Y") if q.valid_until else "",
-            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric]
+            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric, q.unit]
 
 
 def _example_rows() -> list[list]:
-    def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không"):
+    def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không",
+            unit=""):
         answers = answers + [""] * (MAX_CHOICES - len(answers))
         return [kind, title, stem, *answers, correct, *([""] * MAX_CHOICES), explanation, legal, mark, partial,
-                ignore, "", "", "", ""]
+                ignore, "", "", "", "", unit]
 
     return [
         row("single", "Tên bộ phận một cửa cấp xã", "Từ 01/7/2025, bộ phận một cửa cấp xã là đơn vị nào?",
@@ -215,6 +241,8 @@ def _example_rows() -> list[list]:
             ["Mẫu 01 -> Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Mẫu 03 -> Phiếu từ chối giải quyết"], ""),
         row("ordering", "Quy trình", "Sắp xếp các bước theo đúng thứ tự.",
             ["Tiếp nhận", "Số hóa", "Chuyển xử lý", "Trả kết quả"], ""),
+        row("numerical", "Thời hạn", "Thời hạn giải quyết thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh là "
+            "bao nhiêu ngày làm việc?", ["3"], "", unit="ngày"),
         row("essay", "Tình huống", "Nêu cách xử lý khi hồ sơ thiếu thành phần.", [], "", mark=2),
     ]
 
@@ -223,9 +251,10 @@ GUIDE = [
     "Mẫu nhập câu hỏi — Học viện Một cửa",
     "Mỗi dòng của trang “Câu hỏi” là một câu hỏi. Dòng 1 là tiêu đề cột: giữ nguyên.",
     "Loại câu hỏi: single (một đáp án), multiple (nhiều đáp án), true_false (đúng/sai), short_answer (trả lời ngắn), "
-    "matching (ghép cặp), ordering (sắp xếp), essay (tự luận).",
+    "matching (ghép cặp), ordering (sắp xếp), numerical (trả lời bằng số), essay (tự luận).",
     "Phương án 1…8: các phương án. Ghép cặp: “vế trái -> vế phải”. Sắp xếp: ghi theo đúng thứ tự. "
-    "Trả lời ngắn: mọi đáp án được chấp nhận.",
+    "Trả lời ngắn: mọi đáp án được chấp nhận. Trả lời bằng số: giá trị đúng và sai số cho phép, ví dụ “2,5 ± 0,1”, "
+    "“2.5:0.1” hoặc khoảng “1..3” (đúng cả ở hai đầu); cột Đơn vị (ví dụ “ngày”) là tùy chọn.",
     "Đáp án đúng: số thứ tự phương án đúng (ví dụ 1 hoặc 1,3); đúng/sai: “Đúng” hoặc “Sai”.",
     "Điểm: điểm mặc định (mặc định 1). Chấm một phần, Bỏ qua dấu: “có” hoặc “không”.",
     "Hiệu lực từ/đến: dd/mm/yyyy — câu hỏi gắn với văn bản đã hết hiệu lực sẽ không còn được rút ngẫu nhiên.",
