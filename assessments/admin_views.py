@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,7 +83,8 @@ class QuestionImportForm(forms.Form):
 
 class QuestionExportForm(forms.Form):
     category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=QuestionCategory.objects.all())
-    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[("gift", "GIFT"), ("xlsx", "XLSX")])
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[
+        ("gift", "GIFT"), ("xlsx", "XLSX"), ("aiken", gettext_lazy("Aiken (single choice only)"))])
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +145,25 @@ def question_export(request):
     name = slugify(category.path.replace("/", "-")) or "cau-hoi"
     if form.cleaned_data["format"] == "gift":
         return _download(exports.export_gift(questions).encode(), f"{name}.gift", "text/plain; charset=utf-8")
+    if form.cleaned_data["format"] == "aiken":
+        return _aiken_export(request, category, questions, name)
     return _download(exports.export_xlsx(questions), f"{name}.xlsx", XLSX)
+
+
+def _aiken_export(request, category, questions, name: str):
+    """Aiken holds single choice only: when other questions would be left out, the page lists them first and
+    offers the download (`?xac-nhan=1`); otherwise the file comes at once."""
+    aiken = exports.export_aiken(questions)
+    if aiken.exported and (not aiken.skipped or request.GET.get("xac-nhan") == "1"):
+        return _download(aiken.text.encode(), f"{name}.aiken", "text/plain; charset=utf-8")
+    download_url = None
+    if aiken.exported:
+        download_url = reverse("assessments_transfer:export") + "?" + urlencode(
+            {"category": category.pk, "format": "aiken", "xac-nhan": "1"})
+    return render(request, "assessments/admin/question_export_aiken.html", _context(
+        request, _("Export to Aiken"), "download", category=category, exported=aiken.exported,
+        skipped=aiken.skipped, note=exports.aiken_skipped_note(aiken.skipped), download_url=download_url,
+        back_url=reverse("assessments_transfer:import")))
 
 
 @require_http_methods(["GET"])

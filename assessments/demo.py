@@ -38,6 +38,9 @@ def _choices(kind: str, answers: list) -> list[dict]:
         return [{"text": pair["left"], "match_text": pair["right"]} for pair in answers]
     if kind == QuestionKind.ESSAY:
         return []
+    if kind == QuestionKind.NUMERICAL:  # accepted values with an optional tolerance
+        return [{"text": a["value"], "is_correct": True,
+                 "tolerance": Decimal(a["tolerance"]) if a.get("tolerance") else None} for a in answers]
     return [{"text": a["text"], "is_correct": a["correct"], "feedback": a["feedback"]} for a in answers]
 
 
@@ -71,7 +74,7 @@ def _seed_bank(bank: dict) -> dict:
                 kind=q["kind"], title=q["title"], stem=f"<p>{q['stem']}</p>", choices=_choices(q["kind"], q["answers"]),
                 explanation=q.get("explanation", ""), legal_reference=q.get("legal", ""),
                 default_mark=Decimal(str(q.get("mark", 1))), partial_credit=q.get("partial", True),
-                ignore_diacritics=q.get("fold", False), rubric=q.get("rubric", ""),
+                ignore_diacritics=q.get("fold", False), rubric=q.get("rubric", ""), unit=q.get("unit", ""),
                 valid_until=valid_until, tags=q.get("tags"),
             ))
             _link(Question.objects.get(category=category, title=q["title"]), q, documents)

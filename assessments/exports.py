@@ -1,12 +1,18 @@
-"""Question export to GIFT (with our osa- comment options) and to the XLSX import template.
+"""Question export to GIFT (with our osa- comment options), to Aiken (single choice only) and to the XLSX
+import template.
 
-Both re-import to the same questions (type, text, answers, feedback, explanation, mark, scoring, validity,
+GIFT and XLSX re-import to the same questions (type, text, answers, feedback, explanation, mark, scoring, validity,
 tags, legal reference). See assessments/imports.py for the formats.
 """
 
+import html
+import re
+import string
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.html import strip_tags
 
 from lms.spreadsheets import Sheet, xlsx_bytes
 
@@ -38,6 +44,10 @@ def export_gift(questions) -> str:
         choices = list(q.choices.all())
         if q.kind == QuestionKind.ORDERING:
             lines.append("// osa-type: ordering")
+        if q.kind == QuestionKind.MULTIPLE and all(c.weight is None for c in choices):
+            lines.append("// osa-weights: none")
+        if q.kind == QuestionKind.NUMERICAL and q.unit:
+            lines.append(f"// osa-unit: {q.unit}")
         if q.default_mark != 1:
             lines.append(f"// osa-mark: {_mark(q.default_mark)}")
         if not q.partial_credit:
@@ -62,6 +72,19 @@ def export_gift(questions) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _numerical_spec(c: Choice, *, sep: str = ":") -> str:
+    """An accepted value as GIFT (`2.5:0.1`) or the XLSX (`2.5 ± 0.1`) writes it; no tolerance, no `:`."""
+    from .services import numerical_text
+
+    return c.text if c.tolerance is None else f"{c.text}{sep}{numerical_text(c.tolerance)}"
+
+
+def _option(text: str) -> str:
+    """An answer's text in GIFT: escaped, and a leading "%" too (it would read as a weight)."""
+    escaped = gift_escape(text)
+    return "\\" + escaped if escaped.startswith("%") else escaped
+
+
 def _fb(text: str) -> str:
     return f"#{gift_escape(text)}" if text else ""
 
@@ -77,17 +100,70 @@ def _gift_answers(q: Question, choices: list[Choice]) -> str:
         wrong_fb, right_fb = (wrong.feedback if wrong else ""), (right.feedback if right else "")
         fb = f"#{gift_escape(wrong_fb)}#{gift_escape(right_fb)}" if (wrong_fb or right_fb) else ""
         return word + fb
+    if q.kind == QuestionKind.NUMERICAL:
+        specs = [f"{_numerical_spec(c)}{_fb(c.feedback)}" for c in choices]
+        if len(specs) == 1 and not choices[0].feedback:
+            return f"#{specs[0]}"
+        return "#" + "".join(f"\n={spec}" for spec in specs)
     out = []
     if q.kind == QuestionKind.MATCHING:
-        out = [f"\n={gift_escape(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n={_option(c.text)} -> {gift_escape(c.match_text)}{_fb(c.feedback)}" for c in choices]
     elif q.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ORDERING):
-        out = [f"\n={gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n={_option(c.text)}{_fb(c.feedback)}" for c in choices]
+    elif q.kind == QuestionKind.MULTIPLE and any(c.weight is not None for c in choices):
+        out = [f"\n~{'%' + _mark(c.weight) + '%' if c.weight is not None else ''}{_option(c.text)}{_fb(c.feedback)}"
+               for c in choices]
     elif q.kind == QuestionKind.MULTIPLE:
         n = max(1, sum(c.is_correct for c in choices))
-        out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n~%{_weight(n) if c.is_correct else '-100'}%{_option(c.text)}{_fb(c.feedback)}" for c in choices]
     else:
-        out = [f"\n{'=' if c.is_correct else '~'}{gift_escape(c.text)}{_fb(c.feedback)}" for c in choices]
+        out = [f"\n{'=' if c.is_correct else '~'}{_option(c.text)}{_fb(c.feedback)}" for c in choices]
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class AikenExport:
+    """An Aiken file and the questions it could not hold (Aiken knows single choice only)."""
+
+    text: str
+    exported: int
+    skipped: list
+
+
+def _aiken_line(text: str) -> str:
+    """One line of plain text: tags dropped, entities decoded, every run of white space one space."""
+    text = re.sub(r"<(br|/p|/li|/div|/h[1-6]|/tr)\b[^>]*>", " ", text or "", flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(text))).strip()
+
+
+def export_aiken(questions) -> AikenExport:
+    """Aiken text for the single-choice questions (stem on one line, options `A.`…, `ANSWER: B`); the other
+    questions are skipped and returned (feedback, explanations and metadata have no place in Aiken)."""
+    blocks, skipped = [], []
+    for q in questions:
+        choices = list(q.choices.all())
+        if (q.kind != QuestionKind.SINGLE or not 2 <= len(choices) <= len(string.ascii_uppercase)
+                or sum(c.is_correct for c in choices) != 1):
+            skipped.append(q)
+            continue
+        lines = [_aiken_line(q.stem) or _aiken_line(q.title)]
+        lines += [f"{letter}. {_aiken_line(c.text)}" for letter, c in zip(string.ascii_uppercase, choices, strict=False)]
+        right = next(letter for letter, c in zip(string.ascii_uppercase, choices, strict=False) if c.is_correct)
+        lines.append(f"ANSWER: {right}")
+        blocks.append("\n".join(lines))
+    return AikenExport(text="\n\n".join(blocks) + "\n" if blocks else "", exported=len(blocks), skipped=skipped)
+
+
+def aiken_skipped_note(skipped) -> str:
+    """The note listing the questions an Aiken export left out (in the active language)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    names = "; ".join(f"“{q.label}” ({q.get_kind_display()})" for q in skipped)
+    return ngettext(
+        "Aiken holds single-choice questions only: %(n)s question was not exported: %(names)s.",
+        "Aiken holds single-choice questions only: %(n)s questions were not exported: %(names)s.",
+        len(skipped)) % {"n": len(skipped), "names": names} if skipped else _("Every question was exported.")
 
 
 def _yes(value: bool) -> str:
@@ -128,7 +204,12 @@ def _xlsx_row(q: Question) -> list:
     answers, feedback = [""] * MAX_CHOICES, [""] * MAX_CHOICES
     correct = ""
     for i, c in enumerate(choices):
-        answers[i] = f"{c.text} -> {c.match_text}" if q.kind == QuestionKind.MATCHING else c.text
+        if q.kind == QuestionKind.MATCHING:
+            answers[i] = f"{c.text} -> {c.match_text}"
+        elif q.kind == QuestionKind.NUMERICAL:
+            answers[i] = _numerical_spec(c, sep=" ± ")
+        else:
+            answers[i] = c.text
         feedback[i] = c.feedback
     if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         correct = ",".join(str(i) for i, c in enumerate(choices, start=1) if c.is_correct)
@@ -138,14 +219,15 @@ def _xlsx_row(q: Question) -> list:
             float(q.default_mark), _yes(q.partial_credit), _yes(q.ignore_diacritics),
             q.valid_from.strftime("%d/%m/%Y") if q.valid_from else "",
             q.valid_until.strftime("%d/%m/%Y") if q.valid_until else "",
-            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric]
+            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric, q.unit]
 
 
 def _example_rows() -> list[list]:
-    def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không"):
+    def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không",
+            unit=""):
         answers = answers + [""] * (MAX_CHOICES - len(answers))
         return [kind, title, stem, *answers, correct, *([""] * MAX_CHOICES), explanation, legal, mark, partial,
-                ignore, "", "", "", ""]
+                ignore, "", "", "", "", unit]
 
     return [
         row("single", "Tên bộ phận một cửa cấp xã", "Từ 01/7/2025, bộ phận một cửa cấp xã là đơn vị nào?",
@@ -159,6 +241,8 @@ def _example_rows() -> list[list]:
             ["Mẫu 01 -> Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Mẫu 03 -> Phiếu từ chối giải quyết"], ""),
         row("ordering", "Quy trình", "Sắp xếp các bước theo đúng thứ tự.",
             ["Tiếp nhận", "Số hóa", "Chuyển xử lý", "Trả kết quả"], ""),
+        row("numerical", "Thời hạn", "Thời hạn giải quyết thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh là "
+            "bao nhiêu ngày làm việc?", ["3"], "", unit="ngày"),
         row("essay", "Tình huống", "Nêu cách xử lý khi hồ sơ thiếu thành phần.", [], "", mark=2),
     ]
 
@@ -167,9 +251,10 @@ GUIDE = [
     "Mẫu nhập câu hỏi — Học viện Một cửa",
     "Mỗi dòng của trang “Câu hỏi” là một câu hỏi. Dòng 1 là tiêu đề cột: giữ nguyên.",
     "Loại câu hỏi: single (một đáp án), multiple (nhiều đáp án), true_false (đúng/sai), short_answer (trả lời ngắn), "
-    "matching (ghép cặp), ordering (sắp xếp), essay (tự luận).",
+    "matching (ghép cặp), ordering (sắp xếp), numerical (trả lời bằng số), essay (tự luận).",
     "Phương án 1…8: các phương án. Ghép cặp: “vế trái -> vế phải”. Sắp xếp: ghi theo đúng thứ tự. "
-    "Trả lời ngắn: mọi đáp án được chấp nhận.",
+    "Trả lời ngắn: mọi đáp án được chấp nhận. Trả lời bằng số: giá trị đúng và sai số cho phép, ví dụ “2,5 ± 0,1”, "
+    "“2.5:0.1” hoặc khoảng “1..3” (đúng cả ở hai đầu); cột Đơn vị (ví dụ “ngày”) là tùy chọn.",
     "Đáp án đúng: số thứ tự phương án đúng (ví dụ 1 hoặc 1,3); đúng/sai: “Đúng” hoặc “Sai”.",
     "Điểm: điểm mặc định (mặc định 1). Chấm một phần, Bỏ qua dấu: “có” hoặc “không”.",
     "Hiệu lực từ/đến: dd/mm/yyyy — câu hỏi gắn với văn bản đã hết hiệu lực sẽ không còn được rút ngẫu nhiên.",

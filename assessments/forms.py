@@ -10,14 +10,24 @@ class QuestionAdminForm(WagtailAdminModelForm):
         formset = self.formsets.get("choices") if hasattr(self, "formsets") else None
         if formset is None or not formset.is_valid():
             return cleaned
+        from .grading import parse_number
+        from .models import QuestionKind
+        from .services import numerical_text, question_validate_choices
+
+        forms = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if cleaned.get("kind") == QuestionKind.NUMERICAL:
+            # A value written "2,5" (decimal comma) is stored "2.5", as imports store it.
+            for f in forms:
+                number = parse_number(f.cleaned_data.get("text", ""))
+                if number is not None:
+                    f.cleaned_data["text"] = f.instance.text = numerical_text(number)
+                    f.cleaned_data["is_correct"] = f.instance.is_correct = True
         choices = [
             {"text": f.cleaned_data.get("text", ""), "match_text": f.cleaned_data.get("match_text", ""),
-             "is_correct": f.cleaned_data.get("is_correct", False)}
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+             "is_correct": f.cleaned_data.get("is_correct", False), "weight": f.cleaned_data.get("weight"),
+             "tolerance": f.cleaned_data.get("tolerance")}
+            for f in forms
         ]
-        from .services import question_validate_choices
-
         errors = question_validate_choices(kind=cleaned.get("kind"), choices=choices)
         if errors:
             raise ValidationError(errors)

@@ -4,11 +4,16 @@ Each function returns the fraction of the mark earned (0..1) or None when a pers
 
 - single choice, true/false: 1 if the chosen option is correct.
 - multiple choice: all-or-nothing = exactly the correct set; partial credit = (correct chosen − wrong chosen)
-  / number of correct options, never below 0 (so ticking everything earns nothing).
+  / number of correct options, never below 0 (so ticking everything earns nothing); when the options carry
+  weights (GIFT `~%70%a ~%30%b ~%-100%c`), partial credit = the sum of the ticked options' weights / 100,
+  between 0 and 1 (Moodle's rule; an option without a weight counts 0).
 - short answer: compared after NFC normalisation, lower-casing and removing every space; optionally with
   Vietnamese diacritics folded (people.text.fold, which also maps đ → d).
 - matching: share of pairs matched correctly (all-or-nothing: every pair).
 - ordering: share of items in their correct place (all-or-nothing: the whole order).
+- numerical: right when the number given is within an accepted value ± its tolerance, edges included (exact
+  decimal arithmetic, so 2.4 and 2.6 are right for 2.5 ± 0.1). The officer may write a decimal comma ("2,5") or
+  point ("2.5"), spaces, and the question's unit after the number ("15 ngày").
 """
 
 import re
@@ -40,8 +45,58 @@ def normalise_answer(text: str, *, ignore_diacritics: bool) -> str:
     return _WS.sub("", value)
 
 
+#: An officer's number: optional sign, digits with "." or "," separators (at most 40 characters in all).
+_NUMBER = re.compile(r"^[+-]?(?:\d[\d.,]*)$")
+NUMBER_MAX_LENGTH = 40
+
+
+def parse_number(text: str, *, unit: str = "") -> Decimal | None:
+    """The number an officer typed ("2,5", "2.5", "-3", "1.234,5", "15 ngày"), or None when it is not one.
+
+    One separator (comma or point) is the decimal separator; with both, the last one is, and the others group
+    thousands; several of the same kind group thousands ("1.000.000"). The question's unit may follow.
+    """
+    value = unicodedata.normalize("NFC", text or "").strip()
+    if unit:
+        u = unicodedata.normalize("NFC", unit).strip()
+        if u and value.casefold().endswith(u.casefold()):
+            value = value[:-len(u)]
+    value = _WS.sub("", value).replace("\u2212", "-")
+    if (not value or len(value) > NUMBER_MAX_LENGTH or not _NUMBER.match(value) or value[-1] in ".,"
+            or re.search(r"[.,]{2}", value)):
+        return None
+    sign, digits = ("-" if value[0] == "-" else ""), value.lstrip("+-")
+    commas, points = digits.count(","), digits.count(".")
+    if commas and points:
+        decimal_sep = "," if digits.rfind(",") > digits.rfind(".") else "."
+        group_sep = "." if decimal_sep == "," else ","
+        if digits.count(decimal_sep) > 1:
+            return None
+        digits = digits.replace(group_sep, "").replace(decimal_sep, ".")
+    elif commas > 1 or points > 1:
+        digits = digits.replace(",", "").replace(".", "")
+    else:
+        digits = digits.replace(",", ".")
+    try:
+        number = Decimal(sign + digits)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def numerical_match(choices: list, number: Decimal | None):
+    """The first accepted value (a choice) whose value ± tolerance holds the number, or None."""
+    if number is None:
+        return None
+    for c in choices:
+        value = parse_number(c.text)
+        if value is not None and abs(number - value) <= Decimal(c.tolerance or 0):
+            return c
+    return None
+
+
 def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: str = "",
-          partial_credit: bool = True, ignore_diacritics: bool = False) -> Decimal | None:
+          partial_credit: bool = True, ignore_diacritics: bool = False, unit: str = "") -> Decimal | None:
     """Fraction (0..1) of the mark earned by an answer; None for essays (marked by a trainer)."""
     selections = list(selections)
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE):
@@ -55,6 +110,9 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
             return ONE if not chosen else ZERO
         if not partial_credit:
             return ONE if chosen == correct else ZERO
+        if any(getattr(c, "weight", None) is not None for c in choices):
+            weights = {c.pk: Decimal(c.weight or 0) for c in choices}
+            return _clamp(sum((weights.get(i, ZERO) for i in chosen), ZERO) / Decimal(100))
         earned = Decimal(len(chosen & correct) - len(chosen - correct)) / Decimal(len(correct))
         return _clamp(earned)
     if kind == QuestionKind.SHORT_ANSWER:
@@ -63,6 +121,8 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
             return ZERO
         accepted = {normalise_answer(c.text, ignore_diacritics=ignore_diacritics) for c in choices}
         return ONE if given in accepted else ZERO
+    if kind == QuestionKind.NUMERICAL:
+        return ONE if numerical_match(choices, parse_number(text, unit=unit)) is not None else ZERO
     if kind == QuestionKind.MATCHING:
         if not choices:
             return ZERO

@@ -6,7 +6,8 @@ The whole file is parsed and validated first; questions are written only when th
 GIFT extensions (comment lines, ignored by Moodle) carry what GIFT cannot say; they apply to the next
 question: `// osa-type: ordering` (items `=…` in the correct order), `// osa-mark: 2`,
 `// osa-scoring: all-or-nothing`, `// osa-diacritics: ignore`, `// osa-legal: …`, `// osa-tags: a, b`,
-`// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`.
+`// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`, `// osa-unit: ngày` (numerical), `// osa-weights: none` (a multiple choice question
+scored without weights: its `~%50%` weights only say which options are right).
 """
 
 import datetime as dt
@@ -39,6 +40,7 @@ MARK_MIN, MARK_MAX = Decimal("0.01"), Decimal("100")
 #: The model's limits, checked before the database sees the values.
 _TITLE_MAX = Question._meta.get_field("title").max_length
 _LEGAL_MAX = Question._meta.get_field("legal_reference").max_length
+_UNIT_MAX = Question._meta.get_field("unit").max_length
 _CHOICE_MAX = Choice._meta.get_field("text").max_length
 _MATCH_MAX = Choice._meta.get_field("match_text").max_length
 _FEEDBACK_MAX = Choice._meta.get_field("feedback").max_length
@@ -112,7 +114,9 @@ _GIFT_SPECIAL = "~=#{}:\\"
 
 
 def gift_escape(text: str) -> str:
-    return "".join(f"\\{ch}" if ch in _GIFT_SPECIAL else ch for ch in (text or "")).replace("\n", "\\n")
+    """Text safe inside GIFT: the special characters, "->" (a matching arrow) and newlines escaped."""
+    escaped = "".join(f"\\{ch}" if ch in _GIFT_SPECIAL else ch for ch in (text or "")).replace("\n", "\\n")
+    return escaped.replace("->", "\\->")
 
 
 def _unescape(text: str) -> str:
@@ -210,7 +214,9 @@ def _apply_meta(data: QuestionData, meta: dict, problems: Problems, line: int) -
             except DateError as error:
                 problems.append(_at_line(n, _("Dates must be written YYYY-MM-DD..YYYY-MM-DD.") + " " + error.message,
                                          "bad_date"))
-        elif key == "type":
+        elif key == "unit":
+            data.unit = value
+        elif key in ("type", "weights"):
             pass
         else:
             problems.append(_at_line(n, _("Unknown option “osa-%(k)s”.") % {"k": key[:40]}))
@@ -255,7 +261,8 @@ def parse_gift(text: str) -> list[Parsed]:
         data = QuestionData(kind=QuestionKind.ESSAY, stem=stem, title=title, choices=[], explanation=explanation)
         kind_hint = meta.get("type", ("", 0))[0].strip().lower()
         try:
-            _gift_answers(data, answer, kind_hint)
+            _gift_answers(data, answer, kind_hint,
+                          drop_weights=meta.get("weights", ("", 0))[0].strip().lower() == "none")
         except ValueError as exc:
             problems.append(_at_line(line, str(exc)))
             continue
@@ -268,7 +275,7 @@ def parse_gift(text: str) -> list[Parsed]:
     return parsed
 
 
-def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
+def _gift_answers(data: QuestionData, answer: str, kind_hint: str, drop_weights: bool = False) -> None:
     if not answer:
         data.kind = QuestionKind.ESSAY
         return
@@ -285,7 +292,8 @@ def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
         ]
         return
     if answer.startswith("#"):
-        raise ValueError(_("Numerical questions are not supported."))
+        _gift_numerical(data, answer[1:].strip())
+        return
     items = [(sep, chunk) for sep, chunk in _split_unescaped(answer, "=~") if sep]
     if not items or _split_unescaped(answer, "=~")[0][1].strip():
         raise ValueError(_("Each answer must start with “=” (right) or “~” (wrong)."))
@@ -298,6 +306,8 @@ def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
         wm = re.match(r"^%(-?\d+(?:[.,]\d+)?)%", text)
         if wm:
             weight = Decimal(wm.group(1).replace(",", "."))
+            if abs(weight) <= 100:  # kept to the column's 5 decimals; out-of-range weights are refused later
+                weight = weight.quantize(Decimal("0.00001"))
             text = text[wm.end():].strip()
         match_text = ""
         arrow = _find_unescaped(text, "->")
@@ -324,8 +334,64 @@ def _gift_answers(data: QuestionData, answer: str, kind_hint: str) -> None:
     weighted = any(w is not None for w in weights)
     for c in choices:
         c["is_correct"] = c["sep"] == "=" or (c["weight"] is not None and c["weight"] > 0)
+        if weighted and c["sep"] == "=" and c["weight"] is None:
+            c["weight"] = Decimal(100)  # "=" is a 100 % answer
     data.kind = QuestionKind.MULTIPLE if weighted or sum(c["is_correct"] for c in choices) > 1 else QuestionKind.SINGLE
-    data.choices = [{"text": c["text"], "is_correct": c["is_correct"], "feedback": c["feedback"]} for c in choices]
+    # The weights are kept (the question is then scored by them) unless `// osa-weights: none` says the file was
+    # exported from a question without weights (its weights are only Moodle's spelling of "these are right").
+    keep = weighted and not drop_weights
+    data.choices = [{"text": c["text"], "is_correct": c["is_correct"], "feedback": c["feedback"],
+                     "weight": c["weight"] if keep else None} for c in choices]
+
+
+def numerical_spec(text: str) -> tuple[Decimal, Decimal | None] | None:
+    """An accepted value as GIFT and the XLSX write it: "2.5", "2.5:0.1", "2,5 ± 0,1" (value and tolerance) or
+    "1..3" (a range: its middle ± half its width); None when it is not one."""
+    from .grading import parse_number
+
+    text = (text or "").strip()
+    low, dots, high = text.partition("..")
+    if dots:
+        a, b = parse_number(low), parse_number(high)
+        if a is None or b is None or b < a:
+            return None
+        return (a + b) / 2, (b - a) / 2
+    for sep in ("±", "+/-", ":"):
+        value, found, tolerance = text.partition(sep)
+        if found:
+            v, t = parse_number(value), parse_number(tolerance)
+            return (v, t) if v is not None and t is not None and t >= 0 else None
+    v = parse_number(text)
+    return (v, None) if v is not None else None
+
+
+def _numerical_choice(spec: str, feedback: str) -> dict:
+    from .services import numerical_text
+
+    parsed = numerical_spec(spec)
+    if parsed is None or abs(parsed[0]) >= Decimal("1e14") or (parsed[1] or 0) >= Decimal("1e14"):
+        raise ValueError(_("“%(v)s” is not a numerical answer (write 2.5, 2.5:0.1 or 1..3).") % {"v": spec[:40]})
+    value, tolerance = parsed
+    if tolerance is not None:
+        tolerance = tolerance.quantize(Decimal("0.000001"))
+    return {"text": numerical_text(value), "tolerance": tolerance, "is_correct": True, "feedback": feedback}
+
+
+def _gift_numerical(data: QuestionData, answer: str) -> None:
+    """`{#2.5:0.1}`, `{#1..3}`, `{#2.5}` or several accepted values `{# =2.5:0.1#feedback =3:0}`."""
+    entries = ([chunk for sep, chunk in _split_unescaped(answer, "=") if sep] if answer.startswith("=")
+               else [answer])
+    if not entries or not all(e.strip() for e in entries):
+        raise ValueError(_("“%(v)s” is not a numerical answer (write 2.5, 2.5:0.1 or 1..3).") % {"v": answer[:40]})
+    choices = []
+    for entry in entries:
+        parts = _split_unescaped(entry.strip(), "#")
+        spec = _unescape(parts[0][1]).strip()
+        if spec.startswith("%"):
+            raise ValueError(_("Numerical answers cannot have weights: every accepted value earns the full mark."))
+        choices.append(_numerical_choice(spec, _unescape("#".join(c for _s, c in parts[1:])).strip()))
+    data.kind = QuestionKind.NUMERICAL
+    data.choices = choices
 
 
 # --- Aiken ----------------------------------------------------------------------------------------------
@@ -395,7 +461,7 @@ XLSX_COLUMNS = (
     + [(f"feedback_{i}", f"Phản hồi {i}") for i in range(1, MAX_CHOICES + 1)]
     + [("explanation", "Giải thích"), ("legal_reference", "Căn cứ pháp lý"), ("mark", "Điểm"),
        ("partial_credit", "Chấm một phần"), ("ignore_diacritics", "Bỏ qua dấu"), ("valid_from", "Hiệu lực từ"),
-       ("valid_until", "Hiệu lực đến"), ("tags", "Thẻ"), ("rubric", "Hướng dẫn chấm")]
+       ("valid_until", "Hiệu lực đến"), ("tags", "Thẻ"), ("rubric", "Hướng dẫn chấm"), ("unit", "Đơn vị")]
 )
 XLSX_HEADERS = [f"{vi} ({key})" for key, vi in XLSX_COLUMNS]
 KIND_WORDS = {
@@ -405,6 +471,7 @@ KIND_WORDS = {
     "short_answer": QuestionKind.SHORT_ANSWER, "tra loi ngan": QuestionKind.SHORT_ANSWER,
     "matching": QuestionKind.MATCHING, "ghep cap": QuestionKind.MATCHING,
     "ordering": QuestionKind.ORDERING, "sap xep": QuestionKind.ORDERING,
+    "numerical": QuestionKind.NUMERICAL, "so": QuestionKind.NUMERICAL, "tra loi so": QuestionKind.NUMERICAL,
     "essay": QuestionKind.ESSAY, "tu luan": QuestionKind.ESSAY,
 }
 TRUE_WORDS = {"1", "x", "co", "true", "yes", "dung", "t"}
@@ -499,7 +566,7 @@ class _XlsxRow:
             kind=kind, stem=_plain_to_html(stem), title=self.text("title"), choices=choices,
             explanation=self.text("explanation"), legal_reference=self.text("legal_reference"),
             default_mark=mark, partial_credit=bool(partial), ignore_diacritics=bool(ignore),
-            rubric=self.text("rubric"), valid_from=valid_from, valid_until=valid_until,
+            rubric=self.text("rubric"), unit=self.text("unit"), valid_from=valid_from, valid_until=valid_until,
             tags=[t.strip() for t in self.text("tags").split(",") if t.strip()],
         ), is_row=True)
 
@@ -512,6 +579,14 @@ class _XlsxRow:
             if numbers - {i for i, _a in answers}:
                 self.problem(_("The correct answer refers to an empty option."), "correct", "bad_correct")
             return [{"text": a, "is_correct": i in numbers, "feedback": feedback.get(i, "")} for i, a in answers]
+        if kind == QuestionKind.NUMERICAL:
+            choices = []
+            for i, a in answers:
+                try:
+                    choices.append(_numerical_choice(a, feedback.get(i, "")))
+                except ValueError as error:
+                    self.problem(str(error), f"answer_{i}", "bad_number")
+            return choices
         if kind == QuestionKind.MATCHING:
             choices = []
             for i, a in answers:
@@ -611,6 +686,8 @@ def _length_problems(d: QuestionData) -> list[str]:
         reasons.append(_too_long(_("A matching answer"), _MATCH_MAX))
     if any(len(c.get("feedback") or "") > _FEEDBACK_MAX for c in choices):
         reasons.append(_too_long(_("A feedback"), _FEEDBACK_MAX))
+    if len(d.unit or "") > _UNIT_MAX:
+        reasons.append(_too_long(_("The unit"), _UNIT_MAX))
     if any(len(t) > _TAG_MAX for t in d.tags or []):
         reasons.append(_too_long(_("A tag"), _TAG_MAX))
     return reasons

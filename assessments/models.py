@@ -33,6 +33,7 @@ from people.text import normalize_text
 from .forms import QuestionAdminForm
 
 MARK_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+WEIGHT_VALIDATORS = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))]
 
 
 class QuestionCategory(models.Model):
@@ -94,6 +95,7 @@ class QuestionKind(models.TextChoices):
     SHORT_ANSWER = "short_answer", _("Short answer")
     MATCHING = "matching", _("Matching")
     ORDERING = "ordering", _("Ordering")
+    NUMERICAL = "numerical", _("Numerical (with tolerance)")
     ESSAY = "essay", _("Essay (marked by a trainer)")
 
 
@@ -143,6 +145,11 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         help_text=_("Short answer: accept “ho tich” for “hộ tịch”. Case and spaces are always ignored."),
     )
     rubric = models.TextField(_("marking rubric"), blank=True, help_text=_("Essay: guidance for the trainer."))
+    unit = models.CharField(
+        _("unit"), max_length=30, blank=True,
+        help_text=_("Numerical: the unit shown after the answer box (e.g. “ngày”); the officer may type it or "
+                    "leave it out."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(
         _("valid until"), null=True, blank=True,
@@ -165,7 +172,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         InlinePanel("choices", heading=_("Answers"), label=_("Answer")),
         MultiFieldPanel(
             [FieldPanel("default_mark"), FieldPanel("partial_credit"), FieldPanel("ignore_diacritics"),
-             FieldPanel("rubric")],
+             FieldPanel("unit"), FieldPanel("rubric")],
             heading=_("Scoring"),
         ),
         MultiFieldPanel([FieldPanel("explanation"), FieldPanel("legal_reference"), FieldPanel("legal_documents"),
@@ -226,7 +233,8 @@ class Choice(Orderable):
     """One answer row of a question. Its meaning depends on the question type:
 
     single/multiple/true-false: an option (is_correct, weight for partial credit); short answer: an accepted
-    answer; matching: a pair (text → match_text); ordering: an item, the correct order being sort_order.
+    answer; matching: a pair (text → match_text); ordering: an item, the correct order being sort_order;
+    numerical: an accepted value (text, written "2.5"; the editor also takes "2,5") and its tolerance.
     """
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -236,9 +244,21 @@ class Choice(Orderable):
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.CharField(_("feedback"), max_length=500, blank=True,
                                 help_text=_("Shown in the review when the officer chose this answer."))
+    weight = models.DecimalField(
+        _("weight (%)"), max_digits=8, decimal_places=5, null=True, blank=True, validators=WEIGHT_VALIDATORS,
+        help_text=_("Multiple choice only: the share of the mark this option earns when ticked (e.g. 70 and 30; "
+                    "negative for a wrong option, e.g. -100). Leave every weight empty to score "
+                    "(right ticked − wrong ticked) / right options."),
+    )
+
+    tolerance = models.DecimalField(
+        _("tolerance (±)"), max_digits=20, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Numerical only: answers within the value ± this tolerance are right (edges included)."),
+    )
 
     panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("match_text")]), FieldRowPanel(
-        [FieldPanel("is_correct"), FieldPanel("feedback")])]
+        [FieldPanel("is_correct"), FieldPanel("weight"), FieldPanel("tolerance"), FieldPanel("feedback")])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("answer")
@@ -265,6 +285,7 @@ class QuestionVersion(models.Model):
     partial_credit = models.BooleanField(default=True)
     ignore_diacritics = models.BooleanField(default=False)
     rubric = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -286,6 +307,8 @@ class VersionChoice(models.Model):
     match_text = models.CharField(max_length=500, blank=True)
     is_correct = models.BooleanField(default=False)
     feedback = models.CharField(max_length=500, blank=True)
+    weight = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    tolerance = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["version", "position"]

@@ -146,6 +146,7 @@ class ItemView:
     partners: list = field(default_factory=list)  # matching: texts of the right-hand sides
     text_answer: str = ""
     answered: bool = False
+    unit: str = ""  # numerical: shown after the answer box
     # Review only:
     score: Decimal | None = None
     explanation: str = ""
@@ -182,7 +183,7 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
         choices = list(v.choices.all())
         views = []
         partners = []
-        if v.kind == QuestionKind.SHORT_ANSWER or v.kind == QuestionKind.ESSAY:
+        if v.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
             pass
         else:
             verdicts, places = {}, {}
@@ -210,7 +211,7 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
                 views.sort(key=lambda cv: cv.position or 999)
         item = ItemView(
             response=r, number=r.position, kind=v.kind, stem=v.stem, image=v.image, choices=views,
-            partners=partners, text_answer=r.text_answer,
+            partners=partners, text_answer=r.text_answer, unit=v.unit,
             answered=bool(selections) or bool(r.text_answer.strip()),
         )
         if review:
@@ -220,6 +221,10 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
                 item.explanation, item.legal_reference = v.explanation, v.legal_reference
             if show_answers and v.kind == QuestionKind.SHORT_ANSWER:
                 item.accepted_answers = [c.text for c in choices]
+                if r.score is not None and item.answered:
+                    item.text_verdict = r.score >= r.max_mark
+            if show_answers and v.kind == QuestionKind.NUMERICAL:
+                item.accepted_answers = [numerical_display(c, unit=v.unit) for c in choices]
                 if r.score is not None and item.answered:
                     item.text_verdict = r.score >= r.max_mark
         items.append(item)
@@ -391,10 +396,23 @@ def question_preview_data(*, question: Question) -> ItemView:
     partners = []
     if question.kind == QuestionKind.MATCHING:
         partners = sorted({c.match_text for c in choices}, key=lambda t: (t.casefold(), t))
-    if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
+    if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
         views = []
     return ItemView(response=None, number=1, kind=question.kind, stem=question.stem, image=question.image,
-                    choices=views, partners=partners)
+                    choices=views, partners=partners, unit=question.unit)
+
+
+def numerical_display(choice, *, unit: str = "") -> str:
+    """An accepted value as the review shows it, in the active language's number format: "2,5 ± 0,1 ngày"."""
+    from django.utils.formats import number_format
+
+    from .grading import parse_number
+
+    value = parse_number(choice.text)
+    text = number_format(value.normalize() if value is not None else choice.text, use_l10n=True)
+    if choice.tolerance:
+        text += f" ± {number_format(Decimal(choice.tolerance).normalize(), use_l10n=True)}"
+    return f"{text} {unit}".strip()
 
 
 # --- Pass rates (dashboards) ----------------------------------------------------------------------------

@@ -102,13 +102,14 @@ class QuestionData:
     kind: str
     stem: str
     title: str = ""
-    choices: list = None  # list[dict(text, match_text, is_correct, feedback)]
+    choices: list = None  # list[dict(text, match_text, is_correct, feedback, weight, tolerance)]
     explanation: str = ""
     legal_reference: str = ""
     default_mark: Decimal = Decimal("1")
     partial_credit: bool = True
     ignore_diacritics: bool = False
     rubric: str = ""
+    unit: str = ""
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     tags: list = None
@@ -135,6 +136,51 @@ def question_validate_choices(*, kind: str, choices: list[dict]) -> list[str]:
         errors.append(_("An ordering question needs at least two items."))
     if any(not (c.get("text") or "").strip() for c in choices):
         errors.append(_("An answer is empty."))
+    errors += _weight_problems(kind=kind, choices=choices)
+    errors += _numerical_problems(kind=kind, choices=choices)
+    return errors
+
+
+def numerical_text(value: Decimal) -> str:
+    """How an accepted value or a tolerance is stored and exported: "2.5", "-3", "0.05" (no exponent)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _numerical_problems(*, kind: str, choices: list[dict]) -> list[str]:
+    """Numerical: at least one accepted value, each a number, tolerances ≥ 0; tolerances on no other type."""
+    if kind != QuestionKind.NUMERICAL:
+        if any(c.get("tolerance") is not None for c in choices):
+            return [_("A tolerance is only used by numerical questions: leave it empty.")]
+        return []
+    errors = []
+    if not choices:
+        errors.append(_("Give at least one accepted value."))
+    for c in choices:
+        if (c.get("text") or "").strip() and grading.parse_number(c["text"]) is None:
+            errors.append(_("“%(v)s” is not a number (write it like 2.5 or 2,5).") % {"v": c["text"][:40]})
+        elif c.get("tolerance") is not None and not (0 <= Decimal(c["tolerance"]) < Decimal("1e14")):
+            errors.append(_("A tolerance must be 0 or more."))
+    return errors
+
+
+def _weight_problems(*, kind: str, choices: list[dict]) -> list[str]:
+    """Weights (multiple choice only): a right option has a positive weight, a wrong one none or a weight ≤ 0,
+    and the right options' weights add up to 100 %."""
+    weights = [c.get("weight") for c in choices]
+    if all(w is None for w in weights):
+        return []
+    if kind != QuestionKind.MULTIPLE:
+        return [_("Answer weights are only used by multiple choice questions: leave them empty.")]
+    errors = []
+    if any(w is not None and not (Decimal("-100") <= Decimal(w) <= Decimal("100")) for w in weights):
+        errors.append(_("A weight must be between -100 and 100."))
+    if any(bool(c.get("is_correct")) != (c.get("weight") is not None and Decimal(c["weight"]) > 0) for c in choices):
+        errors.append(_("With weights, every right answer has a positive weight and every wrong answer a weight of "
+                        "0 or less (or none)."))
+    total = sum((Decimal(w) for w in weights if w is not None and Decimal(w) > 0), Decimal(0))
+    if abs(total - 100) > Decimal("0.01"):
+        errors.append(_("The weights of the right answers must add up to 100 (they add up to %(total)s).") % {
+            "total": _weight_text(total)})
     return errors
 
 
@@ -145,7 +191,7 @@ def question_create(*, category: QuestionCategory, data: QuestionData) -> Questi
         category=category, kind=data.kind, title=data.title or "", stem=data.stem,
         explanation=data.explanation or "", legal_reference=data.legal_reference or "",
         default_mark=data.default_mark, partial_credit=data.partial_credit,
-        ignore_diacritics=data.ignore_diacritics, rubric=data.rubric or "",
+        ignore_diacritics=data.ignore_diacritics, rubric=data.rubric or "", unit=data.unit or "",
         valid_from=data.valid_from, valid_until=data.valid_until,
     )
     errors = question_validate_choices(kind=data.kind, choices=data.choices or [])
@@ -155,7 +201,8 @@ def question_create(*, category: QuestionCategory, data: QuestionData) -> Questi
     question.save()
     Choice.objects.bulk_create([
         Choice(question=question, sort_order=i, text=c["text"], match_text=c.get("match_text", ""),
-               is_correct=bool(c.get("is_correct")), feedback=c.get("feedback", ""))
+               is_correct=bool(c.get("is_correct")), feedback=c.get("feedback", ""), weight=c.get("weight"),
+               tolerance=c.get("tolerance"))
         for i, c in enumerate(data.choices or [])
     ])
     if data.tags:
@@ -178,7 +225,8 @@ def question_duplicate(*, question: Question) -> Question:
     copy.save()
     Choice.objects.bulk_create([
         Choice(question=copy, sort_order=c.sort_order, text=c.text, match_text=c.match_text,
-               is_correct=c.is_correct, feedback=c.feedback) for c in choices
+               is_correct=c.is_correct, feedback=c.feedback, weight=c.weight, tolerance=c.tolerance)
+        for c in choices
     ])
     if tags:
         copy.tags.add(*tags)
@@ -186,13 +234,19 @@ def question_duplicate(*, question: Question) -> Question:
     return copy
 
 
+def _weight_text(weight) -> str:
+    return format(Decimal(weight).normalize(), "f")
+
+
 def _fingerprint(question: Question, choices: list[Choice]) -> str:
     payload = [
         question.kind, question.title, question.stem, question.image_id, question.explanation,
         question.legal_reference, str(question.default_mark), question.partial_credit,
         question.ignore_diacritics, question.rubric,
-        [[c.text, c.match_text, c.is_correct, c.feedback] for c in choices],
-    ]
+        # A weight is only part of the print when set, so questions without weights keep their versions.
+        [[c.text, c.match_text, c.is_correct, c.feedback] + ([_weight_text(c.weight)] if c.weight is not None else [])
+         + ([f"±{_weight_text(c.tolerance)}"] if c.tolerance is not None else []) for c in choices],
+    ] + ([question.unit] if question.unit else [])
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -243,7 +297,7 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
                 question=q, number=numbers.get(q.pk, 0) + 1, fingerprint=prints[q.pk], kind=q.kind, title=q.title,
                 stem=q.stem, image_id=q.image_id, explanation=q.explanation, legal_reference=q.legal_reference,
                 default_mark=q.default_mark, partial_credit=q.partial_credit, ignore_diacritics=q.ignore_diacritics,
-                rubric=q.rubric,
+                rubric=q.rubric, unit=q.unit,
             )
             for q in missing
         ]
@@ -259,7 +313,8 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
             result[q.pk] = version
             version_rows = [
                 VersionChoice(version=version, position=i, text=c.text, match_text=c.match_text,
-                              is_correct=c.is_correct, feedback=c.feedback)
+                              is_correct=c.is_correct, feedback=c.feedback, weight=c.weight,
+                              tolerance=c.tolerance)
                 for i, c in enumerate(q.choices.all(), start=1)
             ]
             if q.kind == QuestionKind.ORDERING:
@@ -526,7 +581,7 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
     given = [*(choices or []), *(order or []), *(matches or {}).keys()]
     if any(t not in known for t in given):
         return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
-    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY)
+    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY)
     value = (text or "")[:20000] if is_text else None
     rows = None
     if not is_text:
@@ -572,7 +627,7 @@ def _grade_responses(attempt: Attempt) -> bool:
         selections = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
         fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections,
                                  text=r.text_answer, partial_credit=v.partial_credit,
-                                 ignore_diacritics=v.ignore_diacritics)
+                                 ignore_diacritics=v.ignore_diacritics, unit=v.unit)
         if fraction is None:
             if r.score is None:
                 r.needs_marking = True

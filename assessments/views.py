@@ -29,7 +29,7 @@ def parse_answer(*, kind: str, data, prefix: str) -> dict:
 
     Options and items are named by the attempt's opaque tokens; the service maps them back (or refuses them).
     """
-    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.ESSAY):
+    if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
         return {"text": data.get(prefix, "")}
     if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
         return {"choices": [v.strip() for v in data.getlist(prefix) if v.strip()]}

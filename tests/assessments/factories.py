@@ -59,6 +59,7 @@ DEFAULT_CHOICES = {
                             ("Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
                             ("Mẫu 03", "Phiếu từ chối giải quyết hồ sơ")],
     QuestionKind.ORDERING: [("Tiếp nhận", True), ("Số hóa", True), ("Chuyển xử lý", True), ("Trả kết quả", True)],
+    QuestionKind.NUMERICAL: [("7.25", Decimal("0.25"))],  # value, tolerance
     QuestionKind.ESSAY: [],
 }
 
@@ -69,6 +70,8 @@ def make_question(kind=QuestionKind.SINGLE, *, category=None, choices=None, **kw
     for i, (text, extra) in enumerate(choices if choices is not None else DEFAULT_CHOICES[kind]):
         if kind == QuestionKind.MATCHING:
             Choice.objects.create(question=question, sort_order=i, text=text, match_text=extra)
+        elif kind == QuestionKind.NUMERICAL:
+            Choice.objects.create(question=question, sort_order=i, text=text, is_correct=True, tolerance=extra)
         else:
             Choice.objects.create(question=question, sort_order=i, text=text,
                                   is_correct=bool(extra) if kind != QuestionKind.SHORT_ANSWER else True)

@@ -108,7 +108,7 @@ def test_aiken_import():
     ("Câu hỏi không có đáp án\n", 1, "between"),
     ("::Tiêu đề chưa đóng Câu hỏi {=a ~b}\n", 1, "::"),
     ("Câu 1 {=a ~b}\n\nCâu 2 {~a ~b}\n", 3, "correct"),
-    ("Câu 1 {=a ~b}\n\nCâu 2 {#3:1}\n", 3, "Numerical"),
+    ("Câu 1 {=a ~b}\n\nCâu 2 {#ba:1}\n", 3, "not a numerical answer"),
     ("Câu {=a -> b ~c}\n", 1, "matching"),
     ("// osa-mark: hai\nCâu {=a ~b}\n", 1, "number"),
     ("// osa-valid: 01/07/2025..\nCâu {=a ~b}\n", 1, "YYYY"),

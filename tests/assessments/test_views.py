@@ -54,6 +54,8 @@ def test_no_answer_key_in_the_html_of_an_open_attempt(client, officer, every_kin
     assert "is-correct" not in html and "Correct answer" not in html and "badge-success" not in html
     # Short answer: accepted answers are not in the page.
     assert "hộ tịch" not in html and "ho tich" not in html
+    # Numerical: neither the value nor the tolerance is in the page.
+    assert "7.25" not in html and "7,25" not in html and "0.25" not in html and "0,25" not in html
     # Matching: right-hand sides are offered as texts in alphabetical order, never as the item's own id.
     for item in re.findall(r'name="q\d+_match_([0-9a-f]+)"', html):
         assert f'value="{item}"' not in html
