@@ -91,7 +91,8 @@ def _page(client, url: str, runs: int) -> tuple[float, int]:
 
 
 def run(args) -> None:
-    engine = fresh_database(name=getattr(args, "db_name", PG_NAME), postgres=args.postgres)
+    reuse = getattr(args, "reuse", False)
+    engine = fresh_database(name=getattr(args, "db_name", PG_NAME), postgres=args.postgres, reuse=reuse)
     import django
 
     django.setup()
@@ -105,20 +106,24 @@ def run(args) -> None:
     from django.utils import timezone
 
     from dashboards import coverage
+    from dashboards.management.commands.seed_scale import PREFIX as SCALE_PREFIX
     from people.models import Competency, Officer, Unit
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     setup_test_environment()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_scale", officers=args.officers, units=args.units, seed=args.seed, stdout=io.StringIO())
+    seeded = reuse and Officer.objects.filter(employee_code__startswith=SCALE_PREFIX).exists()
+    if not seeded:
+        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_scale", officers=args.officers, units=args.units, seed=args.seed, stdout=io.StringIO())
     seed_seconds = time.perf_counter() - started
     today = timezone.localdate()
     city = Unit.objects.get(code="HCM")
     centre = (Unit.objects.filter(kind=Unit.Kind.SERVICE_CENTRE, code__startswith="SC-")
               .annotate(n=Count("officers")).order_by("-n").first())
-    admin = get_user_model().objects.create(username="bench-admin", is_superuser=True, is_staff=True)
+    admin, _created = get_user_model().objects.get_or_create(username="bench-admin",
+                                                            defaults={"is_superuser": True, "is_staff": True})
     client = Client()
     client.force_login(admin)
     officers, units = Officer.objects.filter(is_active=True).count(), Unit.objects.count()

@@ -82,6 +82,15 @@ class Counts:
         else:
             self.missing += 1
 
+    def add_tally(self, numbers) -> None:
+        """Add [đạt, sắp hết hạn, hết hạn, chưa đạt] counts (a `people.competency.Tally` entry)."""
+        met, expiring, expired, missing = numbers
+        self.met += met
+        self.expiring += expiring
+        self.expired += expired
+        self.missing += missing
+        self.required += met + expiring + expired + missing
+
     def merge(self, other: Counts) -> None:
         for name in ("officers", "required", "met", "expiring", "expired", "missing", "overdue"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -127,19 +136,6 @@ def unit_rows(unit: Unit, on: dt.date) -> list[engine.CompetencyRow]:
     return engine.unit_subtree_rows(unit, on)
 
 
-def unit_rows_and_officers(unit: Unit, on: dt.date) -> tuple[list[engine.CompetencyRow], list[Officer], list[Unit]]:
-    """The same rows as `unit_rows` (the engine's rows for the active officers of the subtree), plus those
-    officers and the subtree's units, which the overview needs anyway for head-counts and child rows: the
-    officers are read once and given their unit from one query of the units, as the engine does itself."""
-    units = list(unit.subtree().order_by("path"))
-    by_id = {u.pk: u for u in units}
-    officers = list(engine.unit_subtree_officers(unit))
-    attach = Officer.unit.field.set_cached_value
-    for officer in officers:
-        attach(officer, by_id[officer.unit_id])
-    return engine.rows_for_officers(officers, on), officers, units
-
-
 def _child_key(root: Unit, path: str) -> str | None:
     """The code of the child of `root` that a path lies under, or None for the root itself."""
     rest = path[len(root.path):]
@@ -177,10 +173,13 @@ def areas_all() -> list[CompetencyArea]:
 def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     """One row per child unit of `unit` (plus one for officers placed directly in it) and a total row.
 
-    Queries: the subtree's units, its officers, the engine's assignments, requirements and evidence, overdue
-    enrolments per unit, areas.
+    The counts come from `people.competency.unit_subtree_tally` (the status counts of the engine rows per unit
+    and competency, without building the rows). Queries: the subtree's units, the tally's four (officers' units,
+    assignments, requirements, evidence), overdue enrolments per unit, areas.
     """
-    rows, officers, units = unit_rows_and_officers(unit, on)
+    units = list(unit.subtree().order_by("path"))
+    path_of = {u.pk: u.path for u in units}
+    tally = engine.unit_subtree_tally(unit, on)
     children = [u for u in units if u.parent_id == unit.pk]
     by_code = {c.code: c for c in children}
     own = OverviewRow(unit=unit, own=True)
@@ -196,18 +195,20 @@ def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
             found = buckets[path] = result[key] if key in by_code else own
         return found
 
-    for officer in officers:
-        bucket(officer.unit.path).counts.officers += 1
+    for unit_id, n in tally.officers.items():
+        bucket(path_of[unit_id]).counts.officers += n
     for path, n in (overdue_enrolments_qs(unit=unit, on=on).order_by().values_list("officer__unit__path")
                     .annotate(n=Count("pk"))):
         bucket(path).counts.overdue += n
-    for row in rows:
-        target = bucket(row.officer.unit.path)
-        target.counts.add(row.status)
-        area = target.by_area.get(row.competency.area_id)
+    area_of = {cid: c.area_id for cid, c in tally.competencies.items()}
+    for (unit_id, competency_id), numbers in tally.pairs.items():
+        target = bucket(path_of[unit_id])
+        target.counts.add_tally(numbers)
+        area_id = area_of[competency_id]
+        area = target.by_area.get(area_id)
         if area is None:
-            area = target.by_area[row.competency.area_id] = Counts()
-        area.add(row.status)
+            area = target.by_area[area_id] = Counts()
+        area.add_tally(numbers)
     visible = [r for r in result.values() if r.unit.is_active or r.counts.officers or r.counts.required]
     if own.counts.officers or own.counts.required:
         visible.insert(0, own)
@@ -533,14 +534,15 @@ def month_ends(on: dt.date, months: int = 12) -> list[dt.date]:
 
 def coverage_trend(*, unit: Unit, on: dt.date, months: int = 12) -> list[TrendPoint]:
     """Met share at the end of each of the last 12 months, recomputed by the engine from the dated records
-    (assignments, requirements, evidence with its dates and revocations) — never from stored snapshots —
+    (assignments, requirements, evidence with its dates and revocations; `unit_subtree_tally`, the status counts of
+the engine rows) — never from stored snapshots —
     the courses completed in each month and the quiz pass rate of the attempts graded in each month
     (assessments.selectors.monthly_pass_rates). 4 queries per month plus two."""
     points = []
     for day in month_ends(on, months):
         counts = Counts()
-        for row in unit_rows(unit, day):
-            counts.add(row.status)
+        for numbers in engine.unit_subtree_tally(unit, day).pairs.values():
+            counts.add_tally(numbers)
         points.append(TrendPoint(day=day, counts=counts))
     first = points[0].day.replace(day=1)
     completions = dict(

@@ -185,10 +185,11 @@ PAIR_COLUMNS = [
 ]
 
 
-def _pair_line(row) -> tuple:
-    o = row.officer
-    return (o.employee_code, o.full_name, o.unit.code, o.unit.name, ", ".join(row.role_codes), row.competency.code,
-            row.competency.name, row.required_level, row.held_level, row.status, row.valid_until)
+def _pair_line(row, names: dict[int, str] | None = None) -> tuple:
+    o, c = row.officer, row.competency
+    unit = o.unit
+    return (o.employee_code, o.full_name, unit.code, unit.name, ", ".join(row.role_codes), c.code,
+            names[c.pk] if names else c.name, row.required_level, row.held_level, row.status, row.valid_until)
 
 
 @require_safe
@@ -205,7 +206,8 @@ def officer_matrix(request, pk: int):
     matrix = coverage.officer_matrix(rows, filters, sort)
     fmt = requested_format(request)
     if fmt:
-        lines = (_pair_line(cell) for entry in matrix.officers for cell in
+        names = {c.pk: c.name for c in matrix.competencies}  # the translated name once per competency
+        lines = (_pair_line(cell, names) for entry in matrix.officers for cell in
                  sorted(entry.cells.values(), key=lambda r: r.competency.code))
         return table_response(fmt=fmt, filename=_filename(unit, "can-bo-nang-luc", on), title="Cán bộ × năng lực",
                               columns=PAIR_COLUMNS, rows=lines)

@@ -3,8 +3,8 @@
 A view asks `requested_format(request)`; when it is "xlsx" or "csv" it passes the page's selector output to
 `table_response(...)` with the columns, so the file and the page can never disagree. Text that a spreadsheet
 would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe
-(``lms.spreadsheets.safe_value``; that module's ``xlsx_bytes`` has no per-column date or % formats yet, so the
-typed sheet is written here), dates are real dates shown dd/mm/yyyy, percentages are numbers with a % format
+(``lms.spreadsheets.safe_value``; the XLSX is written by ``lms.spreadsheets.xlsx_bytes`` with a number format per
+column), dates are real dates shown dd/mm/yyyy, percentages are numbers with a % format
 (in the CSV: percent points with one decimal, the header says "(%)"). The CSV is UTF-8 with a BOM so that Excel
 shows the diacritics.
 """
@@ -18,7 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+from openpyxl.utils import get_column_letter
 
+from lms import spreadsheets
 from lms.spreadsheets import safe_value
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,41 +66,14 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
 
 
 def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
-    """One sheet: bold frozen header, column widths, typed cells (write-only: memory stays flat)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Sheet1")
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=safe_text(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    # Only dates and percentages need a styled cell; text and whole numbers are written as plain values (a styled
-    # cell costs about ten times more, which matters at 180,000 rows).
+    """One sheet through lms.spreadsheets: bold frozen header, column widths, dates dd/mm/yyyy, percentages
+    "0.0%" (streamed: 180,000 rows in seconds, memory flat)."""
     formats = {DATE: "dd/mm/yyyy", PERCENT: "0.0%"}
-    typed = [(formats.get(c.kind), c.kind == TEXT) for c in columns]
-    for row in rows:
-        cells = []
-        for (number_format, is_text), value in zip(typed, row, strict=True):
-            if value is None or not number_format:
-                cells.append(safe_text(value) if is_text else value)
-                continue
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(
+        title[:31] or "Sheet1", header=[c.header for c in columns], rows=rows,
+        widths={get_column_letter(i): c.width for i, c in enumerate(columns, start=1)},
+        formats=[formats.get(c.kind) for c in columns],
+    )])
 
 
 def table_response(*, fmt: str, filename: str, title: str, columns: Sequence[Column],

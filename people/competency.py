@@ -28,7 +28,17 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from .models import Attainment, Competency, EvidenceBound, Officer, RoleAssignment, RoleRequirement, Unit
@@ -400,6 +410,115 @@ def all_rows(on: dt.date | None = None) -> list[CompetencyRow]:
     """Rows for every active officer (five queries)."""
     officers = Officer.objects.filter(is_active=True)
     return _rows(_with_units(officers, Unit.objects.all()), _officer_filter(officers), on or today())
+
+
+# --- Status counts without rows (the coverage overview, the trend) --------------------------------------------
+
+#: Index of each status in a Tally's count lists (STATUSES order).
+MET_I, EXPIRING_I, EXPIRED_I, MISSING_I = range(4)
+
+
+@dataclass(slots=True)
+class Tally:
+    """Status counts of the required pairs of a set of officers on a day, per (unit, competency).
+
+    `officers` is the number of those officers per unit id (officers without any requirement included),
+    `pairs` maps (officer's unit id, competency id) to [đạt, sắp hết hạn, hết hạn, chưa đạt] (STATUSES order),
+    `competencies` the required competencies by id."""
+
+    officers: dict[int, int]
+    pairs: dict[tuple[int, int], list[int]]
+    competencies: dict[int, Competency]
+
+
+def _pair_status(evidence: list, level: int, validity: int | None, on: dt.date, horizon: dt.date) -> int:
+    """The status index of one pair from its non-revoked evidence tuples (level, achieved_on, expires_on, bound
+    end): the rules of `_row`, without what only a row shows (held level, evidence lists, bound id)."""
+    expiring = earlier = False
+    for e_level, achieved, expires, bound in evidence:
+        if e_level < level:
+            continue
+        until = _until(achieved, expires, validity)
+        if bound is not None and (until is None or bound < until):
+            until = bound
+        if until is None or until > horizon:
+            return MET_I  # satisfied with an end beyond the horizon (or none): the latest end is too
+        if on <= until:
+            expiring = True
+        else:
+            earlier = True
+    if expiring:
+        return EXPIRING_I
+    return EXPIRED_I if earlier else MISSING_I
+
+
+@_without_gc
+def status_tally(officers: QuerySet[Officer], on: dt.date | None = None) -> Tally:
+    """The status counts of `rows_for_officers(officers, on)` per (unit, competency), from a lean pass over
+    tuples (no row objects): the same requirements (`_requirements`) and the same evidence rules, revoked
+    evidence left out in SQL (it never makes a pair satisfied or expired). Four queries: officers' units,
+    assignments, requirements, evidence (with its legal-change bound)."""
+    on = on or today()
+    officer_filter = _officer_filter(officers)
+    unit_of = dict(officers.order_by().values_list("pk", "unit_id"))
+    head: dict[int, int] = defaultdict(int)
+    for unit_id in unit_of.values():
+        head[unit_id] += 1
+    requirements = _requirements(officer_filter, on) if unit_of else {}
+    competencies: dict[int, Competency] = {}
+    flat: dict[int, list[tuple]] = {}  # per shared requirements dict: (competency id, level, validity)
+    for mine in requirements.values():
+        if id(mine) not in flat:
+            flat[id(mine)] = [(cid, r.level, r.validity_months) for cid, r in mine.items()]
+            for cid, r in mine.items():
+                competencies[cid] = r.competency
+    pairs: dict[tuple[int, int], list[int]] = {}
+    if not competencies:
+        return Tally(dict(head), pairs, competencies)
+    # The legal-change bound as a correlated subquery costs about as much as the rest of the evidence query when
+    # run for every row: it runs only for the competencies that have a bound (the IN list is computed once).
+    bounded = Case(When(competency_id__in=EvidenceBound.objects.values("competency_id"), then=_bound("valid_until")),
+                   default=None, output_field=DateField())
+    evidence: dict[tuple[int, int], list[tuple]] = {}
+    for officer_id, competency_id, *item in (
+        Attainment.objects.filter(**officer_filter, competency_id__in=sorted(competencies), achieved_on__lte=on,
+                                  revoked_at__isnull=True)
+        .order_by().annotate(bound_until=bounded)
+        .values_list("officer_id", "competency_id", "level", "achieved_on", "expires_on", "bound_until")
+    ):
+        listed = evidence.get((officer_id, competency_id))
+        if listed is None:
+            evidence[(officer_id, competency_id)] = [item]
+        else:
+            listed.append(item)
+    horizon = on + dt.timedelta(days=EXPIRING_DAYS)
+    # Officers with no evidence at all (a third or more at scale) add "chưa đạt" per shared requirements set.
+    bare: dict[tuple[int, int], int] = defaultdict(int)
+    with_evidence = {officer_id for officer_id, _c in evidence}
+    for officer_id, mine in requirements.items():
+        unit_id = unit_of[officer_id]
+        if officer_id not in with_evidence:
+            bare[(unit_id, id(mine))] += 1
+            continue
+        for cid, level, validity in flat[id(mine)]:
+            found = evidence.get((officer_id, cid))
+            status = MISSING_I if found is None else _pair_status(found, level, validity, on, horizon)
+            counts = pairs.get((unit_id, cid))
+            if counts is None:
+                counts = pairs[(unit_id, cid)] = [0, 0, 0, 0]
+            counts[status] += 1
+    for (unit_id, key), n in bare.items():
+        for cid, _level, _validity in flat[key]:
+            counts = pairs.get((unit_id, cid))
+            if counts is None:
+                counts = pairs[(unit_id, cid)] = [0, 0, 0, 0]
+            counts[MISSING_I] += n
+    return Tally(dict(head), pairs, competencies)
+
+
+def unit_subtree_tally(unit: Unit, on: dt.date | None = None) -> Tally:
+    """`status_tally` of the active officers of a unit's subtree (the counts of `unit_subtree_rows`)."""
+    return status_tally(unit_subtree_officers(unit), on)
 
 
 def readiness(officer: Officer, on: dt.date | None = None) -> tuple[int, int]:
