@@ -49,8 +49,6 @@ def _parse():
     parser.add_argument("--db-name", default="lms_dash", help="--coverage: the database (or /tmp SQLite file) name")
     parser.add_argument("--reuse", action="store_true",
                         help="--coverage: measure the database --db-name as seeded by an earlier run (no re-seed)")
-    parser.add_argument("--profile", default=None,
-                        help="--coverage: write a cProfile of the overview and of the XLSX to this path prefix")
     args = parser.parse_args()
     if args.out is None:
         args.out = str(ROOT / "bench" / ("results-coverage.md" if args.coverage else "results-ui.md"))
