@@ -26,10 +26,7 @@ class PrivateCertificateStorage(PrivateFileStorage):
     what = "Certificate files"
 
     def __init__(self):
-        super().__init__(allow_overwrite=True)
-
-    def root(self) -> Path:
-        return private_root()
+        super().__init__(root=private_root, allow_overwrite=True)
 
     def deconstruct(self):
         return ("certificates.storage.PrivateCertificateStorage", (), {})

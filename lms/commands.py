@@ -1,5 +1,6 @@
 """One shape for the `manage.py import_*` commands of a file: FILE [--dry-run], all rows or none."""
 
+from abc import ABCMeta, abstractmethod
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from .imports import ImportFailed
 
 
-class ImportFileCommand(BaseCommand):
+class ImportFileCommand(BaseCommand, metaclass=ABCMeta):
     """Subclasses set `help` and implement `run(file, dry_run)` (the app's import service, returning its result)
     and `summary(result)` (one translated line). Problems go to stderr — the first 200, then "… and N more" —
     and the command fails with their count; nothing is written then."""
@@ -17,11 +18,13 @@ class ImportFileCommand(BaseCommand):
         parser.add_argument("file", help="Path to a .csv or .xlsx file with the Vietnamese header row.")
         parser.add_argument("--dry-run", action="store_true", help="Validate the file and report, write nothing.")
 
+    @abstractmethod
     def run(self, *, file, dry_run: bool):
-        raise NotImplementedError
+        """Call the app's import service on the open binary file and return its result."""
 
+    @abstractmethod
     def summary(self, result) -> str:
-        raise NotImplementedError
+        """One translated line describing the result."""
 
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)

@@ -1,5 +1,6 @@
 """Private file storage: files outside MEDIA_ROOT with no URL, sent only through permission-checked views."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
@@ -7,12 +8,13 @@ from django.core.files.storage import FileSystemStorage
 
 class PrivateFileStorage(FileSystemStorage):
     """File-system storage rooted at `root()`, read at call time (so settings and tests can move it); `url()`
-    refuses, so no template can link a private file by mistake. Subclasses give `root()` and `deconstruct()`."""
+    refuses, so no template can link a private file by mistake. Subclasses pass `root` and give `deconstruct()`."""
 
     what = "Private files"
 
-    def root(self) -> Path:
-        raise NotImplementedError
+    def __init__(self, *, root: Callable[[], Path], **kwargs):
+        self.root = root
+        super().__init__(**kwargs)
 
     @property
     def base_location(self):

@@ -25,8 +25,8 @@ class PrivateEvidenceStorage(PrivateFileStorage):
 
     what = "Evidence documents"
 
-    def root(self) -> Path:
-        return evidence_root()
+    def __init__(self):
+        super().__init__(root=evidence_root)
 
     def deconstruct(self):
         return ("people.storage.PrivateEvidenceStorage", (), {})
