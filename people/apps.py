@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
         # workflow and history, "locked by", comments — shows the name in Vietnamese order.
         from django.contrib.auth import get_user_model
 
+        from . import receivers  # noqa: F401  (connects the competency cache's version bumps)
         from .text import user_full_name
 
         get_user_model().get_full_name = user_full_name

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lms.imports import ImportFailed
 
+from .competency import bump_data_version
 from .imports import (
     MAX_ROWS,
     ImportProblem,
@@ -267,6 +268,7 @@ def attainments_import(*, data: bytes, filename: str, dry_run: bool = False, rec
                 for r in new
             ]
             Attainment.objects.bulk_create(records, batch_size=500)
+            bump_data_version()  # bulk writes send no post_save
     return result
 
 

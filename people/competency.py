@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -28,6 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -517,8 +521,49 @@ def status_tally(officers: QuerySet[Officer], on: dt.date | None = None) -> Tall
 
 
 def unit_subtree_tally(unit: Unit, on: dt.date | None = None) -> Tally:
-    """`status_tally` of the active officers of a unit's subtree (the counts of `unit_subtree_rows`)."""
-    return status_tally(unit_subtree_officers(unit), on)
+    """`status_tally` of the active officers of a unit's subtree (the counts of `unit_subtree_rows`).
+
+    Kept in the shared cache for `COMPETENCY_CACHE_SECONDS` under the current competency data version: any write
+    to the records the rules read (see `people.receivers`, `bump_data_version`) starts a new version, so a cached
+    tally is never served after the records behind it changed; the time limit only frees memory. 0 turns it off.
+    """
+    on = on or today()
+    seconds = settings.COMPETENCY_CACHE_SECONDS
+    if seconds <= 0:
+        return status_tally(unit_subtree_officers(unit), on)
+    # The version is read before computing: a write committed meanwhile starts a newer version, and the tally
+    # computed here is stored under the old one, which nobody asks for any more.
+    key = f"competency:tally:{data_version()}:{unit.pk}:{unit.path}:{on.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = status_tally(unit_subtree_officers(unit), on)
+        cache.set(key, found, seconds)
+    return found
+
+
+# --- Cache version of the competency records ------------------------------------------------------------------
+
+_VERSION_KEY = "competency:data-version"
+
+
+def data_version() -> int:
+    """The current version of the records the rules read (a number that changes on every write)."""
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        # A cache that lost the key (restart, eviction) starts a version no earlier tally was stored under.
+        cache.add(_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(_VERSION_KEY, 0)
+    return version
+
+
+def bump_data_version() -> None:
+    """Start a new version now and again when the current transaction commits (a tally computed from the old
+    records between the two is stored under the first new version, which the commit retires)."""
+    def bump():
+        cache.set(_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def readiness(officer: Officer, on: dt.date | None = None) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lms.tasks import send_on_commit
 
 from . import signals
+from .competency import bump_data_version
 from .models import Attainment, Competency, DeskRole, Officer, RoleAssignment, RoleRequirement, Unit
 from .roles import OFFICER
 from .text import normalize_text
@@ -294,6 +295,7 @@ def _officers_create(*, new_codes: Sequence[str], by_code: dict[str, OfficerReco
         officer.set_derived_names()
         new_officers.append(officer)
     Officer.objects.bulk_create(new_officers, batch_size=_CHUNK)
+    bump_data_version()  # bulk writes send no post_save
     return new_officers
 
 
@@ -322,6 +324,7 @@ def _officers_update(*, existing: dict[str, Officer], by_code: dict[str, Officer
         changed_officers, ["full_name", "sort_name", "search_name", "unit", "email", "phone", "updated_at"],
         batch_size=_CHUNK,
     )
+    bump_data_version()
     User.objects.bulk_update([*changed_users, *linked_users], ["first_name", "last_name", "email"],
                              batch_size=_CHUNK)
     result.updated = len(changed_officers)
@@ -391,6 +394,7 @@ def role_assignment_bulk_upsert(
             result.unchanged += 1
     RoleAssignment.objects.bulk_create(to_create, batch_size=_CHUNK)
     RoleAssignment.objects.bulk_update(to_update, ["end_date"], batch_size=_CHUNK)
+    bump_data_version()
     result.created, result.updated = len(to_create), len(to_update)
     if notify:
         _notify_assignments(officer_ids)

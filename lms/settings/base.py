@@ -155,6 +155,9 @@ AXES_CLIENT_IP_CALLABLE = "lms.http.axes_client_ip"
 # --- Cache and proxies ----------------------------------------------------------------------------------
 # Rate limits and throttles count in this cache: every gunicorn process must share it (Redis in production).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long the competency status counts of a unit (the leaders' overview, trend, desk readiness) stay in the cache.
+# Every write to the records behind them starts a new version, so this only bounds memory; 0 turns the cache off.
+COMPETENCY_CACHE_SECONDS = env.int("COMPETENCY_CACHE_SECONDS", default=600)
 # Addresses or networks of the reverse proxies whose X-Forwarded-For header is believed (empty: none is).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 for _proxy in TRUSTED_PROXIES:

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from people.competency import bump_data_version
 from people.models import (
     Attainment,
     Competency,
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             self._assignments(rng, officer_list, today)
             counts = self._evidence(rng, officer_list, today)
             enrolments = self._enrolments(rng, officer_list, today)
+            bump_data_version()  # bulk writes send no post_save
         self.stdout.write(
             f"seed_scale: {len(unit_list)} units, {len(officer_list)} officers, {counts['evidence']} evidence "
             f"({counts['certificates']} certificates, {counts['observations']} observations, {counts['revoked']} "
