@@ -15,6 +15,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import PreviewableMixin
 
 from courses.models import CoursePage, Enrolment
+from lms.jobs import FileJob
 from people.models import Officer, Unit, dates_in_order
 
 from .storage import private_storage
@@ -301,37 +302,16 @@ class Certificate(models.Model):
         return "expired" if self.is_expired(on) else "valid"
 
 
-class UnitArchive(models.Model):
-    """A ZIP of a unit's certificates built in the background; the page polls its progress."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Building")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+class UnitArchive(FileJob):
+    """A ZIP of a unit's certificates built in the background; the page polls its progress (lms.jobs.FileJob)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("requested by"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(_("certificates"), default=0)
-    done = models.PositiveIntegerField(_("added"), default=0)
     file = models.FileField(_("ZIP file"), storage=private_storage, upload_to="archives/", blank=True,
                             max_length=255)
-    failure_message = models.TextField(_("failure"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(FileJob.Meta):
         verbose_name = _("unit certificate archive")
         verbose_name_plural = _("unit certificate archives")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.created_at:%d/%m/%Y})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.READY:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0

@@ -352,11 +352,10 @@ def unit_archive_build(*, archive_id: int) -> str:
     from .selectors import certificates_for_unit_archive
 
     archive = UnitArchive.objects.select_related("unit").get(pk=archive_id)
-    if archive.status == UnitArchive.Status.READY and archive.file:
+    if archive.is_ready:
         return archive.status
     certificates = list(certificates_for_unit_archive(unit=archive.unit))
-    UnitArchive.objects.filter(pk=archive.pk).update(status=UnitArchive.Status.RUNNING, total=len(certificates),
-                                                     done=0)
+    UnitArchive.mark_running(archive.pk, total=len(certificates))
     step = max(1, len(certificates) // 50)
     with tempfile.TemporaryFile() as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -364,18 +363,12 @@ def unit_archive_build(*, archive_id: int) -> str:
                 with certificate.pdf.open("rb") as fh:
                     zf.writestr(archive_entry_name(certificate), fh.read())
                 if index % step == 0 or index == len(certificates):
-                    UnitArchive.objects.filter(pk=archive.pk).update(done=index)
+                    UnitArchive.mark_progress(archive.pk, done=index)
         tmp.seek(0)
-        name = f"{archive.unit.code}-{archive.pk}.zip"
-        archive.file.save(name, File(tmp), save=False)
-    archive.status = UnitArchive.Status.READY
-    archive.done = archive.total = len(certificates)
-    archive.finished_at = timezone.now()
-    archive.save(update_fields=["file", "status", "done", "total", "finished_at"])
+        archive.finish(name=f"{archive.unit.code}-{archive.pk}.zip", content=File(tmp), total=len(certificates))
     return archive.status
 
 
 def unit_archive_mark_failed(*, archive_id: int, error: str) -> None:
     """Show the leader that the archive could not be built."""
-    UnitArchive.objects.filter(pk=archive_id).update(status=UnitArchive.Status.FAILED, failure_message=error[:2000],
-                                                     finished_at=timezone.now())
+    UnitArchive.mark_failed(archive_id, error=error)

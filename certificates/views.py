@@ -158,10 +158,7 @@ def archive_detail(request, pk):
 @require_GET
 def archive_status(request, pk):
     archive = get_object_or_404(selectors.archives_visible_to(viewer=request.user), pk=pk)
-    return JsonResponse({
-        "status": archive.status, "status_label": str(archive.get_status_display()), "done": archive.done,
-        "total": archive.total, "percent": archive.percent,
-    })
+    return JsonResponse(archive.status_payload())
 
 
 @login_required

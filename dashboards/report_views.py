@@ -43,8 +43,7 @@ def report_detail(request, pk: int):
 @login_required
 def report_status(request, pk: int):
     report = _report(request, pk)
-    return JsonResponse({"status": report.status, "status_label": str(report.get_status_display()),
-                         "done": report.done, "total": report.total, "percent": report.percent})
+    return JsonResponse(report.status_payload())
 
 
 @require_safe

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import ContentFile
-from django.utils import timezone, translation
+from django.utils import translation
 
 from .models import CoverageReport
 
@@ -28,28 +28,21 @@ def coverage_report_render(*, report_id: int) -> str:
     from . import pdf, report
 
     item = CoverageReport.objects.select_related("unit").get(pk=report_id)
-    if item.status == CoverageReport.Status.READY and item.file:
+    if item.is_ready:
         return item.status
     steps = report.STEPS
-    CoverageReport.objects.filter(pk=item.pk).update(status=CoverageReport.Status.RUNNING, total=len(steps) + 1,
-                                                     done=0, failure_message="")
+    CoverageReport.mark_running(item.pk, total=len(steps) + 1)
 
     def progress(done: int) -> None:
-        CoverageReport.objects.filter(pk=item.pk).update(done=done)
+        CoverageReport.mark_progress(item.pk, done=done)
 
     with translation.override("vi"):  # the report is always in Vietnamese, whoever's worker renders it
         data = report.coverage_report_data(unit=item.unit, on=item.on, progress=progress)
         content = pdf.render_coverage_report_pdf(data=data)
-    name = f"{item.unit.code}-{item.pk}.pdf"
-    item.file.save(name, ContentFile(content), save=False)
-    item.status = CoverageReport.Status.READY
-    item.done = item.total = len(steps) + 1
-    item.finished_at = timezone.now()
-    item.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    item.finish(name=f"{item.unit.code}-{item.pk}.pdf", content=ContentFile(content), total=len(steps) + 1)
     return item.status
 
 
 def coverage_report_mark_failed(*, report_id: int, error: str) -> None:
     """Show the leader that the report could not be built (instead of a progress bar that never ends)."""
-    CoverageReport.objects.filter(pk=report_id).update(status=CoverageReport.Status.FAILED,
-                                                       failure_message=error[:2000], finished_at=timezone.now())
+    CoverageReport.mark_failed(report_id, error=error)

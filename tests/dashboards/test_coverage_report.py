@@ -77,7 +77,7 @@ def test_progress_page_reloads_itself_without_javascript(world):
     page = client_for(world["leader"].user).get(reverse("dashboards:coverage-report", args=[report.pk]))
     body = page.content.decode()
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in body
-    assert 'src="/static/dashboards/report.js' in body or "dashboards/report" in body
+    assert 'src="/static/js/job-progress.js' in body and "data-job-progress" in body
     assert reverse("dashboards:coverage-report", args=[report.pk]) in body  # the plain reload link
     assert 'aria-valuenow="43"' in body
     download = client_for(world["leader"].user).get(reverse("dashboards:coverage-report-download", args=[report.pk]))
