@@ -9,6 +9,8 @@ PORT ?= 8000
 # Debian packages WeasyPrint (PDF certificates) and the test tools need.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_TOOLS := chromium poppler-utils zbar-tools
+# Test processes (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean
 
@@ -64,7 +66,7 @@ run: seed
 
 # The suite on SQLite with eager Celery; tests marked "services" (PostgreSQL + Redis + a real worker) run in .ci/run.
 test: install syslibs testtools messages
-	@rc=0; $(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(VENV)/bin/pytest -m "not services" -n $(TEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$rc
 
 # Everything CI runs: make test, static checks, check --deploy, then the suite on PostgreSQL + Redis.
