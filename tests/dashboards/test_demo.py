@@ -39,11 +39,11 @@ class TestSeed:
             "communication": "Giao tiếp, ứng xử",
             "it": "Ứng dụng công nghệ thông tin",
         }
-        assert Competency.objects.count() == 25
+        assert Competency.objects.count() == 29
         nv04 = Competency.objects.get(code="NV04")
         assert nv04.name_vi == "Tiếp nhận và kiểm tra hồ sơ"
         assert all([nv04.level_1, nv04.level_2, nv04.level_3])
-        assert RoleRequirement.objects.count() == 98
+        assert RoleRequirement.objects.count() == 110
         tn2 = RoleRequirement.objects.get(role__code="TN", competency__code="NV01")
         assert (tn2.level, tn2.validity_months) == (2, 12)
         assert RoleRequirement.objects.get(role__code="IT", competency__code="CN07").level == 3
