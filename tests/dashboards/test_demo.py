@@ -123,3 +123,23 @@ def test_demo_logins_command_prints_the_table(db):
         assert login.password in text
     for label in ("Cán bộ", "Giảng viên", "Lãnh đạo", "Quản trị viên"):
         assert label in text
+
+
+@pytest.mark.django_db
+def test_demo_desk_readiness_by_field_at_gia_dinh(seeded):
+    from django.utils import timezone
+
+    from dashboards import coverage
+    from procedures.selectors import field_competencies
+
+    ward = Unit.objects.get(code="GIADINH")
+    today = timezone.localdate()
+    desks = coverage.desk_readiness(coverage.unit_rows(ward, today), ward)
+    (centre,) = coverage.field_readiness(desks, field_competencies())
+    assert centre.unit.code == "GIADINH-TT"
+    cells = {c.field.competency.code: c for c in centre.cells}
+    assert {code: (c.count, c.tone) for code, c in cells.items()} == {
+        "NV10-HT": (3, "success"), "NV10-CT": (2, "warning"), "NV10-CU": (0, "danger"), "NV10-KD": (0, "danger"),
+        "NV10-XH": (0, "danger")}
+    assert sorted(o.employee_code for o in cells["NV10-CT"].ready) == ["GD004", "GD006"]
+    assert (centre.red, centre.amber) == (3, 1)
