@@ -4,7 +4,7 @@
     .venv/bin/python bench/competency.py --postgres      # fresh PostgreSQL database lms_compeng
     .venv/bin/python bench/competency.py --officers 10000 --runs 7
 
-The demo's units, six desk roles, 25 competencies and 98 role requirements, plus --officers generated officers
+The demo's units, six desk roles, 29 competencies and 110 role requirements, plus --officers generated officers
 spread over the five ward centres: every officer holds one desk role, every third a second one, and has about
 four pieces of evidence (certificates, observations, prior learning; some expired, some revoked). The timed call
 is `people.competency.unit_subtree_rows(city)` — every (officer × required competency) row of the whole city

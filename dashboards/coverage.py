@@ -24,6 +24,7 @@ from courses.models import Enrolment
 from people import competency as engine
 from people.models import Competency, CompetencyArea, DeskRole, Officer, RoleAssignment, Unit
 from people.text import fold
+from procedures.selectors import FieldCompetency
 
 #: URL keys of the four statuses (the Vietnamese words of the engine are the values).
 STATUS_KEYS = {
@@ -449,6 +450,69 @@ def desk_readiness(rows: Sequence[engine.CompetencyRow], unit: Unit, roles: Sequ
             cell.ready.sort(key=lambda o: o.sort_name)
             cell.not_ready.sort(key=lambda o: o.sort_name)
         result.append(DeskCentre(unit=centre, holders=len(holders[centre.pk]), cells=cells))
+    return result
+
+
+# --- Desk readiness per field -----------------------------------------------------------------------------
+
+
+@dataclass
+class FieldCell:
+    """One field (lĩnh vực) at one centre: the desk-readiness cell of the field's competency (NV10-xx), or None
+    when no counter role there requires it."""
+
+    field: FieldCompetency
+    desk: DeskCell | None
+
+    @property
+    def required(self) -> bool:
+        return self.desk is not None
+
+    @property
+    def count(self) -> int:
+        return self.desk.count if self.desk else 0
+
+    @property
+    def tone(self) -> str:
+        return self.desk.tone if self.desk else "muted"
+
+    @property
+    def required_level(self) -> int | None:
+        return self.desk.required_level if self.desk else None
+
+    @property
+    def ready(self) -> list[Officer]:
+        return self.desk.ready if self.desk else []
+
+    @property
+    def not_ready(self) -> list[Officer]:
+        return self.desk.not_ready if self.desk else []
+
+
+@dataclass
+class FieldCentre:
+    unit: Unit
+    holders: int
+    cells: list[FieldCell]
+
+    @property
+    def red(self) -> int:
+        return sum(1 for c in self.cells if c.tone == "danger")
+
+    @property
+    def amber(self) -> int:
+        return sum(1 for c in self.cells if c.tone == "warning")
+
+
+def field_readiness(desks: Sequence[DeskCentre], fields: Sequence[FieldCompetency]) -> list[FieldCentre]:
+    """Desk readiness per centre × field: for each field with a competency (procedures.selectors.
+    field_competencies), the desk cell of that competency — how many counter officers of the centre satisfy it,
+    red below 2, amber at 2, with the names. Built from `desk_readiness`, so the numbers are the same."""
+    result = []
+    for centre in desks:
+        by_competency = {cell.competency.pk: cell for cell in centre.cells}
+        cells = [FieldCell(field=f, desk=by_competency.get(f.competency.pk)) for f in fields]
+        result.append(FieldCentre(unit=centre.unit, holders=centre.holders, cells=cells))
     return result
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quan-ly/nang-luc/<id:pk>/can-bo/", views.officer_matrix, name="coverage-officers"),
     path("quan-ly/nang-luc/<id:pk>/vi-tri/", views.role_matrix, name="coverage-roles"),
     path("quan-ly/nang-luc/<id:pk>/tai-quay/", views.desk_readiness, name="coverage-desks"),
+    path("quan-ly/nang-luc/<id:pk>/tai-quay/linh-vuc/", views.desk_readiness_by_field, name="coverage-desk-fields"),
     path("quan-ly/nang-luc/<id:pk>/sap-het-han/", views.expiring, name="coverage-expiring"),
     path("quan-ly/nang-luc/<id:pk>/qua-han/", views.overdue, name="coverage-overdue"),
     path("quan-ly/nang-luc/<id:pk>/chua-co-vi-tri/", views.no_role, name="coverage-no-role"),

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -23,6 +23,7 @@ from people import competency as engine
 from people.models import Competency, Unit
 from people.roles import is_administrator, is_leader
 from people.selectors import led_unit_paths, units_visible_to
+from procedures.selectors import field_competencies
 
 from . import coverage, selectors
 from .exports import DATE, INT, PERCENT, Column, requested_format, table_response
@@ -283,6 +284,42 @@ def desk_readiness(request, pk: int):
     context.update({"centres": centres, "counter_roles": coverage.counter_role_codes(),
                     "minimum": coverage.DESK_MINIMUM})
     return render(request, "dashboards/coverage_desks.html", context)
+
+
+DESK_FIELD_COLUMNS = [
+    Column("Mã đơn vị", width=16), Column("Trung tâm", width=40), Column("Lĩnh vực", width=30),
+    Column("Mã năng lực", width=12), Column("Mức yêu cầu", INT, 12), Column("Số người đạt", INT, 12),
+    Column("Đánh giá", width=22), Column("Người đạt", width=60), Column("Người chưa đạt", width=60),
+]
+#: The assessment column of the per-field export (always Vietnamese, as every export header).
+FIELD_VERDICT = {"danger": "Chưa bảo đảm", "warning": "Mỏng", "success": "Bảo đảm",
+                 "muted": "Không yêu cầu tại quầy"}
+
+
+@require_safe
+@login_required
+def desk_readiness_by_field(request, pk: int):
+    """Per centre × field (lĩnh vực): how many counter officers satisfy the field's competency (red < 2)."""
+    unit = _unit(request, pk)
+    on = _day(request)
+    fields = field_competencies()
+    centres = coverage.field_readiness(coverage.desk_readiness(coverage.unit_rows(unit, on), unit), fields)
+    fmt = requested_format(request)
+    if fmt:
+        with translation.override("vi"):  # exports are always in Vietnamese
+            labels = {f.field: str(f.label) for f in fields}
+        lines = [
+            (c.unit.code, c.unit.name, labels[cell.field.field], cell.field.competency.code, cell.required_level,
+             cell.count, FIELD_VERDICT[cell.tone], "; ".join(o.full_name for o in cell.ready),
+             "; ".join(o.full_name for o in cell.not_ready))
+            for c in centres for cell in c.cells
+        ]
+        return table_response(fmt=fmt, filename=_filename(unit, "san-sang-theo-linh-vuc", on),
+                              title="Sẵn sàng theo lĩnh vực", columns=DESK_FIELD_COLUMNS, rows=lines)
+    context = _base_context(request, unit, on, "desk_fields")
+    context.update({"centres": centres, "fields": fields, "counter_roles": coverage.counter_role_codes(),
+                    "minimum": coverage.DESK_MINIMUM})
+    return render(request, "dashboards/coverage_desk_fields.html", context)
 
 
 # --- Lists ----------------------------------------------------------------------------------------------

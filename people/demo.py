@@ -1,5 +1,6 @@
-"""Vietnamese demo data for people/: the real HCMC units, the six desk roles, 25 competencies and their role
-requirements, ~60 officers over the five ward centres of former quận Bình Thạnh, and one login per user type.
+"""Vietnamese demo data for people/: the real HCMC units, the six desk roles, 29 competencies (one NV10-xx per
+field of the procedure catalogue) and their 110 role requirements, ~60 officers over the five ward centres of
+former quận Bình Thạnh, and one login per user type.
 
 `seed(stdout=...)` is idempotent: running it again updates the same rows instead of adding new ones.
 The demo password is for trying the product on a local machine only; never seed a production database.
@@ -252,6 +253,11 @@ PRIOR_LEARNING = [
     ("GD003", "NV02", 3, 800, "Quyết định số 45/QĐ-UBND công nhận kết quả bồi dưỡng nghiệp vụ một cửa"),
     ("BQ009", "GT05", 2, 760, "Giấy chứng nhận bồi dưỡng của Trường Cán bộ Thành phố, số 1188/GCN"),
     ("GD006", "GT04", 2, 200, "Quyết định số 77/QĐ-TTPVHCC công nhận kết quả tập huấn kỹ năng giao tiếp"),
+    # Field competencies at Gia Định's counters: hộ tịch covered (3 ready), chứng thực thin (2), the rest red.
+    *[(code, "NV10-HT", 2, 90, "Quyết định số 102/QĐ-TTPVHCC công nhận kết quả bồi dưỡng nghiệp vụ hộ tịch")
+      for code in ("GD003", "GD004", "GD005")],
+    *[(code, "NV10-CT", 2, 60, "Quyết định số 103/QĐ-TTPVHCC công nhận kết quả bồi dưỡng nghiệp vụ chứng thực")
+      for code in ("GD004", "GD006")],
 ]
 # A record entered with the wrong level, revoked and replaced by the correct one (never overwritten).
 CORRECTED = ("GD004", "GT05", 3, 2, 150, "Biên bản đánh giá kỹ năng số 12/BB-TTPVHCC")

@@ -155,3 +155,16 @@ class Procedure(models.Model):
         if self.fee_amount:
             return f"{self.fee_amount:,}".replace(",", ".") + " đồng"
         return gettext("not confirmed")
+
+
+#: The field competency (people/data/competencies.csv) of each field (lĩnh vực) of the starter catalogue: the
+#: NV10-xx the roles serving that field at a centre require, so desk readiness can be shown per field
+#: (dashboards.coverage.field_readiness). A field without an entry, or whose competency is missing or inactive,
+#: has no per-field readiness yet; adding one is a row in competencies.csv plus an entry here.
+FIELD_COMPETENCY_CODES: dict[str, str] = {
+    Procedure.Field.CIVIL_STATUS: "NV10-HT",
+    Procedure.Field.CERTIFICATION: "NV10-CT",
+    Procedure.Field.RESIDENCE: "NV10-CU",
+    Procedure.Field.HOUSEHOLD_BUSINESS: "NV10-KD",
+    Procedure.Field.SOCIAL: "NV10-XH",
+}

@@ -445,8 +445,8 @@ ROWS: dict[str, Row] = {
     **{f"dashboards:{name}": Row(lambda w, name=name: reverse(f"dashboards:{name}", args=[w.units["ward_a"].pk]),
                                  anon=LOGIN, officer=FORBIDDEN, leader=OK, sibling=NOT_FOUND, trainer=FORBIDDEN,
                                  admin=OK)
-       for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
-                    "coverage-overdue", "coverage-no-role", "coverage-trend", "coverage-quizzes")},
+       for name in ("coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks", "coverage-desk-fields",
+                    "coverage-expiring", "coverage-overdue", "coverage-no-role", "coverage-trend", "coverage-quizzes")},
 }
 
 

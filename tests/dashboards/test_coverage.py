@@ -156,8 +156,8 @@ def test_leader_lands_on_overview(world):
     assert response.status_code == 302 and response["Location"] == reverse("dashboards:coverage")
 
 
-@pytest.mark.parametrize("name", ["coverage-officers", "coverage-roles", "coverage-desks", "coverage-expiring",
-                                  "coverage-overdue", "coverage-no-role", "coverage-trend"])
+@pytest.mark.parametrize("name", ["coverage-officers", "coverage-roles", "coverage-desks", "coverage-desk-fields",
+                                  "coverage-expiring", "coverage-overdue", "coverage-no-role", "coverage-trend"])
 def test_every_coverage_page_is_scoped(world, name):
     leader = client_for(world["leader"].user)
     assert leader.get(reverse(f"dashboards:{name}", args=[world["units"]["ward_a"].pk]), {"date": DATE}
@@ -334,7 +334,7 @@ def _add_officers(unit, n, roles, competencies):
 
 
 @pytest.mark.parametrize("name", ["coverage-unit", "coverage-officers", "coverage-roles", "coverage-desks",
-                                  "coverage-expiring", "coverage-overdue", "coverage-no-role", "coverage-trend",
+                                  "coverage-desk-fields", "coverage-expiring", "coverage-overdue", "coverage-no-role", "coverage-trend",
                                   "coverage-quizzes"])
 def test_query_count_is_the_same_for_10_and_1000_officers(world, name):
     from django.core.cache import cache
@@ -372,3 +372,105 @@ def test_leader_of_two_wards_gets_both(world):
     response = client_for(both.user).get(reverse("dashboards:coverage"))
     assert response.context["unit"] == world["units"]["ward_a"]
     assert [u.code for u in response.context["other_units"]] == ["WARDB"]
+
+
+# --- Desk readiness per field (issue 11 item 3) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def fields_world(world, unit_tree):
+    """World plus field competencies on D. TN requires NV10-HT and NV10-CT at level 2 and NV10-KD at level 1;
+    NV10-CU is required of TL only (not a counter role); NV10-XH does not exist.
+    - NV10-HT: Lan, Bình, Chi level 2 → 3 ready (covered).
+    - NV10-CT: Lan level 3, Chi level 2; Bình level 1 (below the requirement) → 2 ready (thin).
+    - NV10-KD: Bình's evidence expired before D → 0 ready (not covered).
+    """
+    tn, tl = world["tn"], DeskRoleFactory(code="TL", name_vi="Chuyên viên thụ lý", sort_order=3)
+    field = {code: CompetencyFactory(code=code) for code in ("NV10-HT", "NV10-CT", "NV10-KD", "NV10-CU")}
+    for code, role, level in (("NV10-HT", tn, 2), ("NV10-CT", tn, 2), ("NV10-KD", tn, 1), ("NV10-CU", tl, 3)):
+        RoleRequirementFactory(role=role, competency=field[code], level=level, validity_months=24)
+    lan, binh, chi = world["lan"], world["binh"], world["chi"]
+    for person, code, level in ((lan, "NV10-HT", 2), (binh, "NV10-HT", 2), (chi, "NV10-HT", 2), (lan, "NV10-CT", 3),
+                                (chi, "NV10-CT", 2), (binh, "NV10-CT", 1)):
+        AttainmentFactory(officer=person, competency=field[code], level=level, achieved_on=D - dt.timedelta(days=20),
+                          expires_on=None)
+    AttainmentFactory(officer=binh, competency=field["NV10-KD"], level=2, achieved_on=D - dt.timedelta(days=300),
+                      expires_on=D - dt.timedelta(days=1))
+    return {**world, "field": field}
+
+
+def test_desk_readiness_by_field_counts_colours_and_names(fields_world):
+    from procedures.selectors import field_competencies
+
+    ward = fields_world["units"]["ward_a"]
+    fields = field_competencies()
+    assert [f.field for f in fields] == ["ho_tich", "chung_thuc", "cu_tru", "ho_kinh_doanh"]
+    centres = coverage.field_readiness(coverage.desk_readiness(engine.unit_subtree_rows(ward, D), ward), fields)
+    assert [c.unit for c in centres] == [fields_world["units"]["centre_a"]]
+    centre = centres[0]
+    cells = {c.field.competency.code: c for c in centre.cells}
+    assert [(code, c.count, c.tone, c.required_level) for code, c in cells.items()] == [
+        ("NV10-HT", 3, "success", 2), ("NV10-CT", 2, "warning", 2), ("NV10-CU", 0, "muted", None),
+        ("NV10-KD", 0, "danger", 1)]
+    assert [o.full_name for o in cells["NV10-CT"].ready] == ["Lê Thị Chi", "Nguyễn Thị Lan"]
+    assert [o.full_name for o in cells["NV10-CT"].not_ready] == ["Trần Văn Bình"]
+    assert not cells["NV10-CU"].required and cells["NV10-CU"].ready == []
+    assert (centre.holders, centre.red, centre.amber) == (3, 1, 1)
+    # The same numbers as the desk-readiness page's cells of those competencies.
+    desks = {c.competency.code: c.count for c in coverage.desk_readiness(engine.unit_subtree_rows(ward, D), ward)[0].cells}
+    assert {code: c.count for code, c in cells.items() if c.required} == {
+        code: desks[code] for code in ("NV10-HT", "NV10-CT", "NV10-KD")}
+
+
+def test_desk_readiness_by_field_page_and_exports(fields_world):
+    leader = client_for(fields_world["leader"].user)
+    url = reverse("dashboards:coverage-desk-fields", args=[fields_world["units"]["ward_a"].pk])
+    response = leader.get(url, {"date": DATE}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sẵn sàng theo lĩnh vực" in body and "Hộ tịch" in body and "NV10-KD" in body
+    assert "Chưa bảo đảm: dưới 2 người" in body and "Mỏng: đúng 2 người" in body
+    assert "Không có vị trí tại quầy nào ở đây yêu cầu" in body
+    assert reverse("dashboards:coverage-desks", args=[fields_world["units"]["ward_a"].pk]) in body
+    sheet = openpyxl.load_workbook(io.BytesIO(leader.get(url, {"date": DATE, "format": "xlsx"}).content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == ["Mã đơn vị", "Trung tâm", "Lĩnh vực", "Mã năng lực", "Mức yêu cầu", "Số người đạt",
+                               "Đánh giá", "Người đạt", "Người chưa đạt"]
+    centre = fields_world["units"]["centre_a"]
+    assert values[1:] == [
+        (centre.code, centre.name, "Hộ tịch", "NV10-HT", 2, 3, "Bảo đảm",
+         "Trần Văn Bình; Lê Thị Chi; Nguyễn Thị Lan", ""),
+        (centre.code, centre.name, "Chứng thực", "NV10-CT", 2, 2, "Mỏng", "Lê Thị Chi; Nguyễn Thị Lan",
+         "Trần Văn Bình"),
+        (centre.code, centre.name, "Cư trú", "NV10-CU", None, 0, "Không yêu cầu tại quầy", "", ""),
+        (centre.code, centre.name, "Hộ kinh doanh", "NV10-KD", 1, 0, "Chưa bảo đảm", "",
+         "Trần Văn Bình; Lê Thị Chi; Nguyễn Thị Lan"),
+    ]
+    # The CSV is the same table, in Vietnamese whatever the page's language.
+    response = leader.get(url, {"date": DATE, "format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [line[2:7] for line in lines[1:]] == [["Hộ tịch", "NV10-HT", "2", "3", "Bảo đảm"],
+                                                 ["Chứng thực", "NV10-CT", "2", "2", "Mỏng"],
+                                                 ["Cư trú", "NV10-CU", "", "0", "Không yêu cầu tại quầy"],
+                                                 ["Hộ kinh doanh", "NV10-KD", "1", "0", "Chưa bảo đảm"]]
+
+
+def test_desk_readiness_by_field_query_count_does_not_grow_with_officers(fields_world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = client_for(fields_world["leader"].user)
+    url = reverse("dashboards:coverage-desk-fields", args=[fields_world["units"]["ward_a"].pk])
+    roles = [fields_world["tn"], fields_world["hd"]]
+    competencies = list(fields_world["field"].values())
+    _add_officers(fields_world["units"]["centre_a"], 10, roles, competencies)
+    leader.get(url, {"date": DATE})
+    with CaptureQueriesContext(connection) as small:
+        assert leader.get(url, {"date": DATE}).status_code == 200
+    _add_officers(fields_world["units"]["centre_a"], 500, roles, competencies)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = leader.get(url, {"date": DATE})
+    assert response.context["centres"][0].holders == 3 + 510
+    for fmt in ("xlsx", "csv"):
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            assert leader.get(url, {"date": DATE, "format": fmt}).status_code == 200

@@ -39,11 +39,11 @@ class TestSeed:
             "communication": "Giao tiếp, ứng xử",
             "it": "Ứng dụng công nghệ thông tin",
         }
-        assert Competency.objects.count() == 25
+        assert Competency.objects.count() == 29
         nv04 = Competency.objects.get(code="NV04")
         assert nv04.name_vi == "Tiếp nhận và kiểm tra hồ sơ"
         assert all([nv04.level_1, nv04.level_2, nv04.level_3])
-        assert RoleRequirement.objects.count() == 98
+        assert RoleRequirement.objects.count() == 110
         tn2 = RoleRequirement.objects.get(role__code="TN", competency__code="NV01")
         assert (tn2.level, tn2.validity_months) == (2, 12)
         assert RoleRequirement.objects.get(role__code="IT", competency__code="CN07").level == 3
@@ -123,3 +123,23 @@ def test_demo_logins_command_prints_the_table(db):
         assert login.password in text
     for label in ("Cán bộ", "Giảng viên", "Lãnh đạo", "Quản trị viên"):
         assert label in text
+
+
+@pytest.mark.django_db
+def test_demo_desk_readiness_by_field_at_gia_dinh(seeded):
+    from django.utils import timezone
+
+    from dashboards import coverage
+    from procedures.selectors import field_competencies
+
+    ward = Unit.objects.get(code="GIADINH")
+    today = timezone.localdate()
+    desks = coverage.desk_readiness(coverage.unit_rows(ward, today), ward)
+    (centre,) = coverage.field_readiness(desks, field_competencies())
+    assert centre.unit.code == "GIADINH-TT"
+    cells = {c.field.competency.code: c for c in centre.cells}
+    assert {code: (c.count, c.tone) for code, c in cells.items()} == {
+        "NV10-HT": (3, "success"), "NV10-CT": (2, "warning"), "NV10-CU": (0, "danger"), "NV10-KD": (0, "danger"),
+        "NV10-XH": (0, "danger")}
+    assert sorted(o.employee_code for o in cells["NV10-CT"].ready) == ["GD004", "GD006"]
+    assert (centre.red, centre.amber) == (3, 1)

@@ -108,3 +108,45 @@ def test_desk_readiness_and_role_matrix_equal_competency_status_on_scale_data(ca
             assert (cell.counts.met, cell.counts.expiring, cell.counts.expired, cell.counts.missing) == (
                 by_role[(*key, "đạt")], by_role[(*key, "sắp hết hạn")], by_role[(*key, "hết hạn")],
                 by_role[(*key, "chưa đạt")]), key
+
+
+def test_desk_readiness_by_field_equals_competency_status_on_scale_data(catalogue):
+    """Per centre × field: the counter officers whose pair for the field's NV10-xx is đạt or sắp hết hạn in
+    manage.py competency_status, per centre, are the page's counts."""
+    from procedures.selectors import field_competencies
+
+    tn, hd = DeskRoleFactory(code="TN"), DeskRoleFactory(code="HD")
+    for code, role, level in (("NV10-HT", tn, 2), ("NV10-CT", tn, 2), ("NV10-CT", hd, 1)):
+        RoleRequirementFactory(role=role, competency=CompetencyFactory(code=code), level=level)
+    call_command("seed_scale", officers=150, units=9, seed=5, stdout=io.StringIO())
+    today = timezone.localdate()
+    out = io.StringIO()
+    call_command("competency_status", unit="HCM", date=today.strftime("%d/%m/%Y"), stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    centres = list(Unit.objects.filter(kind=Unit.Kind.SERVICE_CENTRE, is_active=True, path__startswith=catalogue.path))
+    path_of = dict(Unit.objects.values_list("code", "path"))
+    ready: Counter = Counter()
+    required: set = set()
+    for r in rows:
+        if not r["Mã năng lực"].startswith("NV10-"):
+            continue
+        if not set(r["Vị trí yêu cầu"].split(", ")) & set(coverage.counter_role_codes()):
+            continue
+        centre = max((c for c in centres if path_of[r["Mã đơn vị"]].startswith(c.path)), key=lambda c: len(c.path),
+                     default=None)
+        if centre is None:
+            continue
+        required.add((centre.code, r["Mã năng lực"]))
+        ready[(centre.code, r["Mã năng lực"])] += r["Trạng thái"] in ("đạt", "sắp hết hạn")
+    fields = field_competencies()
+    assert [f.competency.code for f in fields] == ["NV10-HT", "NV10-CT"]
+    by_field = coverage.field_readiness(coverage.desk_readiness(coverage.unit_rows(catalogue, today), catalogue),
+                                        fields)
+    page = {(c.unit.code, cell.field.competency.code): cell.count for c in by_field for cell in c.cells
+            if cell.required}
+    assert set(page) == required and len(required) >= 6
+    assert page == {key: ready[key] for key in required}
+    assert sum(page.values()) > 0
+    for centre in by_field:
+        for cell in centre.cells:
+            assert cell.tone == ("danger" if cell.count < 2 else "warning" if cell.count == 2 else "success")
