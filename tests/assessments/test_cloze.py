@@ -274,8 +274,14 @@ def test_a_new_version_freezes_one_row_per_gap(module_page, officer):
 
 
 def test_preview_shows_the_gaps(category):
+    from django.template.loader import render_to_string
+
     item = question_preview_data(question=make_question(QuestionKind.CLOZE, category=category))
     assert [p.gap.kind for p in item.cloze if p.gap] == ["short", "choice", "number"]
+    html = render_to_string("assessments/includes/question.html", {"item": item, "readonly": False})
+    assert html.count('name="qpreview_match_') == 3 and "chứng thực" not in html and "{2:" not in html
+    broken = question_preview_data(question=Question(kind=QuestionKind.CLOZE, stem="<p>{1:SA:=a</p>"))
+    assert broken.cloze == []  # an unsaved, malformed text previews as plain text (the save shows the errors)
 
 
 # --- Editor ---------------------------------------------------------------------------------------------
