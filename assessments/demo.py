@@ -4,7 +4,7 @@ categories and questions are found again by path and title, the quiz page by its
 The banks live in data/demo_banks.json (grounded in NĐ 118/2025/NĐ-CP, TT 03/2025/TT-VPCP, NĐ 61/2018 as
 history, the code of conduct, VNeID, digitisation and personal data). Each question has a kind, a title, a stem
 and answers shaped by its kind — single/multiple/true_false: [{text, correct, feedback}], short_answer:
-[accepted…], matching: [{left, right}], ordering: [items in order], essay: [] — plus optional explanation,
+[accepted…], matching: [{left, right}], ordering: [items in order], essay and cloze (gaps in the stem): [] — plus optional explanation,
 legal, mark, partial, fold (ignore diacritics), valid_until (ISO date), rubric and tags.
 """
 
@@ -36,7 +36,7 @@ def _choices(kind: str, answers: list) -> list[dict]:
         return [{"text": a, "is_correct": True} for a in answers]
     if kind == QuestionKind.MATCHING:
         return [{"text": pair["left"], "match_text": pair["right"]} for pair in answers]
-    if kind == QuestionKind.ESSAY:
+    if kind in (QuestionKind.ESSAY, QuestionKind.CLOZE):  # cloze: the gaps are in the stem
         return []
     if kind == QuestionKind.NUMERICAL:  # accepted values with an optional tolerance
         return [{"text": a["value"], "is_correct": True,

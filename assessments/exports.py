@@ -44,6 +44,8 @@ def export_gift(questions) -> str:
         choices = list(q.choices.all())
         if q.kind == QuestionKind.ORDERING:
             lines.append("// osa-type: ordering")
+        if q.kind == QuestionKind.CLOZE:
+            lines.append("// osa-type: cloze")
         if q.kind == QuestionKind.MULTIPLE and all(c.weight is None for c in choices):
             lines.append("// osa-weights: none")
         if q.kind == QuestionKind.NUMERICAL and q.unit:
@@ -90,7 +92,7 @@ def _fb(text: str) -> str:
 
 
 def _gift_answers(q: Question, choices: list[Choice]) -> str:
-    if q.kind == QuestionKind.ESSAY:
+    if q.kind in (QuestionKind.ESSAY, QuestionKind.CLOZE):  # a cloze question's gaps are in its text
         return ""
     if q.kind == QuestionKind.TRUE_FALSE:
         right = next((c for c in choices if c.is_correct), None)
@@ -219,15 +221,22 @@ def _xlsx_row(q: Question) -> list:
             float(q.default_mark), _yes(q.partial_credit), _yes(q.ignore_diacritics),
             q.valid_from.strftime("%d/%m/%Y") if q.valid_from else "",
             q.valid_until.strftime("%d/%m/%Y") if q.valid_until else "",
-            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric, q.unit]
+            ", ".join(sorted(t.name for t in q.tags.all())), q.rubric, q.unit, _xlsx_weights(q, choices)]
+
+
+def _xlsx_weights(q: Question, choices: list[Choice]) -> str:
+    """The “Trọng số (%)” cell: the options' weights in option order, “;”-separated (“70; 30; -100”)."""
+    if q.kind != QuestionKind.MULTIPLE or all(c.weight is None for c in choices):
+        return ""
+    return "; ".join(_mark(c.weight) if c.weight is not None else "" for c in choices)
 
 
 def _example_rows() -> list[list]:
     def row(kind, title, stem, answers, correct, explanation="", legal="", mark=1, partial="có", ignore="không",
-            unit=""):
+            unit="", weights=""):
         answers = answers + [""] * (MAX_CHOICES - len(answers))
         return [kind, title, stem, *answers, correct, *([""] * MAX_CHOICES), explanation, legal, mark, partial,
-                ignore, "", "", "", "", unit]
+                ignore, "", "", "", "", unit, weights]
 
     return [
         row("single", "Tên bộ phận một cửa cấp xã", "Từ 01/7/2025, bộ phận một cửa cấp xã là đơn vị nào?",
@@ -235,6 +244,8 @@ def _example_rows() -> list[list]:
             "NĐ 118/2025/NĐ-CP thay NĐ 61/2018.", "NĐ 118/2025/NĐ-CP"),
         row("multiple", "Kênh nộp hồ sơ", "Người dân có thể nộp hồ sơ qua những kênh nào?",
             ["Trực tiếp", "Bưu chính công ích", "Trực tuyến", "Mạng xã hội"], "1,2,3"),
+        row("multiple", "Thành phần hồ sơ", "Hồ sơ đăng ký khai sinh gồm những giấy tờ nào?",
+            ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Sổ hộ khẩu"], "1,2", weights="70; 30; -100"),
         row("true_false", "Bổ sung một lần", "Công chức chỉ được yêu cầu bổ sung hồ sơ một lần.", [], "Đúng"),
         row("short_answer", "Lĩnh vực", "Đăng ký khai sinh thuộc lĩnh vực nào?", ["hộ tịch"], "", ignore="có"),
         row("matching", "Biểu mẫu", "Ghép mẫu với tên gọi.",
@@ -243,6 +254,9 @@ def _example_rows() -> list[list]:
             ["Tiếp nhận", "Số hóa", "Chuyển xử lý", "Trả kết quả"], ""),
         row("numerical", "Thời hạn", "Thời hạn giải quyết thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh là "
             "bao nhiêu ngày làm việc?", ["3"], "", unit="ngày"),
+        row("cloze", "Điền khuyết", "Đăng ký khai sinh thuộc lĩnh vực {1:SHORTANSWER:=hộ tịch~%50%tư pháp"
+            "#Gần đúng: lĩnh vực hộ tịch thuộc tư pháp}; hồ sơ chưa đủ chỉ được yêu cầu bổ sung {1:NUMERICAL:=1} lần; "
+            "hồ sơ nộp tại {2:MULTICHOICE:=Bộ phận Một cửa~Phòng Tư pháp~Công an xã}.", [], ""),
         row("essay", "Tình huống", "Nêu cách xử lý khi hồ sơ thiếu thành phần.", [], "", mark=2),
     ]
 
@@ -251,11 +265,18 @@ GUIDE = [
     "Mẫu nhập câu hỏi — Học viện Một cửa",
     "Mỗi dòng của trang “Câu hỏi” là một câu hỏi. Dòng 1 là tiêu đề cột: giữ nguyên.",
     "Loại câu hỏi: single (một đáp án), multiple (nhiều đáp án), true_false (đúng/sai), short_answer (trả lời ngắn), "
-    "matching (ghép cặp), ordering (sắp xếp), numerical (trả lời bằng số), essay (tự luận).",
+    "matching (ghép cặp), ordering (sắp xếp), numerical (trả lời bằng số), cloze (điền khuyết), essay (tự luận).",
     "Phương án 1…8: các phương án. Ghép cặp: “vế trái -> vế phải”. Sắp xếp: ghi theo đúng thứ tự. "
     "Trả lời ngắn: mọi đáp án được chấp nhận. Trả lời bằng số: giá trị đúng và sai số cho phép, ví dụ “2,5 ± 0,1”, "
     "“2.5:0.1” hoặc khoảng “1..3” (đúng cả ở hai đầu); cột Đơn vị (ví dụ “ngày”) là tùy chọn.",
     "Đáp án đúng: số thứ tự phương án đúng (ví dụ 1 hoặc 1,3); đúng/sai: “Đúng” hoặc “Sai”.",
+    "Trọng số (%) (tùy chọn, chỉ cho multiple): trọng số của từng phương án theo thứ tự, cách nhau bằng dấu chấm "
+    "phẩy, ví dụ “70; 30; -100” — các phương án đúng cộng lại 100, phương án sai 0 hoặc âm, để trống là không có "
+    "trọng số.",
+    "Điền khuyết (cloze): các chỗ trống viết ngay trong Nội dung câu hỏi theo cú pháp Moodle, ví dụ "
+    "{1:SHORTANSWER:=hộ tịch~%50%tư pháp#phản hồi}, {2:MULTICHOICE:=Đúng~Sai}, {1:NUMERICAL:=5:0,5}; số đầu là "
+    "trọng số của chỗ trống, “=” là đáp án đúng, %50% là đúng một phần, # mở phản hồi, ~ ngăn cách các đáp án; "
+    "viết \\}, \\~, \\#, \\= để dùng các ký tự đó. Để trống các cột Phương án.",
     "Điểm: điểm mặc định (mặc định 1). Chấm một phần, Bỏ qua dấu: “có” hoặc “không”.",
     "Hiệu lực từ/đến: dd/mm/yyyy — câu hỏi gắn với văn bản đã hết hiệu lực sẽ không còn được rút ngẫu nhiên.",
     "Thẻ: cách nhau bằng dấu phẩy. Tệp được kiểm tra toàn bộ: có lỗi thì không câu nào được ghi.",

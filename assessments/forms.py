@@ -1,6 +1,7 @@
 """Admin form of a question: the answers must make sense for the question type (same rules as imports)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 
@@ -15,6 +16,16 @@ class QuestionAdminForm(WagtailAdminModelForm):
         from .services import numerical_text, question_validate_choices
 
         forms = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if cleaned.get("kind") == QuestionKind.CLOZE:
+            # The gaps are in the question text: their errors are shown at the text, in the active language.
+            from .services import cloze_problems
+
+            if forms:
+                raise ValidationError(_("A cloze question takes its answers from the gaps in its text: remove "
+                                        "the answer rows."))
+            for message in cloze_problems(stem=cleaned.get("stem") or ""):
+                self.add_error("stem", message)
+            return cleaned
         if cleaned.get("kind") == QuestionKind.NUMERICAL:
             # A value written "2,5" (decimal comma) is stored "2.5", as imports store it.
             for f in forms:

@@ -14,6 +14,8 @@ Each function returns the fraction of the mark earned (0..1) or None when a pers
 - numerical: right when the number given is within an accepted value ± its tolerance, edges included (exact
   decimal arithmetic, so 2.4 and 2.6 are right for 2.5 ± 0.1). The officer may write a decimal comma ("2,5") or
   point ("2.5"), spaces, and the question's unit after the number ("15 ngày").
+- cloze: per gap (assessments.cloze), Σ gap weight × the share its answer earns / Σ weights (all-or-nothing:
+  every gap fully right).
 """
 
 import re
@@ -123,6 +125,19 @@ def grade(*, kind: str, choices: list, selections: Iterable[Selection], text: st
         return ONE if given in accepted else ZERO
     if kind == QuestionKind.NUMERICAL:
         return ONE if numerical_match(choices, parse_number(text, unit=unit)) is not None else ZERO
+    if kind == QuestionKind.CLOZE:
+        from . import cloze
+
+        given = {s.choice_id: s.matched_text for s in selections}
+        gaps, answers = [], {}
+        for c in sorted(choices, key=lambda c: c.position):
+            try:
+                gap = cloze.parse_gap(c.text, number=c.position)
+            except cloze.ClozeError:
+                continue
+            gaps.append(gap)
+            answers[gap.number] = given.get(c.pk, "")
+        return cloze.grade(gaps, answers, partial_credit=partial_credit, ignore_diacritics=ignore_diacritics)
     if kind == QuestionKind.MATCHING:
         if not choices:
             return ZERO

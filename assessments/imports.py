@@ -7,7 +7,9 @@ GIFT extensions (comment lines, ignored by Moodle) carry what GIFT cannot say; t
 question: `// osa-type: ordering` (items `=…` in the correct order), `// osa-mark: 2`,
 `// osa-scoring: all-or-nothing`, `// osa-diacritics: ignore`, `// osa-legal: …`, `// osa-tags: a, b`,
 `// osa-valid: 2025-07-01..2026-12-31`, `// osa-rubric: …`, `// osa-unit: ngày` (numerical), `// osa-weights: none` (a multiple choice question
-scored without weights: its `~%50%` weights only say which options are right).
+scored without weights: its `~%50%` weights only say which options are right), `// osa-type: cloze` (a cloze
+question: its gaps `{1:SHORTANSWER:=…}` in the escaped text, an empty answer block `{}`; Moodle reads it as an
+essay showing the text).
 """
 
 import datetime as dt
@@ -266,6 +268,13 @@ def parse_gift(text: str) -> list[Parsed]:
         except ValueError as exc:
             problems.append(_at_line(line, str(exc)))
             continue
+        if kind_hint == "cloze":
+            # Our extension: the gaps are in the (escaped) question text and the answer block is empty ("{}").
+            if data.kind != QuestionKind.ESSAY:
+                problems.append(_at_line(line, _("A cloze question (osa-type: cloze) has its gaps in the text: "
+                                                 "leave its answer block empty “{}”.")))
+                continue
+            data.kind = QuestionKind.CLOZE
         _apply_meta(data, meta, problems, line)
         parsed.append(Parsed(line, data))
     if not parsed and not problems:
@@ -461,7 +470,8 @@ XLSX_COLUMNS = (
     + [(f"feedback_{i}", f"Phản hồi {i}") for i in range(1, MAX_CHOICES + 1)]
     + [("explanation", "Giải thích"), ("legal_reference", "Căn cứ pháp lý"), ("mark", "Điểm"),
        ("partial_credit", "Chấm một phần"), ("ignore_diacritics", "Bỏ qua dấu"), ("valid_from", "Hiệu lực từ"),
-       ("valid_until", "Hiệu lực đến"), ("tags", "Thẻ"), ("rubric", "Hướng dẫn chấm"), ("unit", "Đơn vị")]
+       ("valid_until", "Hiệu lực đến"), ("tags", "Thẻ"), ("rubric", "Hướng dẫn chấm"), ("unit", "Đơn vị"),
+       ("weights", "Trọng số (%)")]
 )
 XLSX_HEADERS = [f"{vi} ({key})" for key, vi in XLSX_COLUMNS]
 KIND_WORDS = {
@@ -473,6 +483,7 @@ KIND_WORDS = {
     "ordering": QuestionKind.ORDERING, "sap xep": QuestionKind.ORDERING,
     "numerical": QuestionKind.NUMERICAL, "so": QuestionKind.NUMERICAL, "tra loi so": QuestionKind.NUMERICAL,
     "essay": QuestionKind.ESSAY, "tu luan": QuestionKind.ESSAY,
+    "cloze": QuestionKind.CLOZE, "dien khuyet": QuestionKind.CLOZE, "dien cho trong": QuestionKind.CLOZE,
 }
 TRUE_WORDS = {"1", "x", "co", "true", "yes", "dung", "t"}
 FALSE_WORDS = {"", "0", "khong", "false", "no", "sai", "f"}
@@ -554,6 +565,7 @@ class _XlsxRow:
         answers = [(i, a) for i in range(1, MAX_CHOICES + 1) if (a := self.text(f"answer_{i}"))]
         feedback = {i: self.text(f"feedback_{i}") for i in range(1, MAX_CHOICES + 1)}
         choices = self.choices(kind, answers, feedback)
+        self.weights(kind, choices, answers)
         mark = self.mark()
         partial = _cell_bool(self.row.get("partial_credit"), default=True)
         ignore = _cell_bool(self.row.get("ignore_diacritics"), default=False)
@@ -597,6 +609,44 @@ class _XlsxRow:
                 choices.append({"text": left.strip(), "match_text": right.strip(), "feedback": feedback.get(i, "")})
             return choices
         return [{"text": a, "is_correct": True, "feedback": feedback.get(i, "")} for i, a in answers]
+
+    def weights(self, kind, choices: list[dict], answers: list[tuple[int, str]]) -> None:
+        """The optional “Trọng số (%)” column: one weight per option, in option order, separated by “;”
+        (“70; 30; -100”; an empty place leaves that option without a weight). Weighted options that are not
+        listed in “Đáp án đúng” are right when their weight is positive (as in GIFT)."""
+        raw = self.text("weights")
+        if not raw:
+            return
+        if kind != QuestionKind.MULTIPLE or len(choices) != len(answers):
+            self.problem(_("Answer weights are only used by multiple choice questions: leave them empty."),
+                         "weights", "bad_weight")
+            return
+        parts = [p.strip() for p in raw.split(";")]
+        if len(parts) > len(choices) and not any(parts[len(choices):]):
+            parts = parts[:len(choices)]
+        if len(parts) != len(choices):
+            self.problem(_("Give one weight per option, separated by “;” (%(n)s options, %(m)s weights).") % {
+                "n": len(choices), "m": len(parts)}, "weights", "bad_weight")
+            return
+        weights = []
+        for p in parts:
+            if not p:
+                weights.append(None)
+                continue
+            try:
+                w = Decimal(p.rstrip("%").strip().replace(",", "."))
+            except InvalidOperation:
+                w = None
+            if w is None or not w.is_finite() or abs(w) > 100:
+                self.problem(_("“%(v)s” is not a weight from -100 to 100.") % {"v": p[:40]}, "weights",
+                             "bad_weight")
+                return
+            weights.append(w.quantize(Decimal("0.00001")))
+        listed = bool(self.text("correct"))
+        for c, w in zip(choices, weights, strict=True):
+            c["weight"] = w
+            if not listed:
+                c["is_correct"] = w is not None and w > 0
 
     def true_false(self, correct_raw: str, answers, feedback) -> list[dict]:
         value = _cell_bool(correct_raw, default=None)
@@ -702,7 +752,7 @@ def _validate(parsed: list[Parsed], problems: Problems) -> None:
         return
     for item in parsed:
         d = item.data
-        for reason in question_validate_choices(kind=d.kind, choices=d.choices or []):
+        for reason in question_validate_choices(kind=d.kind, choices=d.choices or [], stem=d.stem):
             problems.append(_at(item, reason))
         if not (MARK_MIN <= d.default_mark <= MARK_MAX):
             problems.append(_at(item, _("The mark must be between 0.01 and 100."), "bad_mark"))

@@ -96,6 +96,7 @@ class QuestionKind(models.TextChoices):
     MATCHING = "matching", _("Matching")
     ORDERING = "ordering", _("Ordering")
     NUMERICAL = "numerical", _("Numerical (with tolerance)")
+    CLOZE = "cloze", _("Cloze (embedded answers)")
     ESSAY = "essay", _("Essay (marked by a trainer)")
 
 
@@ -235,6 +236,8 @@ class Choice(Orderable):
     single/multiple/true-false: an option (is_correct, weight for partial credit); short answer: an accepted
     answer; matching: a pair (text → match_text); ordering: an item, the correct order being sort_order;
     numerical: an accepted value (text, written "2.5"; the editor also takes "2,5") and its tolerance.
+    Cloze questions have no Choice rows: their gaps are written in the question text (assessments.cloze); each
+    version freezes one VersionChoice per gap (its source in `text`).
     """
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -299,7 +302,8 @@ class QuestionVersion(models.Model):
 
 
 class VersionChoice(models.Model):
-    """A choice of a question version (same meaning as Choice), frozen with it."""
+    """A choice of a question version (same meaning as Choice), frozen with it. Cloze: one row per gap, `text`
+    the gap's source (between its braces) and `position` its number."""
 
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField()
@@ -512,7 +516,8 @@ class Attempt(models.Model):
 class Response(models.Model):
     """One drawn question of an attempt and the officer's answer to it (autosaved as it is given).
 
-    Selected options, ordering positions and matching pairs are ResponseChoice rows; text answers are text.
+    Selected options, ordering positions, matching pairs and cloze gap answers are ResponseChoice rows; text
+    answers are text.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
@@ -544,7 +549,8 @@ class Response(models.Model):
 
 
 class ResponseChoice(models.Model):
-    """A selected option; for ordering its place in the officer's order; for matching the chosen right-hand side.
+    """A selected option; for ordering its place in the officer's order; for matching the chosen right-hand side;
+    for a cloze gap (its VersionChoice) what the officer wrote or chose in it.
 
     The right-hand side is kept as its text, not as a choice id: an id would tell which item it belongs to.
     """

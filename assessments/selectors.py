@@ -15,7 +15,7 @@ from courses.models import CoursePage
 from people.roles import is_administrator, is_trainer
 from people.selectors import officers_visible_to
 
-from . import grading
+from . import cloze, grading
 from .models import (
     Attempt,
     GradingMethod,
@@ -136,6 +136,69 @@ class ChoiceView:
 
 
 @dataclass
+class GapView:
+    """One gap of a cloze question as the page shows it (named by its token, never by an id)."""
+
+    token: str
+    number: int
+    kind: str  # cloze.SHORT, cloze.CHOICE or cloze.NUMBER
+    layout: str  # choice gaps: "select", "vertical", "horizontal"
+    options: list  # choice gaps: the option texts (in the attempt's order)
+    answer: str = ""
+    # Review only, and only when the quiz's review shows the answers:
+    verdict: bool | None = None  # True right, False wrong, None partly right or not shown
+    partial: bool = False
+    key: str = ""  # the right answer(s)
+    feedback: str = ""  # feedback of the answer given (review showing feedback)
+
+
+@dataclass
+class ClozePart:
+    """A piece of a cloze question's text (sanitised HTML, safe) followed by a gap (or None at the end)."""
+
+    html: str
+    gap: GapView | None = None
+
+
+def cloze_parts(*, stem: str, choices: list, selections: dict, response_id: int | None, seed: int = 0,
+                review: bool = False, show_answers: bool = False, show_feedback: bool = False,
+                ignore_diacritics: bool = False) -> list[ClozePart]:
+    """A cloze question's text cut at its gaps, each gap with what the officer gave and, for the review, its
+    mark. The text pieces are the stored (nh3-sanitised) HTML with Wagtail's links expanded; gap texts and
+    feedback are plain text, escaped by the template."""
+    from django.utils.safestring import mark_safe
+    from wagtail.rich_text import expand_db_html
+
+    gaps = cloze.gaps_or_empty(stem)
+    if not gaps:
+        return []
+    by_number = {c.position: c for c in choices}
+    parts, at = [], 0
+    for gap in gaps:
+        choice = by_number.get(gap.number)
+        token = (choice_token(response_id=response_id, choice_id=choice.pk) if response_id and choice
+                 else str(gap.number))
+        sel = selections.get(choice.pk) if choice else None
+        options = [a.text for a in gap.answers] if gap.kind == cloze.CHOICE else []
+        if seed:
+            random.Random(seed * 1000 + gap.number).shuffle(options)
+        view = GapView(token=token, number=gap.number, kind=gap.kind, layout=gap.layout, options=options,
+                       answer=sel.matched_text if sel else "")
+        if review and (show_answers or show_feedback):
+            share, matched = cloze.gap_fraction(gap, view.answer, ignore_diacritics=ignore_diacritics)
+            if show_answers:
+                view.verdict = True if share == 1 else False if share == 0 else None
+                view.partial = 0 < share < 1
+                view.key = cloze.right_answer_text(gap)
+            if show_feedback and matched is not None:
+                view.feedback = matched.feedback
+        parts.append(ClozePart(html=mark_safe(expand_db_html(cloze.text_between(stem[at:gap.start]))), gap=view))
+        at = gap.end
+    parts.append(ClozePart(html=mark_safe(expand_db_html(cloze.text_between(stem[at:])))))
+    return parts
+
+
+@dataclass
 class ItemView:
     response: Response
     number: int
@@ -155,6 +218,7 @@ class ItemView:
     marker_comment: str = ""
     # Text answers (short answer) in a review showing the answers: True right, False wrong, None not shown.
     text_verdict: bool | None = None
+    cloze: list = field(default_factory=list)  # cloze: the text cut at its gaps (ClozePart)
 
 
 def _ordered_choices(choices: list[VersionChoice], seed: int) -> list[VersionChoice]:
@@ -183,7 +247,12 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
         choices = list(v.choices.all())
         views = []
         partners = []
-        if v.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
+        parts = []
+        if v.kind == QuestionKind.CLOZE:
+            parts = cloze_parts(stem=v.stem, choices=choices, selections=selections, response_id=r.pk,
+                                seed=r.shuffle_seed, review=review, show_answers=show_answers,
+                                show_feedback=show_feedback, ignore_diacritics=v.ignore_diacritics)
+        elif v.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
             pass
         else:
             verdicts, places = {}, {}
@@ -212,7 +281,7 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
         item = ItemView(
             response=r, number=r.position, kind=v.kind, stem=v.stem, image=v.image, choices=views,
             partners=partners, text_answer=r.text_answer, unit=v.unit,
-            answered=bool(selections) or bool(r.text_answer.strip()),
+            answered=bool(selections) or bool(r.text_answer.strip()), cloze=parts,
         )
         if review:
             item.score = r.score
@@ -396,10 +465,13 @@ def question_preview_data(*, question: Question) -> ItemView:
     partners = []
     if question.kind == QuestionKind.MATCHING:
         partners = sorted({c.match_text for c in choices}, key=lambda t: (t.casefold(), t))
-    if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY):
+    if question.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY, QuestionKind.CLOZE):
         views = []
+    parts = []
+    if question.kind == QuestionKind.CLOZE:
+        parts = cloze_parts(stem=question.stem, choices=[], selections={}, response_id=None)
     return ItemView(response=None, number=1, kind=question.kind, stem=question.stem, image=question.image,
-                    choices=views, partners=partners, unit=question.unit)
+                    choices=views, partners=partners, unit=question.unit, cloze=parts)
 
 
 def numerical_display(choice, *, unit: str = "") -> str:

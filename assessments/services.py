@@ -19,7 +19,7 @@ from courses.models import Enrolment, course_path_prefix
 from courses.services import enrolment_check_completion
 from people.models import Officer
 
-from . import grading, tokens
+from . import cloze, grading, tokens
 from .models import (
     CHOICE_KINDS,
     Attempt,
@@ -115,8 +115,13 @@ class QuestionData:
     tags: list = None
 
 
-def question_validate_choices(*, kind: str, choices: list[dict]) -> list[str]:
-    """Reasons (in the active language) why a set of answers does not make a question of this kind."""
+def question_validate_choices(*, kind: str, choices: list[dict], stem: str | None = None) -> list[str]:
+    """Reasons (in the active language) why a set of answers does not make a question of this kind.
+
+    A cloze question has no answer rows: its gaps are checked in its text (`stem`, sanitised first, as it will be
+    stored)."""
+    if kind == QuestionKind.CLOZE:
+        return cloze_problems(stem=stem or "", choices=choices)
     errors = []
     correct = [c for c in choices if c.get("is_correct")]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE) and len(choices) < 2:
@@ -138,6 +143,21 @@ def question_validate_choices(*, kind: str, choices: list[dict]) -> list[str]:
         errors.append(_("An answer is empty."))
     errors += _weight_problems(kind=kind, choices=choices)
     errors += _numerical_problems(kind=kind, choices=choices)
+    return errors
+
+
+def cloze_problems(*, stem: str, choices: list[dict] | None = None) -> list[str]:
+    """Why a cloze question's text does not parse (unbalanced braces, an unknown type, a gap without a right
+    answer…), or [] when it does."""
+    from lms.html import sanitise_html
+
+    errors = []
+    if choices:
+        errors.append(_("A cloze question takes its answers from the gaps in its text: remove the answer rows."))
+    try:
+        cloze.parse_cloze(sanitise_html(stem))
+    except cloze.ClozeError as error:
+        errors += error.messages
     return errors
 
 
@@ -194,7 +214,7 @@ def question_create(*, category: QuestionCategory, data: QuestionData) -> Questi
         ignore_diacritics=data.ignore_diacritics, rubric=data.rubric or "", unit=data.unit or "",
         valid_from=data.valid_from, valid_until=data.valid_until,
     )
-    errors = question_validate_choices(kind=data.kind, choices=data.choices or [])
+    errors = question_validate_choices(kind=data.kind, choices=data.choices or [], stem=data.stem)
     if errors:
         raise ValidationError(errors)
     question.full_clean()
@@ -317,6 +337,10 @@ def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionV
                               tolerance=c.tolerance)
                 for i, c in enumerate(q.choices.all(), start=1)
             ]
+            if q.kind == QuestionKind.CLOZE:
+                # One row per gap: answers are saved per gap (ResponseChoice) and named by the gap's token.
+                version_rows = [VersionChoice(version=version, position=g.number, text=g.source)
+                                for g in cloze.gaps_or_empty(q.stem)]
             if q.kind == QuestionKind.ORDERING:
                 # Inserted in random order so that ids (visible in the form) say nothing about the right order.
                 shuffler.shuffle(version_rows)
@@ -506,8 +530,8 @@ def response_save(*, response_id: int, user, choices: list[str] | None = None, t
 
     Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
     exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
-    `order`: item tokens in the officer's order; `matches`: {item token: right-hand text}; `text`: short answer
-    or essay. `revision` is the revision of the answer the page showed (None: not checked, for trusted callers).
+    `order`: item tokens in the officer's order; `matches`: {item token: right-hand text} (cloze: {gap token:
+    what was written or chosen in the gap}); `text`: short answer, numerical or essay. `revision` is the revision of the answer the page showed (None: not checked, for trusted callers).
 
     Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has passed;
     with StaleAnswer when the answer was saved since that revision (from another tab) and this one differs —
@@ -551,7 +575,7 @@ def _answer_rows(*, response: Response, known: dict[str, int], choices, order, m
         if placed and len(placed) != len(known):
             return ValidationError(_("Give every item a place."))
         return [ResponseChoice(response_id=response.pk, choice_id=c, position=i) for i, c in enumerate(placed, 1)]
-    if kind == QuestionKind.MATCHING:
+    if kind in (QuestionKind.MATCHING, QuestionKind.CLOZE):
         return [ResponseChoice(response_id=response.pk, choice_id=known[item], matched_text=str(partner)[:500])
                 for item, partner in (matches or {}).items() if partner]
     return []

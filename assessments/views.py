@@ -45,7 +45,7 @@ def parse_answer(*, kind: str, data, prefix: str) -> dict:
         if len(set(places.values())) != len(places):
             raise ValidationError(_("Each position can be used only once."))
         return {"order": [token for token, _p in sorted(places.items(), key=lambda kv: kv[1])]}
-    if kind == QuestionKind.MATCHING:
+    if kind in (QuestionKind.MATCHING, QuestionKind.CLOZE):
         matches = {}
         for key in data:
             if key.startswith(f"{prefix}_match_"):

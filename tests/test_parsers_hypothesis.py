@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from assessments import cloze
 from assessments.imports import XLSX_HEADERS, parse, parse_aiken, parse_gift, parse_xlsx
 from lms.imports import DateError, ImportFailed, parse_date
 from people.imports import COLUMNS, OfficerImportError, officers_import
@@ -38,7 +39,12 @@ _CELL = st.one_of(_TEXT, st.none(), st.booleans(), st.integers(min_value=-(10**2
 _GIFT_BITS = ["::", "::T::", "{", "}", "=", "~", "#", "####", "->", "%50%", "%-100%", "%NaN%", "\\", "\\:", "\n",
               "\n\n", "T", "FALSE", "[html]", "[markdown]", "$CATEGORY: x", "// osa-mark: ", "// osa-valid: ",
               "..", "// osa-tags: ", "// osa-type: ordering", "// osa-scoring: all-or-nothing", "// osa-x: 1",
-              "// osa-rubric: ", "// osa-legal: ", "// osa-diacritics: ignore"]
+              "// osa-rubric: ", "// osa-legal: ", "// osa-diacritics: ignore", "// osa-type: cloze",
+              "\\{1\\:SA\\:\\=a\\}", "{}"]
+_CLOZE_BITS = ["{", "}", "{1:SHORTANSWER:", "{2:MULTICHOICE:", "{:MCV:", "{1:MCH:", "{1:NUMERICAL:", "{3:NM:",
+               "{1:SA:", "{0:SA:", "{99999999999999999999:SA:", "{1:FOO:", "=", "~", "#", "%50%", "%-5%", "%1e9%",
+               "%NaN%", "\\", "\\}", "\\~", "\\#", ":", "5:0.5", "2,5", "NaN", "1e999", "-0:-1", "<p>", "</p>",
+               "<b>", '<a href="{1:SA:=x}">', "&amp;", "&lt;", "&#x7b;"]
 _AIKEN_BITS = ["A. ", "B) ", "C. ", "H. ", "Z. ", "ANSWER: ", "ANSWER: A", "answer:B", "\n", "\n\n", "Câu hỏi?"]
 
 
@@ -71,6 +77,38 @@ def test_aiken(text):
 @given(st.binary(max_size=300), st.sampled_from(["gift", "aiken", "xlsx"]))
 def test_any_bytes_in_any_format(content, fmt):
     _only_import_failed(lambda: parse(content=content, fmt=fmt))
+
+
+@SETTINGS
+@given(_soup(_CLOZE_BITS))
+def test_cloze(text):
+    """The cloze parser returns gaps that grade to a share between 0 and 1, or raises ClozeError with reasons."""
+    try:
+        gaps = cloze.parse_cloze(text)
+    except cloze.ClozeError as error:
+        assert error.messages and all(error.messages)
+        return
+    assert gaps and all(g.right_answers for g in gaps)
+    for answers in ({}, {g.number: a.text for g in gaps for a in g.answers[:1]}, {1: text[:40]}):
+        assert 0 <= cloze.grade(gaps, answers) <= 1
+
+
+_WEIGHTS = st.lists(st.one_of(st.sampled_from(["70", "30", "-100", "0", "100", "33,33333", "NaN", "1e9", "", "%",
+                                               "50%", "-0"]), _TEXT), max_size=6).map("; ".join)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["multiple", "single", "cloze", "short_answer"]), _TEXT, _WEIGHTS,
+                          st.lists(_TEXT, max_size=4), _TEXT), min_size=1, max_size=4))
+def test_question_xlsx_weights_and_cloze(rows):
+    """Rows with the “Trọng số (%)” column and cloze rows: parsed or refused with reasons, never an exception."""
+    keys = [h.rsplit("(", 1)[1].rstrip(")") for h in XLSX_HEADERS]
+    cells = []
+    for kind, stem, weights, answers, correct in rows:
+        values = {"type": kind, "stem": stem, "weights": weights, "correct": correct,
+                  **{f"answer_{i}": a for i, a in enumerate(answers, start=1)}}
+        cells.append([values.get(k, "") for k in keys])
+    _only_import_failed(lambda: parse_xlsx(_workbook(XLSX_HEADERS, cells)))
 
 
 def _workbook(header, rows) -> bytes:

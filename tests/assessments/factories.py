@@ -61,11 +61,19 @@ DEFAULT_CHOICES = {
     QuestionKind.ORDERING: [("Tiếp nhận", True), ("Số hóa", True), ("Chuyển xử lý", True), ("Trả kết quả", True)],
     QuestionKind.NUMERICAL: [("7.25", Decimal("0.25"))],  # value, tolerance
     QuestionKind.ESSAY: [],
+    QuestionKind.CLOZE: [],  # the gaps are in the stem (CLOZE_STEM)
 }
+
+#: A cloze question with a short answer gap (weight 2, a 50 % answer), a drop-down gap and a numerical gap.
+CLOZE_STEM = ("<p>Bản sao được {2:SHORTANSWER:=chứng thực~%50%sao y#PHAN-HOI gần đúng} từ bản chính, nộp tại "
+              "{1:MULTICHOICE:Phòng Tư pháp~=Bộ phận Một cửa#PHAN-HOI đúng}; lệ phí trang đầu là "
+              "{1:NUMERICAL:=2000:100} đồng.</p>")
 
 
 def make_question(kind=QuestionKind.SINGLE, *, category=None, choices=None, **kwargs) -> Question:
     """A question of any kind with sensible Vietnamese answers (or the given (text, correct|match) pairs)."""
+    if kind == QuestionKind.CLOZE:
+        kwargs.setdefault("stem", CLOZE_STEM)
     question = QuestionFactory(kind=kind, **({"category": category} if category else {}), **kwargs)
     for i, (text, extra) in enumerate(choices if choices is not None else DEFAULT_CHOICES[kind]):
         if kind == QuestionKind.MATCHING:

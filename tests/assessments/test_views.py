@@ -54,6 +54,9 @@ def test_no_answer_key_in_the_html_of_an_open_attempt(client, officer, every_kin
     assert "is-correct" not in html and "Correct answer" not in html and "badge-success" not in html
     # Short answer: accepted answers are not in the page.
     assert "hộ tịch" not in html and "ho tich" not in html
+    # Cloze: the gaps' keys, percentages and feedback are not in the page (drop-down options are).
+    assert "chứng thực" not in html and "sao y" not in html and "2000" not in html and "%50%" not in html
+    assert "{2:SHORTANSWER" not in html and "Bộ phận Một cửa" in html
     # Numerical: neither the value nor the tolerance is in the page.
     assert "7.25" not in html and "7,25" not in html and "0.25" not in html and "0,25" not in html
     # Matching: right-hand sides are offered as texts in alphabetical order, never as the item's own id.
@@ -66,7 +69,8 @@ def test_no_answer_key_in_the_html_of_an_open_attempt(client, officer, every_kin
     names = re.findall(r'type="(?:radio|checkbox)" name="q\d+" value="([^"]*)"', html)
     names += re.findall(r'name="q\d+_(?:pos|match)_([^"]+)"', html)
     assert len(names) == sum(VersionChoice.objects.filter(version__responses__attempt=attempt, version__kind=kind)
-                             .count() for kind in ("single", "multiple", "true_false", "ordering", "matching"))
+                             .count() for kind in ("single", "multiple", "true_false", "ordering", "matching",
+                                                   "cloze"))
     assert all(looks_like_token(n) for n in names)
     # Checked/selected attributes only come from the officer's own (empty) answers.
     assert " checked" not in html and " selected>" not in html.replace('value="" selected>', "")
