@@ -8,6 +8,7 @@ Lesson progress is read-only. Course pages themselves are edited in the page exp
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -205,3 +206,28 @@ def hide_single_page_submit_in_courses(menu_items, request, context):
     """Inside a course, moderation is per course: the page-by-page "Submit for moderation" is not offered."""
     if _course_of(context.get("page") or context.get("parent_page")) is not None:
         menu_items[:] = [item for item in menu_items if item.name != "action-submit"]
+
+
+def _warn_what_publishing_would_refuse(request, page):
+    """Saving a draft skips the checks publishing makes (Wagtail defers required fields and model validation on
+    "Save draft"); say at once what the whole-course submit would refuse, so nothing surprises the trainer later.
+    Autosave (a JSON request) and publish / submit actions (validated in full by Wagtail) are left alone."""
+    if not request.accepts("text/html") or request.POST.get("action-publish") or request.POST.get("action-submit"):
+        return
+    if _course_of(page) is None:
+        return
+    latest = page.get_latest_revision()
+    problems = selectors.page_publish_problems(latest.as_object()) if latest else []
+    if problems:
+        messages.warning(request, _("Draft saved, but it cannot be published as it is. Fix this before submitting "
+                                    "the course for review: %(problems)s") % {"problems": "; ".join(problems)})
+
+
+@hooks.register("after_create_page")
+def warn_on_draft_create(request, page):
+    _warn_what_publishing_would_refuse(request, page)
+
+
+@hooks.register("after_edit_page")
+def warn_on_draft_edit(request, page):
+    _warn_what_publishing_would_refuse(request, page)

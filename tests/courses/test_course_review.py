@@ -286,3 +286,25 @@ def test_screens_refuse_who_may_not_decide(client, author, lead_trainer, trainer
     response = client.post(approve)  # the admin's own gate: officers have no admin access
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert live_pages(course) == 0
+
+
+def test_saving_a_draft_says_at_once_what_publishing_would_refuse(client, author):
+    """The editor's "Save draft" keeps Wagtail's leniency (autosave needs it) but warns in Vietnamese, page by
+    page, about what the whole-course submit will refuse."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    course = draft_course(author, lessons=0)
+    module = ModulePage.objects.descendant_of(course).get()
+    data = nested_form_data({
+        "title": "Bài học thiếu tiêu đề khối", "slug": "bai-hoc-thieu", "summary": "",
+        "body": streamfield([("checklist", {"title": "", "items": {
+            "count": "1", "0": {"value": "Đeo thẻ", "order": "0", "deleted": "", "id": "item-0"}}})]),
+        "estimated_minutes": "10", "is_required": "on",
+    })
+    client.force_login(author)
+    response = client.post(reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk]), data,
+                           follow=True)
+    assert response.status_code == 200
+    assert LessonPage.objects.filter(slug="bai-hoc-thieu").exists()  # the draft is saved
+    html = response.content.decode()
+    assert "Bản nháp đã được lưu nhưng chưa thể xuất bản" in html and "khối 1" in html
