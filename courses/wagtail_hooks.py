@@ -204,7 +204,8 @@ def register_submit_course_menu_item():
 @hooks.register("construct_page_action_menu")
 def hide_single_page_submit_in_courses(menu_items, request, context):
     """Inside a course, moderation is per course: the page-by-page "Submit for moderation" is not offered."""
-    if _course_of(context.get("page") or context.get("parent_page")) is not None:
+    page = context.get("page")
+    if _course_of(page if page is not None and page.pk else context.get("parent_page")) is not None:
         menu_items[:] = [item for item in menu_items if item.name != "action-submit"]
 
 

@@ -186,6 +186,9 @@ def test_the_editor_offers_the_whole_course_submit(client, author):
     html = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode()
     assert reverse("course_reviews:submit", args=[course.pk]) in html
     assert "Gửi duyệt cả khóa học" in html
+    assert 'name="action-submit"' not in html  # no page-by-page submit inside a course
+    add = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", lesson.get_parent().pk])
+    assert 'name="action-submit"' not in client.get(add).content.decode()
 
 
 def test_submit_screen_then_one_post(client, author):
@@ -308,3 +311,23 @@ def test_saving_a_draft_says_at_once_what_publishing_would_refuse(client, author
     assert LessonPage.objects.filter(slug="bai-hoc-thieu").exists()  # the draft is saved
     html = response.content.decode()
     assert "Bản nháp đã được lưu nhưng chưa thể xuất bản" in html and "khối 1" in html
+
+
+def test_a_quiz_draft_goes_with_the_course_and_is_published_with_it(client, author, lead_trainer):
+    from assessments.models import QuizPage, QuizQuestion
+    from tests.assessments.factories import make_question
+
+    course = draft_course(author)
+    module = ModulePage.objects.descendant_of(course).get()
+    quiz = QuizPage(title="Bài kiểm tra học phần 1", slug="kiem-tra-1", live=False, pass_mark=60)
+    module.add_child(instance=quiz)
+    quiz.fixed_questions.add(QuizQuestion(question=make_question(), sort_order=0))
+    quiz.save_revision(user=author)
+    review = services.course_review_submit(course=course, user=author)
+    assert "Bài kiểm tra học phần 1" in [i.page_title for i in review.items.all()]
+    client.force_login(lead_trainer)
+    response = client.get(reverse("course_reviews:detail", args=[review.pk]))
+    assert response.status_code == 200 and "Bài kiểm tra học phần 1" in response.content.decode()
+    services.course_review_approve(review=review, user=lead_trainer)
+    assert QuizPage.objects.get(pk=quiz.pk).live
+    assert QuizPage.objects.get(pk=quiz.pk).fixed_questions.count() == 1
