@@ -331,3 +331,15 @@ def test_a_quiz_draft_goes_with_the_course_and_is_published_with_it(client, auth
     services.course_review_approve(review=review, user=lead_trainer)
     assert QuizPage.objects.get(pk=quiz.pk).live
     assert QuizPage.objects.get(pk=quiz.pk).fixed_questions.count() == 1
+
+
+@pytest.mark.parametrize("lessons", [1, 6])
+def test_review_screen_queries_are_bounded_per_page(client, author, lead_trainer, lessons,
+                                                    django_assert_max_num_queries):
+    """A fixed number, plus what Wagtail spends rebuilding each submitted revision (`with_content_json`: its
+    locale, parent and comments — 4 queries a page); nothing else grows with the pages."""
+    review = services.course_review_submit(course=draft_course(author, lessons=lessons), user=author)
+    pages = review.items.count()
+    client.force_login(lead_trainer)
+    with django_assert_max_num_queries(22 + 4 * pages):
+        assert client.get(reverse("course_reviews:detail", args=[review.pk])).status_code == 200
