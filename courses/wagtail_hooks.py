@@ -17,6 +17,7 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
@@ -30,7 +31,7 @@ from people.roles import is_trainer
 from people.wagtail_hooks.common import DayColumn
 
 from . import admin_views, selectors, services
-from .models import CoursePage, Enrolment, LessonProgress, course_path_prefix
+from .models import CoursePage, CourseReview, Enrolment, LessonProgress, course_path_prefix
 
 
 @hooks.register("before_serve_document")
@@ -232,3 +233,29 @@ def warn_on_draft_create(request, page):
 @hooks.register("after_edit_page")
 def warn_on_draft_edit(request, page):
     _warn_what_publishing_would_refuse(request, page)
+
+
+class PendingCourseReviewsPanel(Component):
+    """On a lead trainer's admin dashboard: the whole-course reviews they may decide (Wagtail's own "awaiting your
+    review" panel knows only its page-by-page workflow)."""
+
+    name = "course_reviews_pending"
+    order = 90
+    template_name = "courses/admin/home_pending_reviews.html"
+
+    def __init__(self, reviews):
+        self.reviews = reviews
+
+    def get_context_data(self, parent_context=None):
+        return {"reviews": self.reviews}
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_course_reviews_panel(request, panels):
+    if not selectors.is_lead_trainer(request.user):
+        return
+    reviews = list(selectors.course_reviews_visible_to(user=request.user)
+                   .filter(status=CourseReview.Status.PENDING).exclude(submitted_by=request.user)
+                   .order_by("submitted_at", "pk")[:10])
+    if reviews:
+        panels.append(PendingCourseReviewsPanel(reviews))

@@ -343,3 +343,12 @@ def test_review_screen_queries_are_bounded_per_page(client, author, lead_trainer
     client.force_login(lead_trainer)
     with django_assert_max_num_queries(22 + 4 * pages):
         assert client.get(reverse("course_reviews:detail", args=[review.pk])).status_code == 200
+
+
+def test_the_lead_trainers_dashboard_lists_what_waits_for_them(client, author, lead_trainer):
+    review = services.course_review_submit(course=draft_course(author), user=author)
+    client.force_login(lead_trainer)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Khóa học chờ bạn duyệt" in html and reverse("course_reviews:detail", args=[review.pk]) in html
+    client.force_login(author)  # the author does not decide: no panel
+    assert "Khóa học chờ bạn duyệt" not in client.get(reverse("wagtailadmin_home")).content.decode()
