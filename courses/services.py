@@ -1,4 +1,4 @@
-"""Every write to courses/ (enrolments, lesson progress, completion) goes through these services."""
+"""Every write to courses/ (enrolments, lesson progress, completion, whole-course reviews) goes through these services."""
 
 import datetime as dt
 from collections import defaultdict
@@ -10,6 +10,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from lms.tasks import send_on_commit
 from people.competency import (
@@ -468,7 +469,9 @@ def course_review_submit(*, course: CoursePage, user) -> CourseReview:
     if problems:
         raise CourseReviewProblems(problems)
     with transaction.atomic():
-        CourseReview.objects.select_for_update().filter(course=course, status=CourseReview.Status.PENDING).update(
+        # One submission of a course at a time: the course row is the lock (the pending-review constraint backs it).
+        list(Page.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True))
+        CourseReview.objects.filter(course=course, status=CourseReview.Status.PENDING).update(
             status=CourseReview.Status.SUPERSEDED)
         review = CourseReview.objects.create(course=course, course_title=course.get_latest_revision_as_object().title,
                                              submitted_by=user)
