@@ -352,3 +352,13 @@ def test_the_lead_trainers_dashboard_lists_what_waits_for_them(client, author, l
     assert "Khóa học chờ bạn duyệt" in html and reverse("course_reviews:detail", args=[review.pk]) in html
     client.force_login(author)  # the author does not decide: no panel
     assert "Khóa học chờ bạn duyệt" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_page_left_in_the_page_by_page_workflow_is_published_and_its_workflow_closed(author, lead_trainer):
+    course = draft_course(author)
+    lesson = LessonPage.objects.get(slug="bai-1")
+    state = lesson.get_workflow().start(lesson, author)
+    review = services.course_review_submit(course=course, user=author)
+    services.course_review_approve(review=review, user=lead_trainer)
+    state.refresh_from_db()
+    assert LessonPage.objects.get(pk=lesson.pk).live and state.status == state.STATUS_CANCELLED
