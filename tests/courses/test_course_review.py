@@ -362,3 +362,11 @@ def test_a_page_left_in_the_page_by_page_workflow_is_published_and_its_workflow_
     services.course_review_approve(review=review, user=lead_trainer)
     state.refresh_from_db()
     assert LessonPage.objects.get(pk=lesson.pk).live and state.status == state.STATUS_CANCELLED
+
+
+def test_the_comment_is_shown_as_text(client, author, lead_trainer):
+    review = services.course_review_submit(course=draft_course(author), user=author)
+    services.course_review_reject(review=review, user=lead_trainer, comment='<script>alert("x")</script>\nDòng 2')
+    client.force_login(author)
+    html = client.get(reverse("course_reviews:detail", args=[review.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in html and "&lt;script&gt;" in html and "<br>Dòng 2" in html
