@@ -338,3 +338,65 @@ class TrainingSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("training settings")
+
+
+class CourseReview(models.Model):
+    """One whole-course review: the drafts of a course and its modules, lessons and quizzes, submitted together,
+    decided once by a lead trainer (courses.services.course_review_*)."""
+
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Returned to the author")
+        SUPERSEDED = "superseded", _("Replaced by a newer submission")
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="reviews",
+                               verbose_name=_("course"))
+    course_title = models.CharField(_("course title when submitted"), max_length=255)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("course review")
+        verbose_name_plural = _("course reviews")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course"], condition=Q(status="pending"),
+                                    name="uniq_pending_course_review"),
+        ]
+
+    def __str__(self) -> str:
+        return self.course_title
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class CourseReviewItem(models.Model):
+    """One page of a course review: the exact revision the reviewer sees and, once approved, publishes."""
+
+    wagtail_reference_index_ignore = True
+
+    review = models.ForeignKey(CourseReview, on_delete=models.CASCADE, related_name="items")
+    page = models.ForeignKey(Page, null=True, on_delete=models.SET_NULL, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
+    page_title = models.CharField(_("page title when submitted"), max_length=255)
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("page in a course review")
+        verbose_name_plural = _("pages in a course review")
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["review", "page"], name="uniq_course_review_page")]
+
+    def __str__(self) -> str:
+        return self.page_title

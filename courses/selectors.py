@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
@@ -686,3 +687,194 @@ def courses_editable_by(*, user) -> QuerySet[CoursePage]:
 
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     return CoursePage.objects.filter(pk__in=pages.values("pk")).order_by("path")
+
+
+# --- Whole-course review ----------------------------------------------------------------------------------------
+
+LEAD_TRAINER_GROUP = "Lead trainer"  # created by courses/0002; its members decide course reviews
+
+
+def is_lead_trainer(user) -> bool:
+    """Lead trainers (and superusers) decide whole-course reviews."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser) or user.groups.filter(name=LEAD_TRAINER_GROUP).exists()
+
+
+def can_submit_course_review(*, user, course: CoursePage) -> bool:
+    """Whoever may edit the course in the admin may send its drafts for review."""
+    return bool(getattr(user, "is_authenticated", False)) and course.permissions_for_user(user).can_edit()
+
+
+def can_decide_course_review(*, user, review) -> bool:
+    """A lead trainer decides, never on their own submission (as Wagtail's group-approval task)."""
+    return is_lead_trainer(user) and review.submitted_by_id != user.pk
+
+
+@dataclass
+class ReviewDraft:
+    """A page of a course with a draft (its latest revision) not yet live."""
+
+    page: Page
+    revision: object
+    revised: Page  # the page as the revision has it
+
+
+@dataclass
+class PageProblems:
+    """What publishing a page's draft would refuse, in words a trainer can act on."""
+
+    page: Page
+    messages: list[str]
+
+
+def course_review_drafts(*, course: CoursePage) -> list[ReviewDraft]:
+    """The course page and every page below it whose latest revision is not live (new pages and draft edits),
+    in tree order: what "Gửi duyệt cả khóa học" sends."""
+    pages = (Page.objects.filter(path__startswith=course.path, depth__gte=course.depth, has_unpublished_changes=True,
+                                 latest_revision__isnull=False)
+             .select_related("latest_revision").order_by("path").specific())
+    return [ReviewDraft(page=p, revision=p.latest_revision, revised=p.latest_revision.as_object()) for p in pages]
+
+
+def _field_label(model, name: str) -> str:
+    if name == "__all__" or not name:
+        return ""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a non-field error key is shown as it is
+        return name
+
+
+def _block_messages(error, block, value, prefix: str) -> list[str]:
+    """Flatten a StreamField block error into lines a trainer can follow: "Nội dung, khối 2 (Danh sách kiểm tra),
+    Tiêu đề: Trường này là bắt buộc." (positions from 1, labels from the block definitions)."""
+    from wagtail import blocks
+
+    lines: list[str] = []
+
+    def walk(node, block, value, where: str):
+        for message in node.get("messages", []) or []:
+            lines.append(f"{where}: {message}")
+        errors = node.get("blockErrors") or {}
+        pairs = errors.items() if isinstance(errors, dict) else enumerate(errors)
+        for key, child in pairs:
+            if not child:
+                continue
+            child_block = child_value = None
+            if isinstance(block, blocks.StreamBlock):
+                index = int(key)
+                child_block = value[index].block if value is not None and index < len(value) else None
+                child_value = value[index].value if child_block is not None else None
+                label = _("block %(number)s") % {"number": index + 1}
+                if child_block is not None:
+                    label += f" ({child_block.label})"
+            elif isinstance(block, blocks.StructBlock):
+                child_block = block.child_blocks.get(key)
+                child_value = value.get(key) if value is not None else None
+                label = str(child_block.label) if child_block is not None else str(key)
+            elif isinstance(block, blocks.ListBlock):
+                index = int(key)
+                child_block = block.child_block
+                items = list(value) if value is not None else []
+                child_value = items[index] if index < len(items) else None
+                label = _("item %(number)s") % {"number": index + 1}
+            else:
+                label = str(key)
+            walk(child, child_block, child_value, f"{where}, {label}")
+
+    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": list(error.messages)}
+    walk(data, block, value, prefix)
+    return lines or [f"{prefix}: {'; '.join(error.messages)}"]
+
+
+def page_publish_problems(page: Page) -> list[str]:
+    """Everything publishing this page (as a revision has it) would refuse: the model's validation (required
+    fields, validators, slugs — what `Page.save()` runs on a live page), each inline row's validation, and the
+    StreamField blocks' required fields (which Wagtail defers when a draft is saved)."""
+    from django.core.exceptions import ValidationError
+    from modelcluster.models import get_all_child_relations
+    from wagtail.fields import StreamField
+
+    messages: list[str] = []
+    model = type(page)
+    was_live = page.live
+    page.live = True
+    try:
+        page.full_clean()
+    except ValidationError as error:
+        for name, errors in error.message_dict.items():
+            label = capfirst(_field_label(model, name))
+            messages += [f"{label}: {e}" if label else str(e) for e in errors]
+    finally:
+        page.live = was_live
+    for relation in get_all_child_relations(page):
+        child_model = relation.related_model
+        for number, child in enumerate(getattr(page, relation.get_accessor_name()).all(), start=1):
+            try:
+                child.full_clean(exclude=[relation.field.name], validate_unique=False)
+            except ValidationError as error:
+                where = f"{capfirst(child_model._meta.verbose_name)} {number}"
+                for name, errors in error.message_dict.items():
+                    label = _field_label(child_model, name)
+                    messages += [f"{where}, {label}: {e}" if label else f"{where}: {e}" for e in errors]
+    for model_field in model._meta.concrete_fields:
+        if isinstance(model_field, StreamField):
+            try:
+                value = getattr(page, model_field.attname)
+                model_field.stream_block.clean(value)
+            except ValidationError as error:
+                messages += _block_messages(error, model_field.stream_block, value,
+                                            capfirst(model_field.verbose_name))
+    return messages
+
+
+def course_review_problems(*, drafts: list[ReviewDraft]) -> list[PageProblems]:
+    """Every problem of every draft, by page, so the trainer fixes them all before one submission."""
+    problems = []
+    for draft in drafts:
+        found = page_publish_problems(draft.revised)
+        if found:
+            problems.append(PageProblems(page=draft.page, messages=found))
+    return problems
+
+
+def course_reviews_visible_to(*, user) -> QuerySet:
+    """Lead trainers see every review; other trainers the ones they submitted. Newest first."""
+    from .models import CourseReview
+
+    reviews = CourseReview.objects.select_related("course", "submitted_by", "decided_by").annotate(
+        page_count=Count("items"))
+    if is_lead_trainer(user):
+        return reviews
+    return reviews.filter(submitted_by=user)
+
+
+@dataclass
+class ReviewPage:
+    """One page of a review: the revision submitted, the live version it replaces (None for a new page), and
+    whether the page has moved on since (a newer draft, or the page or revision gone)."""
+
+    item: object
+    page: Page | None
+    live: Page | None
+    revised: Page | None
+    stale: bool
+
+
+def course_review_pages(*, review) -> list[ReviewPage]:
+    """The pages of a review with what the reviewer compares, in tree order, in a fixed number of queries
+    (items with their revisions, then the pages' specific rows, one query per page type)."""
+    items = list(review.items.select_related("revision").order_by("path"))
+    page_ids = [i.page_id for i in items if i.page_id]
+    specific = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()}
+    rows = []
+    for item in items:
+        page = specific.get(item.page_id)
+        revised = live = None
+        if page is not None and item.revision is not None:
+            revised = page.with_content_json(item.revision.content)
+            live = page if page.live else None
+        stale = page is None or item.revision is None or page.latest_revision_id != item.revision_id
+        rows.append(ReviewPage(item=item, page=page, live=live, revised=revised, stale=stale))
+    return rows

@@ -1,15 +1,16 @@
-"""Every write to courses/ (enrolments, lesson progress, completion) goes through these services."""
+"""Every write to courses/ (enrolments, lesson progress, completion, whole-course reviews) goes through these services."""
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from lms.tasks import send_on_commit
 from people.competency import (
@@ -25,13 +26,25 @@ from . import signals
 from .models import (
     CourseCompetency,
     CoursePage,
+    CourseReview,
+    CourseReviewItem,
     Enrolment,
     LessonPage,
     LessonProgress,
     TrainingSettings,
     course_path_prefix,
 )
-from .selectors import granting_courses, prerequisites_message, prerequisites_missing, progress_for_enrolments
+from .selectors import (
+    can_decide_course_review,
+    can_submit_course_review,
+    course_review_drafts,
+    course_review_pages,
+    course_review_problems,
+    granting_courses,
+    prerequisites_message,
+    prerequisites_missing,
+    progress_for_enrolments,
+)
 
 # A ping says how long the page was visible since the last one; never credit more than this per ping.
 PING_MAX_SECONDS = 60
@@ -424,3 +437,109 @@ def course_search_text_refresh(*, course_path: str) -> None:
     course = CoursePage.objects.filter(path=course_path).first()
     if course is not None:
         CoursePage.objects.filter(pk=course.pk).update(search_text=course.build_search_text())
+
+
+# --- Whole-course review ----------------------------------------------------------------------------------------
+
+
+class CourseReviewProblems(ValidationError):
+    """The drafts of a course cannot be published as they are; `problems` lists them by page."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        lines = [f"{p.page.title}: {m}" for p in problems for m in p.messages]
+        super().__init__(lines, code="problems")
+
+
+def course_review_submit(*, course: CoursePage, user) -> CourseReview:
+    """Send the course and every draft below it (modules, lessons, quizzes) for review as one request.
+
+    Every draft is checked first, as publishing would check it (`selectors.page_publish_problems`), so a
+    submission never fails half-way and an approval never fails on something the submission accepted: any
+    problem raises `CourseReviewProblems` (all problems, by page) and nothing is recorded. A pending review of
+    the same course is replaced (status "superseded"): resubmitting is how an author sends newer drafts.
+    """
+    if not can_submit_course_review(user=user, course=course):
+        raise PermissionDenied
+    drafts = course_review_drafts(course=course)
+    if not drafts:
+        raise ValidationError(_("This course has no draft waiting to be published: there is nothing to review."),
+                              code="nothing")
+    problems = course_review_problems(drafts=drafts)
+    if problems:
+        raise CourseReviewProblems(problems)
+    with transaction.atomic():
+        # One submission of a course at a time: the course row is the lock (the pending-review constraint backs it).
+        list(Page.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True))
+        CourseReview.objects.filter(course=course, status=CourseReview.Status.PENDING).update(
+            status=CourseReview.Status.SUPERSEDED)
+        review = CourseReview.objects.create(course=course, course_title=course.get_latest_revision_as_object().title,
+                                             submitted_by=user)
+        CourseReviewItem.objects.bulk_create([
+            CourseReviewItem(review=review, page=d.page, revision=d.revision, page_title=d.revised.title[:255],
+                             path=d.page.path)
+            for d in drafts])
+    return review
+
+
+def _pending_review_locked(review):
+    locked = CourseReview.objects.select_for_update().get(pk=review.pk)
+    if locked.status != CourseReview.Status.PENDING:
+        raise ValidationError(_("This review has already been decided or replaced by a newer submission."),
+                              code="decided")
+    return locked
+
+
+def course_review_approve(*, review, user, comment: str = "") -> CourseReview:
+    """Publish every revision of the review in one transaction: all pages go live, or none does.
+
+    Refused (nothing published) when the user may not decide it (a lead trainer, not the author), when it is no
+    longer pending, or when a page has a newer draft than the one submitted (the reviewer never saw it: the
+    author must resubmit). Pages are published parent first; a page that fails to publish rolls everything back
+    and names the page.
+    """
+    if not can_decide_course_review(user=user, review=review):
+        raise PermissionDenied
+    with transaction.atomic():
+        review = _pending_review_locked(review)
+        rows = course_review_pages(review=review)
+        stale = [row.item.page_title for row in rows if row.stale]
+        if stale:
+            raise ValidationError(
+                _("These pages have changed since the course was submitted: %(pages)s. The version you reviewed "
+                  "is no longer the latest draft, so nothing was published; ask the author to submit the course "
+                  "again.") % {"pages": ", ".join(f"“{t}”" for t in stale)}, code="stale")
+        for row in rows:
+            try:
+                row.item.revision.publish(user=user)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("“%(page)s” could not be published (%(error)s), so no page of the course was published.")
+                    % {"page": row.item.page_title, "error": "; ".join(error.messages)}, code="publish") from error
+        review.status = review.Status.APPROVED
+        review.decided_by = user
+        review.decided_at = timezone.now()
+        review.comment = comment.strip()
+        review.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+        send_on_commit(signals.course_review_decided, sender=type(review), review=review)
+    return review
+
+
+def course_review_reject(*, review, user, comment: str) -> CourseReview:
+    """Return the course to its author with a comment (required: the author must know what to change). The
+    drafts stay as they are, unpublished."""
+    if not can_decide_course_review(user=user, review=review):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the author should change: a comment is required to return "
+                                            "the course.")}, code="required")
+    with transaction.atomic():
+        review = _pending_review_locked(review)
+        review.status = review.Status.REJECTED
+        review.decided_by = user
+        review.decided_at = timezone.now()
+        review.comment = comment
+        review.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+        send_on_commit(signals.course_review_decided, sender=type(review), review=review)
+    return review

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     DIGEST = "digest", _("Weekly leader digest")
     CERTIFICATE_READY = "certificate_ready", _("Certificate ready")
     NEW_COURSE = "new_course", _("New course in the catalogue")
+    COURSE_REVIEW = "course_review", _("Decision on a course submitted for review")
 
 
 #: Kinds a user may mute (no notification, no e-mail). Every other kind is mandatory.

@@ -701,3 +701,32 @@ def certificate_ready(*, certificate) -> Notification | None:
             links=[{"label": _("My certificates"), "url": reverse("certificates:mine")},
                    {"label": _("Verify the certificate"), "url": verify_url(certificate.code)}])
         return notify_one(candidate)
+
+
+def course_review_decided(*, review) -> Notification | None:
+    """A lead trainer approved or returned a whole-course review: tell its author once per decision (in the
+    centre and by e-mail), with the reviewer's comment and the link to the review."""
+    from courses.models import CourseReview
+
+    author = review.submitted_by
+    reviewer = review.decided_by
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"course": review.course_title, "reviewer": display_name(reviewer) if reviewer else ""}
+        if review.status == CourseReview.Status.APPROVED:
+            title = _("Course approved and published: %(course)s") % params
+            body = _("%(reviewer)s approved the course “%(course)s”: every page you submitted is now "
+                     "published.") % params
+        elif review.status == CourseReview.Status.REJECTED:
+            title = _("Course returned for changes: %(course)s") % params
+            body = _("%(reviewer)s returned the course “%(course)s” without publishing it. Your drafts are "
+                     "kept: change them and submit the course again.") % params
+        else:
+            return None
+        if review.comment:
+            body += "\n" + _("Comment: %(comment)s") % {"comment": review.comment}
+        candidate = Candidate(
+            kind=Kind.COURSE_REVIEW, user=author, name=display_name(author), email=author.email, subject=review,
+            period=review.status, title=title, body=body,
+            link=reverse("course_reviews:detail", args=[review.pk]),
+            links=[{"label": _("Edit the course"), "url": reverse("wagtailadmin_pages:edit", args=[review.course_id])}])
+        return notify_one(candidate)

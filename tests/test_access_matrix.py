@@ -8,7 +8,9 @@ URLs point at), ``leader`` (leads ward A, so Lan is in scope), ``sibling`` (lead
 courses, assessments, certificates, dashboards) and django.contrib.auth's account pages are checked one by one,
 keyed by their URL name ("app:verb-noun"). Third-party includes (Wagtail admin, documents, the Wagtail page tree
 under khoa-hoc/) are one row each, keyed "include:<prefix>", tested at a representative URL. A pattern without
-a row, or a row whose pattern is gone, fails the test — so every new view must come with its row.
+a row, or a row whose pattern is gone, fails the test — so every new view must come with its row. Our own screens
+inside the Wagtail admin (namespaces in OWN_ADMIN_NAMESPACES) have their rows in ADMIN_ROWS, with a seventh
+visitor, ``lead`` (a lead trainer).
 
 Adding a row for a new view
 ---------------------------
@@ -267,6 +269,28 @@ class World:
             officer=self.officer, competency=CompetencyFactory(code="NV04"), level=2,
             achieved_on=timezone.localdate(), basis="Quyết định 15/QĐ-UBND",
             document=SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n"), recorded_by=self.users["admin"])
+
+    # courses/: a whole-course review of a draft edit of ``course``, submitted by the trainer; the lead trainer
+    # (group "Lead trainer") decides it. Only the admin rows (ADMIN_ROWS) use them.
+    @cached_property
+    def lead_trainer(self):
+        from tests.people.factories import UserFactory
+
+        return UserFactory(username="lead", groups=["Trainer", "Lead trainer"])
+
+    @cached_property
+    def course_draft(self):
+        """``course`` with a draft edit of its first lesson (not yet live)."""
+        lesson = self.lesson
+        lesson.summary = "Tóm tắt đang chờ duyệt"
+        lesson.save_revision(user=self.users["trainer"])
+        return self.course
+
+    @cached_property
+    def course_review(self):
+        from courses import services
+
+        return services.course_review_submit(course=self.course_draft, user=self.users["trainer"])
 
     # assessments/
     @cached_property
@@ -548,6 +572,93 @@ def test_access(key, world):
             mismatches.append(f"  {actor:8} expected {expected}, got {actual[actor]}")
     if os.environ.get("ACCESS_MATRIX_PRINT"):
         print(f"\n{key} {row.method.upper()} {url}: " + ", ".join(f"{a}={actual[a]}" for a in ACTORS))
+    assert not mismatches, f"{row.method.upper()} {url} ({key}):\n" + "\n".join(mismatches)
+
+
+# --- Our own screens inside the Wagtail admin ------------------------------------------------------------------
+# Registered by our wagtail_hooks under /admin/ (so the URLconf walk above sees them only as "include:admin/"),
+# they are checked here one by one, with a seventh visitor: ``lead``, a lead trainer (group "Lead trainer").
+# Every URL name of the namespaces in OWN_ADMIN_NAMESPACES must have a row. Wagtail's admin answers visitors
+# without admin access with its login page, and a refusal inside it (PermissionDenied) with a redirect to the
+# dashboard and an error message (ADMIN_DENIED).
+ADMIN_ACTORS = ACTORS + ("lead",)
+OWN_ADMIN_NAMESPACES = ("course_reviews",)
+_ADMIN_LOGIN = redirect("/admin/login/")
+
+
+@dataclass
+class AdminRow:
+    url: Callable[[World], str]
+    trainer: Expect | int
+    admin: Expect | int
+    lead: Expect | int
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    # Visitors without admin access (officers, leaders) never reach our views.
+    anon: Expect | int = _ADMIN_LOGIN
+    officer: Expect | int = _ADMIN_LOGIN
+    leader: Expect | int = _ADMIN_LOGIN
+    sibling: Expect | int = _ADMIN_LOGIN
+
+    def expected(self, actor: str) -> Expect:
+        value = getattr(self, actor)
+        return Status(value) if isinstance(value, int) else value
+
+
+ADMIN_ROWS: dict[str, AdminRow] = {
+    # Whole-course review: trainers see their own submissions, lead trainers every review; the author (the
+    # trainer) may not decide their own; the Administrator group holds no page permission (no submit) and sees
+    # no one else's review (404).
+    "course_reviews:index": AdminRow(lambda w: reverse("course_reviews:index"), trainer=OK, admin=OK, lead=OK),
+    "course_reviews:detail": AdminRow(lambda w: reverse("course_reviews:detail", args=[w.course_review.pk]),
+                                      trainer=OK, admin=NOT_FOUND, lead=OK),
+    "course_reviews:submit": AdminRow(lambda w: reverse("course_reviews:submit", args=[w.course_draft.pk]),
+                                      trainer=OK, admin=redirect("/admin/"), lead=OK),
+    "course_reviews:approve": AdminRow(lambda w: reverse("course_reviews:approve", args=[w.course_review.pk]),
+                                       method="post", trainer=redirect("/admin/"), admin=NOT_FOUND,
+                                       lead=redirect_to("course_reviews:index")),
+    "course_reviews:reject": AdminRow(lambda w: reverse("course_reviews:reject", args=[w.course_review.pk]),
+                                      method="post", data={"comment": "Bổ sung ví dụ."}, trainer=redirect("/admin/"),
+                                      admin=NOT_FOUND, lead=redirect_to("course_reviews:index")),
+}
+
+
+def own_admin_url_names() -> set[str]:
+    """URL names of our namespaces inside the Wagtail admin's URLconf."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace.rstrip(":") in OWN_ADMIN_NAMESPACES:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_own_admin_url_has_a_row():
+    names = own_admin_url_names()
+    assert names, "the admin namespaces were not found"
+    assert set(ADMIN_ROWS) == names, f"add or remove ADMIN_ROWS rows: {names ^ set(ADMIN_ROWS)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(ADMIN_ROWS))
+def test_admin_access(key, world):
+    row = ADMIN_ROWS[key]
+    url = row.url(world)
+    world.users["lead"] = world.lead_trainer
+    mismatches, actual = [], {}
+    for actor in ADMIN_ACTORS:
+        expected = row.expected(actor)
+        response = _request(world, actor, row, url)
+        actual[actor] = _describe(response)
+        if not expected.matches(response):
+            mismatches.append(f"  {actor:8} expected {expected}, got {actual[actor]}")
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        print(f"\n{key} {row.method.upper()} {url}: " + ", ".join(f"{a}={actual[a]}" for a in ADMIN_ACTORS))
     assert not mismatches, f"{row.method.upper()} {url} ({key}):\n" + "\n".join(mismatches)
 
 

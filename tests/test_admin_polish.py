@@ -110,7 +110,7 @@ def test_help_menu_leads_to_our_trainer_guide(vi_trainer):
     assert "guide.wagtail.org" not in props and "Editor Guide" not in props
     guide = vi_trainer.get(reverse("lms_trainer_guide"), HTTP_ACCEPT_LANGUAGE="vi")
     assert guide.status_code == 200 and "Hướng dẫn cho giảng viên" in guide.content.decode()
-    assert "Gửi duyệt: Duyệt khóa học" in guide.content.decode()
+    assert "Gửi duyệt cả khóa học" in guide.content.decode()
 
 
 def test_the_trainer_guide_is_for_admin_users_only(client, officer):
