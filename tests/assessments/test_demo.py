@@ -45,7 +45,7 @@ def test_ward_procedure_bank_is_scenario_questions_linked_to_the_procedures():
     courses_demo.seed(stdout=out)
     demo.seed(stdout=out)
     questions = Question.objects.filter(category__path__startswith="Thủ tục cấp xã: hộ tịch và chứng thực/")
-    assert questions.count() == 20
+    assert questions.count() == 21
     assert all(q.procedures.exists() for q in questions)
     fields = set(questions.values_list("procedures__field", flat=True))
     assert fields == {"ho_tich", "chung_thuc"}
