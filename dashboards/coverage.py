@@ -50,6 +50,44 @@ def counter_role_codes() -> tuple[str, ...]:
     return tuple(getattr(settings, "DASHBOARDS_COUNTER_ROLES", ("TN", "HD")))
 
 
+def share_of(part: int, whole: int) -> float | None:
+    """part / whole, None when the whole is 0 (nothing to measure, shown as "—")."""
+    return part / whole if whole else None
+
+
+def percent_of(share: float | None) -> float | None:
+    """A share as a percentage with one decimal (None stays None)."""
+    return None if share is None else round(share * 100, 1)
+
+
+class QuizRate:
+    """The pass rate of `quiz_passed` out of `quiz_graded` attempts (for dataclasses that carry both)."""
+
+    @property
+    def quiz_share(self) -> float | None:
+        return share_of(self.quiz_passed, self.quiz_graded)
+
+    @property
+    def quiz_percent(self) -> float | None:
+        return percent_of(self.quiz_share)
+
+    @property
+    def quiz_tone(self) -> str:
+        return share_tone(self.quiz_share)
+
+
+class CellTones:
+    """How many of a centre's `cells` are red (danger) and amber (warning)."""
+
+    @property
+    def red(self) -> int:
+        return sum(1 for c in self.cells if c.tone == "danger")
+
+    @property
+    def amber(self) -> int:
+        return sum(1 for c in self.cells if c.tone == "warning")
+
+
 def share_tone(share: float | None) -> str:
     if share is None:
         return "muted"
@@ -103,12 +141,11 @@ class Counts:
     @property
     def share(self) -> float | None:
         """Met share = (đạt + sắp hết hạn) / required pairs; None when nothing is required."""
-        return self.satisfied / self.required if self.required else None
+        return share_of(self.satisfied, self.required)
 
     @property
     def percent(self) -> float | None:
-        share = self.share
-        return None if share is None else round(share * 100, 1)
+        return percent_of(self.share)
 
     @property
     def tone(self) -> str:
@@ -396,18 +433,10 @@ class DeskCell:
 
 
 @dataclass
-class DeskCentre:
+class DeskCentre(CellTones):
     unit: Unit
     holders: int
     cells: list[DeskCell]
-
-    @property
-    def red(self) -> int:
-        return sum(1 for c in self.cells if c.tone == "danger")
-
-    @property
-    def amber(self) -> int:
-        return sum(1 for c in self.cells if c.tone == "warning")
 
 
 def centres_of(unit: Unit) -> list[Unit]:
@@ -490,18 +519,10 @@ class FieldCell:
 
 
 @dataclass
-class FieldCentre:
+class FieldCentre(CellTones):
     unit: Unit
     holders: int
     cells: list[FieldCell]
-
-    @property
-    def red(self) -> int:
-        return sum(1 for c in self.cells if c.tone == "danger")
-
-    @property
-    def amber(self) -> int:
-        return sum(1 for c in self.cells if c.tone == "warning")
 
 
 def field_readiness(desks: Sequence[DeskCentre], fields: Sequence[FieldCompetency]) -> list[FieldCentre]:
@@ -558,7 +579,7 @@ def officers_without_role(*, unit: Unit, on: dt.date) -> QuerySet[Officer]:
 
 
 @dataclass
-class TrendPoint:
+class TrendPoint(QuizRate):
     day: dt.date
     counts: Counts
     completions: int = 0
@@ -574,15 +595,6 @@ class TrendPoint:
     def short_label(self) -> str:
         """mm/yy: twelve of them fit under a chart on a phone or an A4 page."""
         return self.day.strftime("%m/%y")
-
-    @property
-    def quiz_share(self) -> float | None:
-        return self.quiz_passed / self.quiz_graded if self.quiz_graded else None
-
-    @property
-    def quiz_percent(self) -> float | None:
-        share = self.quiz_share
-        return None if share is None else round(share * 100, 1)
 
 
 def month_ends(on: dt.date, months: int = 12) -> list[dt.date]:

@@ -17,26 +17,13 @@ from . import coverage
 
 
 @dataclass
-class CourseStats:
+class CourseStats(coverage.QuizRate):
     course: CoursePage
     enrolled: int = 0
     completed: int = 0
     overdue: int = 0
     quiz_graded: int = 0
     quiz_passed: int = 0
-
-    @property
-    def quiz_share(self) -> float | None:
-        return self.quiz_passed / self.quiz_graded if self.quiz_graded else None
-
-    @property
-    def quiz_percent(self) -> float | None:
-        share = self.quiz_share
-        return None if share is None else round(share * 100, 1)
-
-    @property
-    def quiz_tone(self) -> str:
-        return coverage.share_tone(self.quiz_share)
 
 
 @dataclass
