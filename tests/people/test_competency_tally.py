@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from people import competency as engine
@@ -63,6 +63,15 @@ def tally_counts(tally: engine.Tally) -> Counter:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(requirements=requirements, assignments=assignments, evidence=evidence, bounds=bounds,
        on_offset=st.integers(-60, 60))
+# Forced through a legal-change bound (random worlds rarely cut evidence with one): officer 0 holds level 2 since
+# D − 50 with no end; a bound on evidence achieved before D − 10 ends it at D + 10 (sắp hết hạn instead of đạt) or
+# at D − 5 (hết hạn), and a bound dated before the evidence leaves it alone.
+@example(requirements={(0, 0): (1, 0)}, assignments=[(0, 0, -100, None)], evidence=[(0, 0, 2, -50, None, False)],
+         bounds=[(0, -10, 20)], on_offset=0)
+@example(requirements={(0, 0): (1, 0)}, assignments=[(0, 0, -100, None)], evidence=[(0, 0, 2, -50, None, False)],
+         bounds=[(0, -10, 5)], on_offset=0)
+@example(requirements={(0, 0): (1, 12)}, assignments=[(0, 0, -100, None)], evidence=[(0, 0, 2, -50, None, False)],
+         bounds=[(0, -60, 5)], on_offset=0)
 def test_the_fast_counts_equal_the_rows(world, requirements, assignments, evidence, bounds, on_offset):
     officers, roles, competencies = world["officers"], world["roles"], world["competencies"]
     on = D + dt.timedelta(days=on_offset)
