@@ -5,7 +5,7 @@ import hashlib
 import json
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -557,6 +557,24 @@ def _answer_rows(*, response: Response, known: dict[str, int], choices, order, m
     return []
 
 
+def _new_answer(*, response: Response, choice_ids, choices=None, text=None, order=None, matches=None):
+    """(text, None) for a text answer or (None, ResponseChoice rows) for the others, or a ValidationError when
+    a token is not one of the question's (an id, another question's token, a guess)."""
+    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
+    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
+    if any(t not in known for t in given):
+        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
+    if response.version.kind in TEXT_KINDS:
+        return (text or "")[:20000], None
+    rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
+    if isinstance(rows, Exception):
+        return rows
+    return None, rows
+
+
+TEXT_KINDS = (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY)
+
+
 def _same_as_saved(response: Response, *, text: str | None, rows: list[ResponseChoice] | None) -> bool:
     """Whether a (stale) answer is exactly the saved one: then nothing is lost and nothing needs refusing."""
     if rows is None:
@@ -577,17 +595,12 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
     if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
-    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
-    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
-    if any(t not in known for t in given):
-        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
-    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY)
-    value = (text or "")[:20000] if is_text else None
-    rows = None
-    if not is_text:
-        rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
-        if isinstance(rows, Exception):
-            return rows
+    answer = _new_answer(response=response, choice_ids=choice_ids, choices=choices, text=text, order=order,
+                         matches=matches)
+    if isinstance(answer, Exception):
+        return answer
+    value, rows = answer
+    is_text = rows is None
     if revision is not None and revision < response.revision:
         if _same_as_saved(response, text=value, rows=rows):
             return response
@@ -615,17 +628,33 @@ def attempt_page_set(*, attempt: Attempt, page: int) -> None:
 
 # --- Submit and grading ---------------------------------------------------------------------------------
 
-def _grade_responses(attempt: Attempt) -> bool:
-    """Grade every response of an attempt; returns True when an essay still waits for a trainer."""
-    responses = list(
-        Response.objects.filter(attempt=attempt).select_related("version")
-        .prefetch_related("version__choices", "selections")
-    )
+def _responses_for_grading(*, attempt_id: int, ids: list[int] | None = None) -> list[Response]:
+    """The responses of an attempt with their version, the version's choices and the officer's selections: three
+    queries whatever the number of questions, enough to compare answers, save the changed ones and grade."""
+    qs = (Response.objects.filter(attempt_id=attempt_id).select_related("version")
+          .prefetch_related(models_prefetch_version_choices(), "selections").order_by("position"))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs)
+
+
+def models_prefetch_version_choices():
+    from django.db.models import Prefetch
+
+    return Prefetch("version__choices", queryset=VersionChoice.objects.order_by("position"))
+
+
+def _grade_in_memory(responses: list[Response], *, selections: dict[int, list] | None = None) -> bool:
+    """Set score / needs_marking on responses whose version choices and selections are loaded (`selections`:
+    the rows just written for some of them); True when an essay still waits for a trainer. Writes nothing: the
+    caller writes every response in one bulk update."""
     waiting = False
+    selections = selections or {}
     for r in responses:
         v = r.version
-        selections = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
-        fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections,
+        rows = selections[r.pk] if r.pk in selections else r.selections.all()
+        selections_given = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in rows]
+        fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections_given,
                                  text=r.text_answer, partial_credit=v.partial_credit,
                                  ignore_diacritics=v.ignore_diacritics, unit=v.unit)
         if fraction is None:
@@ -635,20 +664,35 @@ def _grade_responses(attempt: Attempt) -> bool:
         else:
             r.score = grading.score_for(fraction, r.max_mark)
             r.needs_marking = False
+    return waiting
+
+
+def _grade_responses(attempt: Attempt) -> bool:
+    """Grade every response of an attempt (one read, one bulk update); True when an essay waits for a trainer."""
+    responses = _responses_for_grading(attempt_id=attempt.pk)
+    waiting = _grade_in_memory(responses)
     Response.objects.bulk_update(responses, ["score", "needs_marking"])
     return waiting
 
 
-def _finalise(attempt: Attempt, now: dt.datetime) -> Attempt:
-    totals = Response.objects.filter(attempt=attempt).aggregate(s=models_sum("score"), m=models_sum("max_mark"))
-    score, max_score = Decimal(totals["s"] or 0), Decimal(totals["m"] or 0)
+def _finalise(attempt: Attempt, now: dt.datetime, *, responses: list[Response] | None = None,
+              quiz: QuizPage | None = None) -> Attempt:
+    """Grade the attempt from its graded responses (given, or summed in the database) and check the course."""
+    if responses is None:
+        totals = Response.objects.filter(attempt=attempt).aggregate(s=models_sum("score"), m=models_sum("max_mark"))
+        score, max_score = Decimal(totals["s"] or 0), Decimal(totals["m"] or 0)
+    else:
+        score = sum((r.score or Decimal(0) for r in responses), Decimal(0))
+        max_score = sum((r.max_mark for r in responses), Decimal(0))
     percent = (score * 100 / max_score).quantize(Decimal("0.01")) if max_score else Decimal("0")
-    quiz = QuizPage.objects.get(pk=attempt.quiz_id)
+    if quiz is None or quiz.pk != attempt.quiz_id:
+        quiz = QuizPage.objects.get(pk=attempt.quiz_id)
     attempt.score, attempt.max_score, attempt.percent = score, max_score, percent
     attempt.passed = percent >= quiz.pass_mark
     attempt.status = Attempt.Status.GRADED
     attempt.graded_at = now
-    attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at", "submitted_at",
+                                "auto_submitted"])
     if attempt.passed and attempt.enrolment_id and quiz.is_required:
         _check_completion(attempt)
     return attempt
@@ -661,27 +705,129 @@ def models_sum(field):
 
 
 def _check_completion(attempt: Attempt) -> None:
-    enrolment_check_completion(enrolment=Enrolment.objects.get(pk=attempt.enrolment_id))
+    # enrolment_check_completion reads the enrolment (with its course) itself.
+    enrolment_check_completion(enrolment=Enrolment(pk=attempt.enrolment_id))
 
 
-def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:
+def _submit_locked(locked: Attempt, *, now: dt.datetime, auto: bool, responses: list[Response] | None = None,
+                   quiz: QuizPage | None = None, dirty_fields: tuple[str, ...] = (),
+                   selections: dict[int, list] | None = None) -> Attempt:
+    """Grade an attempt whose row is locked and still in progress: responses graded in memory and written in
+    one bulk update (with the answer fields `dirty_fields` a form post just changed), then one write of the
+    attempt."""
+    if responses is None:
+        responses = _responses_for_grading(attempt_id=locked.pk)
+    locked.submitted_at, locked.auto_submitted = now, auto
+    waiting = _grade_in_memory(responses, selections=selections)
+    Response.objects.bulk_update(responses, ["score", "needs_marking", *dirty_fields])
+    if waiting:
+        locked.status = Attempt.Status.WAITING
+        locked.save(update_fields=["status", "submitted_at", "auto_submitted"])
+        return locked
+    return _finalise(locked, now, responses=responses, quiz=quiz)
+
+
+def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False,
+                   quiz: QuizPage | None = None) -> Attempt:
     """Submit and grade an attempt exactly once, however many times it is called (double click, two tabs,
-    a retry, the expiry task): the row is locked and only the call that flips IN_PROGRESS grades it.
+    a retry, the expiry task): the row is locked and only the call that finds it IN_PROGRESS grades it.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
             return locked
-        flipped = Attempt.objects.filter(pk=locked.pk, status=Attempt.Status.IN_PROGRESS).update(
-            status=Attempt.Status.WAITING, submitted_at=now, auto_submitted=auto,
-        )
-        if not flipped:
-            return Attempt.objects.get(pk=attempt.pk)
-        locked.status, locked.submitted_at, locked.auto_submitted = Attempt.Status.WAITING, now, auto
-        if _grade_responses(locked):
-            return locked
-        return _finalise(locked, now)
+        return _submit_locked(locked, now=now, auto=auto, quiz=quiz)
+
+
+@dataclass
+class FormSave:
+    """What a form post of an attempt page did: its attempt (graded when submitted), the messages of answers
+    refused and the positions of stale answers kept. `finished`: the attempt posted is not in progress (no
+    attempt, submitted elsewhere); `expired`: its time was up, so it was submitted with the stored answers."""
+
+    attempt: Attempt | None
+    errors: list = field(default_factory=list)
+    stale: list = field(default_factory=list)
+    submitted: bool = False
+    finished: bool = False
+    expired: bool = False
+    saved: int = 0
+
+
+def attempt_form_save(*, quiz: QuizPage, officer: Officer, attempt_id: int, response_ids: list[int], parse,
+                      submit: bool = False, auto: bool = False, now: dt.datetime | None = None) -> FormSave:
+    """Save the answers a form post of the attempt page carries (Lưu, Tiếp, Trước, Nộp bài) and submit it when
+    asked: one locked read of the attempt, one read of its responses (with their versions' choices and the
+    stored selections), and a fixed number of writes whatever the number of questions.
+
+    `parse(response)` reads one response's answer from the form and returns (answer kwargs, revision) as for
+    response_save, or raises ValidationError. Only answers that differ from the stored answer are written
+    (autosave has usually stored them already), with one bulk update, one delete and one insert; an answer with
+    an older revision than the stored one that differs from it is not written (stale tab: the newer answer is
+    kept, its position returned). With `submit`, the attempt is graded in the same pass (responses graded in
+    memory, written with the changed answers) unless an answer was refused, or a stale one was kept while time
+    remains: then the officer is sent back to check. At the deadline plus grace nothing is saved and the attempt
+    is submitted with the stored answers (`expired`).
+    """
+    now = now or timezone.now()
+    errors, stale = [], []
+    with transaction.atomic(savepoint=False):
+        locked = (Attempt.objects.select_for_update()
+                  .filter(pk=attempt_id, quiz_id=quiz.pk, officer_id=officer.pk).first())
+        if locked is None or locked.status != Attempt.Status.IN_PROGRESS:
+            return FormSave(attempt=locked, finished=True)
+        if attempt_deadline_passed(attempt=locked, now=now):
+            return FormSave(attempt=_submit_locked(locked, now=now, auto=True, quiz=quiz), submitted=True,
+                            expired=True)
+        shown = set(response_ids)
+        responses = _responses_for_grading(attempt_id=locked.pk, ids=None if submit else list(shown))
+        changed_text, changed_rows = [], {}
+        for r in responses:
+            if r.pk not in shown:
+                continue
+            try:
+                kwargs, revision = parse(r)
+            except ValidationError as exc:
+                errors += exc.messages
+                continue
+            answer = _new_answer(response=r, choice_ids=[c.pk for c in r.version.choices.all()], **kwargs)
+            if isinstance(answer, Exception):
+                errors += answer.messages
+                continue
+            value, rows = answer
+            saved_rows = [(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
+            if (value == r.text_answer) if rows is None else (
+                    set(saved_rows) == {(x.choice_id, x.position, x.matched_text) for x in rows}):
+                continue  # the stored answer already (autosaved, or a stale page showing the same answer)
+            if revision is not None and revision < r.revision:
+                stale.append(r.position)
+                continue
+            r.revision += 1
+            r.answered_at = now
+            if rows is None:
+                r.text_answer = value
+                changed_text.append(r)
+            else:
+                changed_rows[r.pk] = (r, rows)
+        if changed_rows:
+            ResponseChoice.objects.filter(response_id__in=list(changed_rows)).delete()
+            new_rows = [row for _r, rows in changed_rows.values() for row in rows]
+            if new_rows:
+                ResponseChoice.objects.bulk_create(new_rows)
+        changed = changed_text + [r for r, _rows in changed_rows.values()]
+        dirty = ("text_answer", "answered_at", "revision") if changed else ()
+        time_is_up = locked.deadline is not None and now >= locked.deadline
+        if submit and not errors and (not stale or time_is_up):
+            # At the deadline (the timer's own submit) there is no time to review: the newer answers kept from
+            # another tab are graded as they are.
+            locked = _submit_locked(locked, now=now, auto=auto and time_is_up, responses=responses, quiz=quiz,
+                                    dirty_fields=dirty,
+                                    selections={pk: rows for pk, (_r, rows) in changed_rows.items()})
+            return FormSave(attempt=locked, errors=errors, stale=stale, submitted=True, saved=len(changed))
+        if changed:
+            Response.objects.bulk_update(changed, list(dirty))
+        return FormSave(attempt=locked, errors=errors, stale=stale, saved=len(changed))
 
 
 def attempts_submit_expired(*, now: dt.datetime | None = None) -> int:

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from lms.html import SanitisedRichTextField
+from lms.routing import DirectRouteMixin
 from lms.slugs import AsciiSlugPageMixin
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
@@ -31,7 +32,7 @@ def course_path_prefix(page: Page) -> str:
     return page.path[: len(page.path) - levels * page.steplen]
 
 
-class CourseIndexPage(AsciiSlugPageMixin, Page):
+class CourseIndexPage(DirectRouteMixin, AsciiSlugPageMixin, Page):
     """The catalogue of courses; the root page of the training site."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
