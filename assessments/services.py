@@ -19,7 +19,7 @@ from courses.models import Enrolment, course_path_prefix
 from courses.services import enrolment_check_completion
 from people.models import Officer
 
-from . import grading, tokens
+from . import grading, selectors, tokens
 from .models import (
     CHOICE_KINDS,
     Attempt,
@@ -629,19 +629,16 @@ def attempt_page_set(*, attempt: Attempt, page: int) -> None:
 # --- Submit and grading ---------------------------------------------------------------------------------
 
 def _responses_for_grading(*, attempt_id: int, ids: list[int] | None = None) -> list[Response]:
-    """The responses of an attempt with their version, the version's choices and the officer's selections: three
-    queries whatever the number of questions, enough to compare answers, save the changed ones and grade."""
+    """The responses of an attempt with their version, the version's choices and the officer's selections: two
+    queries whatever the number of questions (the choices come from the shared cache), enough to compare
+    answers, save the changed ones and grade."""
     qs = (Response.objects.filter(attempt_id=attempt_id).select_related("version")
-          .prefetch_related(models_prefetch_version_choices(), "selections").order_by("position"))
+          .prefetch_related("selections").order_by("position"))
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return list(qs)
-
-
-def models_prefetch_version_choices():
-    from django.db.models import Prefetch
-
-    return Prefetch("version__choices", queryset=VersionChoice.objects.order_by("position"))
+    responses = list(qs)
+    selectors.attach_version_choices(responses)  # the shared cache: a version's choices never change
+    return responses
 
 
 def _grade_in_memory(responses: list[Response], *, selections: dict[int, list] | None = None) -> bool:

@@ -22,3 +22,18 @@ class DirectRouteMixin:
             if found is not None:
                 return found.specific.route(request, [])
         return super().route(request, path_components)
+
+
+class PathViewRestrictionsMixin:
+    """The view restrictions of a page and its ancestors in one query (Wagtail's takes two: the ancestors, then
+    their restrictions). Ancestors are the prefixes of the page's tree `path`; as in Wagtail, an alias ancestor
+    counts with its source page's restrictions, never its own."""
+
+    def get_view_restrictions(self):
+        from django.db.models import Q
+        from wagtail.models import PageViewRestriction
+
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+        ).distinct()
