@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrolment
@@ -282,10 +282,11 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
 
 def attempt_progress(*, attempt: Attempt) -> tuple[int, int]:
     """(answered, total) questions of an attempt, for the progress bar and the submit confirmation."""
-    responses = Response.objects.filter(attempt=attempt)
-    total = responses.count()
-    answered = responses.filter(Q(selections__isnull=False) | ~Q(text_answer="")).distinct().count()
-    return answered, total
+    counts = Response.objects.filter(attempt=attempt).aggregate(
+        total=Count("pk", distinct=True),
+        answered=Count("pk", distinct=True, filter=Q(selections__isnull=False) | ~Q(text_answer="")),
+    )
+    return counts["answered"], counts["total"]
 
 
 def review_allowed(*, attempt: Attempt, quiz: QuizPage, passed: bool, now: dt.datetime | None = None) -> bool:

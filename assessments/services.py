@@ -7,6 +7,8 @@ import logging
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -250,12 +252,17 @@ def _fingerprint(question: Question, choices: list[Choice]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-@transaction.atomic
 def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionVersion]:
     """The version matching each question's current content, snapshotting the questions that changed.
 
-    A fixed number of queries whatever the number of questions, so starting an attempt stays fast.
+    A fixed number of queries whatever the number of questions, so starting an attempt stays fast: three when
+    every question already has its version (the usual start), six more when some need one.
     """
+    with transaction.atomic(savepoint=False):  # no savepoint: nothing here is caught and retried
+        return _question_versions_current(question_ids=question_ids)
+
+
+def _question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionVersion]:
     questions = list(Question.objects.filter(pk__in=question_ids).prefetch_related(
         models_prefetch_choices()))
     prints = {q.pk: _fingerprint(q, list(q.choices.all())) for q in questions}
@@ -355,15 +362,26 @@ def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[i
     ).order_by("sort_order").values_list("question_id", "mark"))
     fixed = [qid for qid, _m in fixed_rows]
     marks = {qid: m for qid, m in fixed_rows if m is not None}
-    pools = []
-    for rule in quiz.random_rules.select_related("category").order_by("sort_order"):
-        cats = Q(category=rule.category)
+    rules = list(quiz.random_rules.select_related("category").order_by("sort_order"))
+    if not rules:
+        return fixed, marks, []
+
+    def in_rule(rule) -> Q:
+        cats = Q(category_id=rule.category_id)
         if rule.include_subcategories:
             cats |= Q(category__path__startswith=f"{rule.category.path}/")
-        ids = list(Question.objects.filter(cats, is_active=True).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        ).order_by("pk").values_list("pk", flat=True))
+        return cats
+
+    # Every rule's candidates in one query (ids and category paths only), shared out to the rules below.
+    candidates = list(Question.objects.filter(reduce(or_, (in_rule(r) for r in rules)), is_active=True).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+    ).order_by("pk").values_list("pk", "category_id", "category__path"))
+    pools = []
+    for rule in rules:
+        prefix = f"{rule.category.path}/"
+        ids = [pk for pk, cat_id, path in candidates
+               if cat_id == rule.category_id or (rule.include_subcategories and path.startswith(prefix))]
         pools.append((ids, rule.count))
     return fixed, marks, pools
 
@@ -501,8 +519,9 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
                   order: list[str] | None = None, matches: dict[str, str] | None = None,
                   kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None) -> Response:
-    """Save one answer as it is given: one locked read and at most three writes; returns the response with its
-    new `revision`.
+    """Save one answer as it is given: one locked read (ownership, attempt status, deadline, revision and the
+    version's choices at once) and at most three writes — two when a single choice changes (its row is updated
+    in place) or a text is saved; returns the response with its new `revision`.
 
     Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
     exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
@@ -613,6 +632,12 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         response.text_answer = value
         return response
     Response.objects.filter(pk=response.pk).update(answered_at=now, revision=response.revision)
+    if response.version.kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(rows) == 1:
+        # The usual autosave, another option chosen: its one row is changed in place (one statement).
+        if ResponseChoice.objects.filter(response_id=response.pk).update(choice_id=rows[0].choice_id):
+            return response
+        ResponseChoice.objects.bulk_create(rows)
+        return response
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:
         ResponseChoice.objects.bulk_create(rows)

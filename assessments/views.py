@@ -110,17 +110,20 @@ def _landing(request, *, page: QuizPage, officer, now):
 
 
 def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
-    total = attempt.responses.count()
-    pages = _pages(total, page.layout)
+    one_page = page.layout == QuizPage.Layout.ALL
+    # One page shows every question: the progress is counted on them. Otherwise one query counts both.
+    answered, total = (None, None) if one_page else selectors.attempt_progress(attempt=attempt)
+    pages = 1 if one_page else _pages(total, page.layout)
     try:
         current = parse_int(request.GET.get("trang") or attempt.current_page, maximum=SMALL_MAX)
     except ValidationError:
         current = attempt.current_page
     # A read: the page reached is remembered by the form's POSTs (Next, Previous, a page number), not here.
     current = clamp(current, minimum=1, maximum=pages)
-    positions = None if page.layout == QuizPage.Layout.ALL else [current]
+    positions = None if one_page else [current]
     items = selectors.attempt_items(attempt=attempt, positions=positions)
-    answered, total = selectors.attempt_progress(attempt=attempt)
+    if one_page:
+        answered, total = sum(1 for item in items if item.answered), len(items)
     remaining = None
     if attempt.deadline:
         remaining = max(0, math.ceil((attempt.deadline - timezone.now()).total_seconds()))
