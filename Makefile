@@ -10,7 +10,7 @@ PORT ?= 8000
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_TOOLS := chromium poppler-utils zbar-tools
 
-.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean
+.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean load
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,10 @@ check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# The exam-room load test (bench/README.md): its own PostgreSQL database lms_load, gunicorn + a Celery worker with
+# production settings on loopback, OFFICERS officers for DURATION seconds; everything is stopped at the end.
+OFFICERS ?= 20
+DURATION ?= 30
+load: install messages
+	$(PY) bench/load/run.py --officers $(OFFICERS) --duration $(DURATION)
