@@ -386,6 +386,21 @@ def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[i
     return fixed, marks, pools
 
 
+PREPARE_CHUNK = 500
+
+
+def quiz_versions_prepare(*, quiz: QuizPage, now: dt.datetime | None = None) -> int:
+    """Make the missing versions of every question the quiz can draw today (fixed questions and every rule's
+    pool), in chunks of PREPARE_CHUNK questions; returns how many questions were looked at. Run after the quiz
+    is published (assessments.receivers), so that starts only look versions up (three queries) instead of
+    making them; a question edited later still gets its new version at the first start after the edit."""
+    fixed, _marks, pools = _candidate_ids(quiz=quiz, today=timezone.localdate(now or timezone.now()))
+    ids = list(dict.fromkeys([*fixed, *(pk for pool, _count in pools for pk in pool)]))
+    for start in range(0, len(ids), PREPARE_CHUNK):
+        question_versions_current(question_ids=ids[start:start + PREPARE_CHUNK])
+    return len(ids)
+
+
 @dataclass
 class StartCheck:
     allowed: bool

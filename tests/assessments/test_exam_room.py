@@ -303,3 +303,24 @@ def test_routing_keeps_404s_drafts_and_the_login_restriction(client, officer, qu
     draft = QuizPageFactory(parent=module_page, title="Bản nháp", live=False)
     assert client.get(module_page.url + draft.slug + "/").status_code == 404
     assert client.get(module_page.url).status_code == 200
+
+
+def test_publishing_a_quiz_prepares_the_versions_its_starts_need(module_page, django_capture_on_commit_callbacks):
+    from assessments.models import QuestionVersion
+    from assessments.services import question_versions_current, quiz_versions_prepare
+
+    cats = bank(10, categories=2, label="xb")
+    fixed = make_question(category=QuestionCategoryFactory(name="Cố định"))
+    quiz = random_quiz(module_page, cats, 3)
+    add_fixed(quiz, fixed)
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.save_revision().publish()
+    assert QuestionVersion.objects.filter(question__category__in=cats).count() == 20
+    assert QuestionVersion.objects.filter(question=fixed).count() == 1
+    # Preparing again makes nothing; a start then only looks the versions up.
+    assert quiz_versions_prepare(quiz=quiz) == 21
+    assert QuestionVersion.objects.count() == 21
+    every_question = list(Question.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        question_versions_current(question_ids=every_question)
+    assert len(work(ctx)) == 3
