@@ -412,11 +412,16 @@ class StartCheck:
     override: QuizOverride | None = None
 
 
-def attempt_start_check(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None) -> StartCheck:
-    """Whether the officer may start a new attempt now, and if not, why (window, limit, delay)."""
+def attempt_start_check(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None,
+                        attempts: list[Attempt] | None = None) -> StartCheck:
+    """Whether the officer may start a new attempt now, and if not, why (window, limit, delay).
+
+    `attempts`: the officer's attempts on the quiz, newest first, when the caller has read them already (the
+    landing page's summary)."""
     now = now or timezone.now()
-    attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number")
-                    .only("pk", "number", "status", "started_at", "submitted_at", "deadline"))
+    if attempts is None:
+        attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number")
+                        .only("pk", "number", "status", "started_at", "submitted_at", "deadline"))
     override = QuizOverride.objects.filter(quiz=quiz, officer=officer).first()
     allowed_n = quiz.attempts_allowed + (override.extra_attempts if override and quiz.attempts_allowed else 0)
     check = StartCheck(allowed=False, attempts_used=len(attempts), attempts_allowed=allowed_n, override=override)

@@ -100,7 +100,7 @@ def quiz_page_serve(request, *, page: QuizPage):
 
 def _landing(request, *, page: QuizPage, officer, now):
     summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
-    check = services.attempt_start_check(quiz=page, officer=officer, now=now)
+    check = services.attempt_start_check(quiz=page, officer=officer, now=now, attempts=summary.attempts)
     question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
     return render(request, "assessments/quiz_page.html", {
         "page": page, "self": page, "mode": "landing", "summary": summary, "check": check,
