@@ -564,11 +564,15 @@ def response_save(*, response_id: int, user, choices: list[str] | None = None, t
 
 
 def _locked_response(*, response_id: int, user) -> tuple[Response | None, list[int]]:
-    """The response (attempt and version joined, response and attempt rows locked) and its version's choice ids,
-    in one query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read."""
+    """The response (attempt and version joined, the attempt row locked) and its version's choice ids, in one
+    query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read.
+
+    Only the attempt row is locked: every writer of an attempt's answers (autosave, a form post, submit) locks
+    that one row first, so they queue behind each other instead of deadlocking (a submit holding the attempt
+    while an autosave held a response and waited for the attempt)."""
     rows = list(
         Response.objects.select_related("attempt", "version")
-        .select_for_update(of=("self", "attempt"))
+        .select_for_update(of=("attempt",))
         .filter(pk=response_id, attempt__officer__user=user)
         .annotate(choice_pk=F("version__choices__pk"))
     )
@@ -644,7 +648,7 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         if _same_as_saved(response, text=value, rows=rows):
             return response
         return StaleAnswer(stale_answer_message(), revision=response.revision)
-    # The row is locked: the new revision is exactly one more than what was read.
+    # The attempt is locked (and with it its answers): the new revision is exactly one more than what was read.
     response.revision += 1
     response.answered_at = now
     if is_text:
