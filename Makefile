@@ -12,7 +12,7 @@ TEST_TOOLS := chromium poppler-utils zbar-tools
 # Test processes (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs the suite in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean
+.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean load
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,3 +82,10 @@ check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# The exam-room load test (bench/README.md): its own PostgreSQL database lms_load, gunicorn + a Celery worker with
+# production settings on loopback, OFFICERS officers for DURATION seconds; everything is stopped at the end.
+OFFICERS ?= 20
+DURATION ?= 30
+load: install messages
+	$(PY) bench/load/run.py --officers $(OFFICERS) --duration $(DURATION)

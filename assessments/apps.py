@@ -10,6 +10,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from courses.completion import register_requirement
 
+        from . import receivers
         from .selectors import required_quizzes_status
 
         register_requirement(required_quizzes_status)
+        receivers.connect()

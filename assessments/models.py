@@ -26,6 +26,7 @@ from wagtail.search import index
 from courses.models import Enrolment
 from lms.html import SanitisedHTMLField, SanitisedRichTextField
 from lms.imports import ImportJob
+from lms.routing import PathViewRestrictionsMixin
 from lms.slugs import AsciiSlugPageMixin
 from people.models import Competency, Officer, dates_in_order
 from people.text import normalize_text
@@ -336,7 +337,7 @@ class ReviewWhen(models.TextChoices):
     NEVER = "never", _("Never")
 
 
-class QuizPage(AsciiSlugPageMixin, Page):
+class QuizPage(PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
     """A quiz placed in a module: draw rules, timing, attempts, grading and review policy."""
 
     levels_below_course = 2  # quiz → module → course (see courses.models.course_path_prefix)

@@ -8,10 +8,10 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrolment
 from people.roles import is_administrator, is_trainer
 from people.selectors import officers_visible_to
 
@@ -79,11 +79,16 @@ def _course_quizzes(course_rows: list[tuple[int, str]]) -> dict[int, list[dict]]
 def required_quizzes_status(*, enrolments) -> dict[int, tuple[int, int]]:
     """Completion checker for courses: {enrolment id: (required quizzes passed, required quizzes)}.
 
-    Registered in AssessmentsConfig.ready(). Three queries whatever the number of enrolments.
+    Registered in AssessmentsConfig.ready(). Three queries whatever the number of enrolments (two when their
+    courses are loaded).
     """
     enrolments = list(enrolments)
-    course_ids = {e.course_id for e in enrolments}
-    rows = list(CoursePage.objects.filter(pk__in=course_ids, pass_mark_required=True).values_list("pk", "path"))
+    if all(Enrolment.course.is_cached(e) for e in enrolments):  # the courses are loaded: no query for them
+        rows = list({(e.course_id, e.course.path) for e in enrolments if e.course.pass_mark_required})
+    else:
+        course_ids = {e.course_id for e in enrolments}
+        rows = list(CoursePage.objects.filter(pk__in=course_ids, pass_mark_required=True)
+                    .values_list("pk", "path"))
     by_course = _course_quizzes(rows)
     relevant = [e for e in enrolments if by_course.get(e.course_id)]
     if not relevant:
@@ -114,6 +119,49 @@ def best_grade_for_officer_course(*, officer, course: CoursePage) -> Decimal | N
     best = (Attempt.objects.filter(officer=officer, quiz_id__in=quiz_ids, status=Attempt.Status.GRADED)
             .order_by("-percent").values_list("percent", flat=True).first())
     return best
+
+
+# --- Frozen question versions, shared by every officer -------------------------------------------------
+
+VERSION_CHOICES_CACHE_KEY = "assessments:version-choices:1:{}"  # bump the 1 if a migration rewrites versions
+VERSION_CHOICES_CACHE_SECONDS = 24 * 60 * 60
+_CHOICE_FIELDS = ("id", "version_id", "position", "text", "match_text", "is_correct", "feedback", "weight",
+                  "tolerance")
+
+
+def version_choices(*, version_ids) -> dict[int, list[VersionChoice]]:
+    """The choices of question versions, by version id, in position order: from the shared cache, the misses
+    in one query. A version and its choices never change once made (an edit makes a new version), so the
+    cache needs no invalidation; at 8:00 a thousand officers drawing from the same bank share one copy."""
+    from django.core.cache import cache
+
+    version_ids = list(dict.fromkeys(version_ids))
+    keys = {VERSION_CHOICES_CACHE_KEY.format(vid): vid for vid in version_ids}
+    cached = cache.get_many(list(keys))
+    rows: dict[int, list[tuple]] = {keys[k]: v for k, v in cached.items()}
+    missing = [vid for vid in version_ids if vid not in rows]
+    if missing:
+        fetched: dict[int, list[tuple]] = {vid: [] for vid in missing}
+        for row in VersionChoice.objects.filter(version_id__in=missing).order_by("version_id", "position") \
+                .values_list(*_CHOICE_FIELDS):
+            fetched[row[1]].append(row)
+        cache.set_many({VERSION_CHOICES_CACHE_KEY.format(vid): r for vid, r in fetched.items()},
+                       VERSION_CHOICES_CACHE_SECONDS)
+        rows.update(fetched)
+    return {vid: [VersionChoice(**dict(zip(_CHOICE_FIELDS, row, strict=True))) for row in rows[vid]]
+            for vid in version_ids}
+
+
+def attach_version_choices(responses) -> None:
+    """Give each response's version its choices (version_choices) as if prefetched: `version.choices.all()`
+    then reads no database."""
+    by_version = version_choices(version_ids=[r.version_id for r in responses])
+    for r in responses:
+        version = r.version
+        qs = version.choices.all()
+        qs._result_cache = by_version[r.version_id]
+        qs._prefetch_done = True
+        version._prefetched_objects_cache = {**getattr(version, "_prefetched_objects_cache", {}), "choices": qs}
 
 
 # --- Attempt display ------------------------------------------------------------------------------------
@@ -236,12 +284,13 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
     so templates cannot leak the answer key.
     """
     qs = (Response.objects.filter(attempt=attempt).select_related("version", "version__image")
-          .prefetch_related(Prefetch("version__choices", queryset=VersionChoice.objects.order_by("position")),
-                            Prefetch("selections", queryset=ResponseChoice.objects.all())))
+          .prefetch_related(Prefetch("selections", queryset=ResponseChoice.objects.all())))
     if positions is not None:
         qs = qs.filter(position__in=positions)
+    responses = list(qs.order_by("position"))
+    attach_version_choices(responses)
     items = []
-    for r in qs.order_by("position"):
+    for r in responses:
         v = r.version
         selections = {s.choice_id: s for s in r.selections.all()}
         choices = list(v.choices.all())
@@ -302,10 +351,11 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
 
 def attempt_progress(*, attempt: Attempt) -> tuple[int, int]:
     """(answered, total) questions of an attempt, for the progress bar and the submit confirmation."""
-    responses = Response.objects.filter(attempt=attempt)
-    total = responses.count()
-    answered = responses.filter(Q(selections__isnull=False) | ~Q(text_answer="")).distinct().count()
-    return answered, total
+    counts = Response.objects.filter(attempt=attempt).aggregate(
+        total=Count("pk", distinct=True),
+        answered=Count("pk", distinct=True, filter=Q(selections__isnull=False) | ~Q(text_answer="")),
+    )
+    return counts["answered"], counts["total"]
 
 
 def review_allowed(*, attempt: Attempt, quiz: QuizPage, passed: bool, now: dt.datetime | None = None) -> bool:

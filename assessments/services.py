@@ -5,8 +5,10 @@ import hashlib
 import json
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ from courses.models import Enrolment, course_path_prefix
 from courses.services import enrolment_check_completion
 from people.models import Officer
 
-from . import cloze, grading, tokens
+from . import cloze, grading, selectors, tokens
 from .models import (
     CHOICE_KINDS,
     Attempt,
@@ -270,12 +272,17 @@ def _fingerprint(question: Question, choices: list[Choice]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-@transaction.atomic
 def question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionVersion]:
     """The version matching each question's current content, snapshotting the questions that changed.
 
-    A fixed number of queries whatever the number of questions, so starting an attempt stays fast.
+    A fixed number of queries whatever the number of questions, so starting an attempt stays fast: three when
+    every question already has its version (the usual start), six more when some need one.
     """
+    with transaction.atomic(savepoint=False):  # no savepoint: nothing here is caught and retried
+        return _question_versions_current(question_ids=question_ids)
+
+
+def _question_versions_current(*, question_ids: list[int]) -> dict[int, QuestionVersion]:
     questions = list(Question.objects.filter(pk__in=question_ids).prefetch_related(
         models_prefetch_choices()))
     prints = {q.pk: _fingerprint(q, list(q.choices.all())) for q in questions}
@@ -379,17 +386,43 @@ def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[i
     ).order_by("sort_order").values_list("question_id", "mark"))
     fixed = [qid for qid, _m in fixed_rows]
     marks = {qid: m for qid, m in fixed_rows if m is not None}
-    pools = []
-    for rule in quiz.random_rules.select_related("category").order_by("sort_order"):
-        cats = Q(category=rule.category)
+    rules = list(quiz.random_rules.select_related("category").order_by("sort_order"))
+    if not rules:
+        return fixed, marks, []
+
+    def in_rule(rule) -> Q:
+        cats = Q(category_id=rule.category_id)
         if rule.include_subcategories:
             cats |= Q(category__path__startswith=f"{rule.category.path}/")
-        ids = list(Question.objects.filter(cats, is_active=True).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        ).order_by("pk").values_list("pk", flat=True))
+        return cats
+
+    # Every rule's candidates in one query (ids and category paths only), shared out to the rules below.
+    candidates = list(Question.objects.filter(reduce(or_, (in_rule(r) for r in rules)), is_active=True).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+    ).order_by("pk").values_list("pk", "category_id", "category__path"))
+    pools = []
+    for rule in rules:
+        prefix = f"{rule.category.path}/"
+        ids = [pk for pk, cat_id, path in candidates
+               if cat_id == rule.category_id or (rule.include_subcategories and path.startswith(prefix))]
         pools.append((ids, rule.count))
     return fixed, marks, pools
+
+
+PREPARE_CHUNK = 500
+
+
+def quiz_versions_prepare(*, quiz: QuizPage, now: dt.datetime | None = None) -> int:
+    """Make the missing versions of every question the quiz can draw today (fixed questions and every rule's
+    pool), in chunks of PREPARE_CHUNK questions; returns how many questions were looked at. Run after the quiz
+    is published (assessments.receivers), so that starts only look versions up (three queries) instead of
+    making them; a question edited later still gets its new version at the first start after the edit."""
+    fixed, _marks, pools = _candidate_ids(quiz=quiz, today=timezone.localdate(now or timezone.now()))
+    ids = list(dict.fromkeys([*fixed, *(pk for pool, _count in pools for pk in pool)]))
+    for start in range(0, len(ids), PREPARE_CHUNK):
+        question_versions_current(question_ids=ids[start:start + PREPARE_CHUNK])
+    return len(ids)
 
 
 @dataclass
@@ -403,11 +436,16 @@ class StartCheck:
     override: QuizOverride | None = None
 
 
-def attempt_start_check(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None) -> StartCheck:
-    """Whether the officer may start a new attempt now, and if not, why (window, limit, delay)."""
+def attempt_start_check(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None = None,
+                        attempts: list[Attempt] | None = None) -> StartCheck:
+    """Whether the officer may start a new attempt now, and if not, why (window, limit, delay).
+
+    `attempts`: the officer's attempts on the quiz, newest first, when the caller has read them already (the
+    landing page's summary)."""
     now = now or timezone.now()
-    attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number")
-                    .only("pk", "number", "status", "started_at", "submitted_at", "deadline"))
+    if attempts is None:
+        attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number")
+                        .only("pk", "number", "status", "started_at", "submitted_at", "deadline"))
     override = QuizOverride.objects.filter(quiz=quiz, officer=officer).first()
     allowed_n = quiz.attempts_allowed + (override.extra_attempts if override and quiz.attempts_allowed else 0)
     check = StartCheck(allowed=False, attempts_used=len(attempts), attempts_allowed=allowed_n, override=override)
@@ -525,8 +563,9 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
                   order: list[str] | None = None, matches: dict[str, str] | None = None,
                   kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None) -> Response:
-    """Save one answer as it is given: one locked read and at most three writes; returns the response with its
-    new `revision`.
+    """Save one answer as it is given: one locked read (ownership, attempt status, deadline, revision and the
+    version's choices at once) and at most three writes — two when a single choice changes (its row is updated
+    in place) or a text is saved; returns the response with its new `revision`.
 
     Options, ordering items and matching items are named by the attempt's opaque tokens (assessments.tokens),
     exactly as the page shows them: `choices`: tokens of the options chosen (single/multiple/true-false);
@@ -549,11 +588,15 @@ def response_save(*, response_id: int, user, choices: list[str] | None = None, t
 
 
 def _locked_response(*, response_id: int, user) -> tuple[Response | None, list[int]]:
-    """The response (attempt and version joined, response and attempt rows locked) and its version's choice ids,
-    in one query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read."""
+    """The response (attempt and version joined, the attempt row locked) and its version's choice ids, in one
+    query: one row per choice (LEFT JOIN), so the tokens can be mapped without a second read.
+
+    Only the attempt row is locked: every writer of an attempt's answers (autosave, a form post, submit) locks
+    that one row first, so they queue behind each other instead of deadlocking (a submit holding the attempt
+    while an autosave held a response and waited for the attempt)."""
     rows = list(
         Response.objects.select_related("attempt", "version")
-        .select_for_update(of=("self", "attempt"))
+        .select_for_update(of=("attempt",))
         .filter(pk=response_id, attempt__officer__user=user)
         .annotate(choice_pk=F("version__choices__pk"))
     )
@@ -581,6 +624,24 @@ def _answer_rows(*, response: Response, known: dict[str, int], choices, order, m
     return []
 
 
+def _new_answer(*, response: Response, choice_ids, choices=None, text=None, order=None, matches=None):
+    """(text, None) for a text answer or (None, ResponseChoice rows) for the others, or a ValidationError when
+    a token is not one of the question's (an id, another question's token, a guess)."""
+    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
+    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
+    if any(t not in known for t in given):
+        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
+    if response.version.kind in TEXT_KINDS:
+        return (text or "")[:20000], None
+    rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
+    if isinstance(rows, Exception):
+        return rows
+    return None, rows
+
+
+TEXT_KINDS = (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY)
+
+
 def _same_as_saved(response: Response, *, text: str | None, rows: list[ResponseChoice] | None) -> bool:
     """Whether a (stale) answer is exactly the saved one: then nothing is lost and nothing needs refusing."""
     if rows is None:
@@ -601,22 +662,17 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
     if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
-    known = tokens.token_map(response_id=response.pk, choice_ids=choice_ids)
-    given = [*(choices or []), *(order or []), *(matches or {}).keys()]
-    if any(t not in known for t in given):
-        return ValidationError(_("This answer is not one of the options shown. Reload the page and answer again."))
-    is_text = response.version.kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL, QuestionKind.ESSAY)
-    value = (text or "")[:20000] if is_text else None
-    rows = None
-    if not is_text:
-        rows = _answer_rows(response=response, known=known, choices=choices, order=order, matches=matches)
-        if isinstance(rows, Exception):
-            return rows
+    answer = _new_answer(response=response, choice_ids=choice_ids, choices=choices, text=text, order=order,
+                         matches=matches)
+    if isinstance(answer, Exception):
+        return answer
+    value, rows = answer
+    is_text = rows is None
     if revision is not None and revision < response.revision:
         if _same_as_saved(response, text=value, rows=rows):
             return response
         return StaleAnswer(stale_answer_message(), revision=response.revision)
-    # The row is locked: the new revision is exactly one more than what was read.
+    # The attempt is locked (and with it its answers): the new revision is exactly one more than what was read.
     response.revision += 1
     response.answered_at = now
     if is_text:
@@ -624,6 +680,12 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         response.text_answer = value
         return response
     Response.objects.filter(pk=response.pk).update(answered_at=now, revision=response.revision)
+    if response.version.kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(rows) == 1:
+        # The usual autosave, another option chosen: its one row is changed in place (one statement).
+        if ResponseChoice.objects.filter(response_id=response.pk).update(choice_id=rows[0].choice_id):
+            return response
+        ResponseChoice.objects.bulk_create(rows)
+        return response
     ResponseChoice.objects.filter(response_id=response.pk).delete()
     if rows:
         ResponseChoice.objects.bulk_create(rows)
@@ -639,17 +701,30 @@ def attempt_page_set(*, attempt: Attempt, page: int) -> None:
 
 # --- Submit and grading ---------------------------------------------------------------------------------
 
-def _grade_responses(attempt: Attempt) -> bool:
-    """Grade every response of an attempt; returns True when an essay still waits for a trainer."""
-    responses = list(
-        Response.objects.filter(attempt=attempt).select_related("version")
-        .prefetch_related("version__choices", "selections")
-    )
+def _responses_for_grading(*, attempt_id: int, ids: list[int] | None = None) -> list[Response]:
+    """The responses of an attempt with their version, the version's choices and the officer's selections: two
+    queries whatever the number of questions (the choices come from the shared cache), enough to compare
+    answers, save the changed ones and grade."""
+    qs = (Response.objects.filter(attempt_id=attempt_id).select_related("version")
+          .prefetch_related("selections").order_by("position"))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    responses = list(qs)
+    selectors.attach_version_choices(responses)  # the shared cache: a version's choices never change
+    return responses
+
+
+def _grade_in_memory(responses: list[Response], *, selections: dict[int, list] | None = None) -> bool:
+    """Set score / needs_marking on responses whose version choices and selections are loaded (`selections`:
+    the rows just written for some of them); True when an essay still waits for a trainer. Writes nothing: the
+    caller writes every response in one bulk update."""
     waiting = False
+    selections = selections or {}
     for r in responses:
         v = r.version
-        selections = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
-        fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections,
+        rows = selections[r.pk] if r.pk in selections else r.selections.all()
+        selections_given = [grading.Selection(s.choice_id, s.position, s.matched_text) for s in rows]
+        fraction = grading.grade(kind=v.kind, choices=list(v.choices.all()), selections=selections_given,
                                  text=r.text_answer, partial_credit=v.partial_credit,
                                  ignore_diacritics=v.ignore_diacritics, unit=v.unit)
         if fraction is None:
@@ -659,20 +734,35 @@ def _grade_responses(attempt: Attempt) -> bool:
         else:
             r.score = grading.score_for(fraction, r.max_mark)
             r.needs_marking = False
+    return waiting
+
+
+def _grade_responses(attempt: Attempt) -> bool:
+    """Grade every response of an attempt (one read, one bulk update); True when an essay waits for a trainer."""
+    responses = _responses_for_grading(attempt_id=attempt.pk)
+    waiting = _grade_in_memory(responses)
     Response.objects.bulk_update(responses, ["score", "needs_marking"])
     return waiting
 
 
-def _finalise(attempt: Attempt, now: dt.datetime) -> Attempt:
-    totals = Response.objects.filter(attempt=attempt).aggregate(s=models_sum("score"), m=models_sum("max_mark"))
-    score, max_score = Decimal(totals["s"] or 0), Decimal(totals["m"] or 0)
+def _finalise(attempt: Attempt, now: dt.datetime, *, responses: list[Response] | None = None,
+              quiz: QuizPage | None = None) -> Attempt:
+    """Grade the attempt from its graded responses (given, or summed in the database) and check the course."""
+    if responses is None:
+        totals = Response.objects.filter(attempt=attempt).aggregate(s=models_sum("score"), m=models_sum("max_mark"))
+        score, max_score = Decimal(totals["s"] or 0), Decimal(totals["m"] or 0)
+    else:
+        score = sum((r.score or Decimal(0) for r in responses), Decimal(0))
+        max_score = sum((r.max_mark for r in responses), Decimal(0))
     percent = (score * 100 / max_score).quantize(Decimal("0.01")) if max_score else Decimal("0")
-    quiz = QuizPage.objects.get(pk=attempt.quiz_id)
+    if quiz is None or quiz.pk != attempt.quiz_id:
+        quiz = QuizPage.objects.get(pk=attempt.quiz_id)
     attempt.score, attempt.max_score, attempt.percent = score, max_score, percent
     attempt.passed = percent >= quiz.pass_mark
     attempt.status = Attempt.Status.GRADED
     attempt.graded_at = now
-    attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at", "submitted_at",
+                                "auto_submitted"])
     if attempt.passed and attempt.enrolment_id and quiz.is_required:
         _check_completion(attempt)
     return attempt
@@ -685,27 +775,129 @@ def models_sum(field):
 
 
 def _check_completion(attempt: Attempt) -> None:
-    enrolment_check_completion(enrolment=Enrolment.objects.get(pk=attempt.enrolment_id))
+    # enrolment_check_completion reads the enrolment (with its course) itself.
+    enrolment_check_completion(enrolment=Enrolment(pk=attempt.enrolment_id))
 
 
-def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:
+def _submit_locked(locked: Attempt, *, now: dt.datetime, auto: bool, responses: list[Response] | None = None,
+                   quiz: QuizPage | None = None, dirty_fields: tuple[str, ...] = (),
+                   selections: dict[int, list] | None = None) -> Attempt:
+    """Grade an attempt whose row is locked and still in progress: responses graded in memory and written in
+    one bulk update (with the answer fields `dirty_fields` a form post just changed), then one write of the
+    attempt."""
+    if responses is None:
+        responses = _responses_for_grading(attempt_id=locked.pk)
+    locked.submitted_at, locked.auto_submitted = now, auto
+    waiting = _grade_in_memory(responses, selections=selections)
+    Response.objects.bulk_update(responses, ["score", "needs_marking", *dirty_fields])
+    if waiting:
+        locked.status = Attempt.Status.WAITING
+        locked.save(update_fields=["status", "submitted_at", "auto_submitted"])
+        return locked
+    return _finalise(locked, now, responses=responses, quiz=quiz)
+
+
+def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False,
+                   quiz: QuizPage | None = None) -> Attempt:
     """Submit and grade an attempt exactly once, however many times it is called (double click, two tabs,
-    a retry, the expiry task): the row is locked and only the call that flips IN_PROGRESS grades it.
+    a retry, the expiry task): the row is locked and only the call that finds it IN_PROGRESS grades it.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
             return locked
-        flipped = Attempt.objects.filter(pk=locked.pk, status=Attempt.Status.IN_PROGRESS).update(
-            status=Attempt.Status.WAITING, submitted_at=now, auto_submitted=auto,
-        )
-        if not flipped:
-            return Attempt.objects.get(pk=attempt.pk)
-        locked.status, locked.submitted_at, locked.auto_submitted = Attempt.Status.WAITING, now, auto
-        if _grade_responses(locked):
-            return locked
-        return _finalise(locked, now)
+        return _submit_locked(locked, now=now, auto=auto, quiz=quiz)
+
+
+@dataclass
+class FormSave:
+    """What a form post of an attempt page did: its attempt (graded when submitted), the messages of answers
+    refused and the positions of stale answers kept. `finished`: the attempt posted is not in progress (no
+    attempt, submitted elsewhere); `expired`: its time was up, so it was submitted with the stored answers."""
+
+    attempt: Attempt | None
+    errors: list = field(default_factory=list)
+    stale: list = field(default_factory=list)
+    submitted: bool = False
+    finished: bool = False
+    expired: bool = False
+    saved: int = 0
+
+
+def attempt_form_save(*, quiz: QuizPage, officer: Officer, attempt_id: int, response_ids: list[int], parse,
+                      submit: bool = False, auto: bool = False, now: dt.datetime | None = None) -> FormSave:
+    """Save the answers a form post of the attempt page carries (Lưu, Tiếp, Trước, Nộp bài) and submit it when
+    asked: one locked read of the attempt, one read of its responses (with their versions' choices and the
+    stored selections), and a fixed number of writes whatever the number of questions.
+
+    `parse(response)` reads one response's answer from the form and returns (answer kwargs, revision) as for
+    response_save, or raises ValidationError. Only answers that differ from the stored answer are written
+    (autosave has usually stored them already), with one bulk update, one delete and one insert; an answer with
+    an older revision than the stored one that differs from it is not written (stale tab: the newer answer is
+    kept, its position returned). With `submit`, the attempt is graded in the same pass (responses graded in
+    memory, written with the changed answers) unless an answer was refused, or a stale one was kept while time
+    remains: then the officer is sent back to check. At the deadline plus grace nothing is saved and the attempt
+    is submitted with the stored answers (`expired`).
+    """
+    now = now or timezone.now()
+    errors, stale = [], []
+    with transaction.atomic(savepoint=False):
+        locked = (Attempt.objects.select_for_update()
+                  .filter(pk=attempt_id, quiz_id=quiz.pk, officer_id=officer.pk).first())
+        if locked is None or locked.status != Attempt.Status.IN_PROGRESS:
+            return FormSave(attempt=locked, finished=True)
+        if attempt_deadline_passed(attempt=locked, now=now):
+            return FormSave(attempt=_submit_locked(locked, now=now, auto=True, quiz=quiz), submitted=True,
+                            expired=True)
+        shown = set(response_ids)
+        responses = _responses_for_grading(attempt_id=locked.pk, ids=None if submit else list(shown))
+        changed_text, changed_rows = [], {}
+        for r in responses:
+            if r.pk not in shown:
+                continue
+            try:
+                kwargs, revision = parse(r)
+            except ValidationError as exc:
+                errors += exc.messages
+                continue
+            answer = _new_answer(response=r, choice_ids=[c.pk for c in r.version.choices.all()], **kwargs)
+            if isinstance(answer, Exception):
+                errors += answer.messages
+                continue
+            value, rows = answer
+            saved_rows = [(s.choice_id, s.position, s.matched_text) for s in r.selections.all()]
+            if (value == r.text_answer) if rows is None else (
+                    set(saved_rows) == {(x.choice_id, x.position, x.matched_text) for x in rows}):
+                continue  # the stored answer already (autosaved, or a stale page showing the same answer)
+            if revision is not None and revision < r.revision:
+                stale.append(r.position)
+                continue
+            r.revision += 1
+            r.answered_at = now
+            if rows is None:
+                r.text_answer = value
+                changed_text.append(r)
+            else:
+                changed_rows[r.pk] = (r, rows)
+        if changed_rows:
+            ResponseChoice.objects.filter(response_id__in=list(changed_rows)).delete()
+            new_rows = [row for _r, rows in changed_rows.values() for row in rows]
+            if new_rows:
+                ResponseChoice.objects.bulk_create(new_rows)
+        changed = changed_text + [r for r, _rows in changed_rows.values()]
+        dirty = ("text_answer", "answered_at", "revision") if changed else ()
+        time_is_up = locked.deadline is not None and now >= locked.deadline
+        if submit and not errors and (not stale or time_is_up):
+            # At the deadline (the timer's own submit) there is no time to review: the newer answers kept from
+            # another tab are graded as they are.
+            locked = _submit_locked(locked, now=now, auto=auto and time_is_up, responses=responses, quiz=quiz,
+                                    dirty_fields=dirty,
+                                    selections={pk: rows for pk, (_r, rows) in changed_rows.items()})
+            return FormSave(attempt=locked, errors=errors, stale=stale, submitted=True, saved=len(changed))
+        if changed:
+            Response.objects.bulk_update(changed, list(dirty))
+        return FormSave(attempt=locked, errors=errors, stale=stale, saved=len(changed))
 
 
 def attempts_submit_expired(*, now: dt.datetime | None = None) -> int:

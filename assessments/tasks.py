@@ -28,3 +28,14 @@ def question_import_job_task(job_id: int) -> str:
     from .models import QuestionImportJob
 
     return import_job_run(job_model=QuestionImportJob, job_id=job_id, run=question_import_job_run)
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def quiz_versions_prepare_task(quiz_id: int) -> int:
+    """Snapshot the question versions a just-published quiz can draw, so that its first starts (a whole exam
+    room at 8:00) find them instead of making them. Safe to run twice: versions are made only when missing."""
+    from .models import QuizPage
+    from .services import quiz_versions_prepare
+
+    quiz = QuizPage.objects.filter(pk=quiz_id).first()
+    return quiz_versions_prepare(quiz=quiz) if quiz is not None else 0

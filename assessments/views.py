@@ -70,6 +70,10 @@ def quiz_page_serve(request, *, page: QuizPage):
         return render(request, "assessments/quiz_page.html", {
             "page": page, "self": page, "mode": "no_officer",
         })
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action != "start":
+        # Save, Next, Previous, a page number, Submit, Finish: the service locks the attempt and checks it.
+        return _attempt_post(request, page=page, officer=officer, action=action)
     attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
     now = timezone.now()
     expired = attempt is not None and services.attempt_deadline_passed(attempt=attempt, now=now)
@@ -87,22 +91,16 @@ def quiz_page_serve(request, *, page: QuizPage):
         attempt = services.attempt_submit(attempt=attempt, now=now, auto=True)
         messages.info(request, _("Time was up: your attempt was submitted automatically."))
         return redirect("assessments:attempt-result", pk=attempt.pk)
-    action = request.POST.get("action", "")
-    if action == "start":
-        try:
-            services.attempt_start(quiz=page, officer=officer)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(page.url)
-    if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
-        messages.info(request, _("This attempt is already finished."))
-        return redirect(page.url)
-    return _attempt_post(request, page=page, attempt=attempt, action=action)
+    try:
+        services.attempt_start(quiz=page, officer=officer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(page.url)
 
 
 def _landing(request, *, page: QuizPage, officer, now):
     summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
-    check = services.attempt_start_check(quiz=page, officer=officer, now=now)
+    check = services.attempt_start_check(quiz=page, officer=officer, now=now, attempts=summary.attempts)
     question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
     return render(request, "assessments/quiz_page.html", {
         "page": page, "self": page, "mode": "landing", "summary": summary, "check": check,
@@ -112,17 +110,20 @@ def _landing(request, *, page: QuizPage, officer, now):
 
 
 def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
-    total = attempt.responses.count()
-    pages = _pages(total, page.layout)
+    one_page = page.layout == QuizPage.Layout.ALL
+    # One page shows every question: the progress is counted on them. Otherwise one query counts both.
+    answered, total = (None, None) if one_page else selectors.attempt_progress(attempt=attempt)
+    pages = 1 if one_page else _pages(total, page.layout)
     try:
         current = parse_int(request.GET.get("trang") or attempt.current_page, maximum=SMALL_MAX)
     except ValidationError:
         current = attempt.current_page
     # A read: the page reached is remembered by the form's POSTs (Next, Previous, a page number), not here.
     current = clamp(current, minimum=1, maximum=pages)
-    positions = None if page.layout == QuizPage.Layout.ALL else [current]
+    positions = None if one_page else [current]
     items = selectors.attempt_items(attempt=attempt, positions=positions)
-    answered, total = selectors.attempt_progress(attempt=attempt)
+    if one_page:
+        answered, total = sum(1 for item in items if item.answered), len(items)
     remaining = None
     if attempt.deadline:
         remaining = max(0, math.ceil((attempt.deadline - timezone.now()).total_seconds()))
@@ -140,38 +141,36 @@ def parse_revision(*, data, prefix: str) -> int:
     return parse_int(data.get(f"{prefix}_rev") or "0", maximum=2**31 - 1)
 
 
-def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
-    responses = Response.objects.filter(attempt=attempt).select_related("version")
+def _attempt_post(request, *, page: QuizPage, officer, action: str):
     try:  # every number of the form, before anything is saved
+        attempt_id = parse_int(request.POST.get("attempt") or "0")
         shown = [parse_int(v, minimum=1) for v in request.POST.getlist("shown")]
         goto = parse_int(request.POST["goto"]) if request.POST.get("goto") else None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(f"{page.url}?trang={attempt.current_page}")
-    errors, stale = [], []
-    for r in responses.filter(pk__in=shown):
-        try:
-            answer = parse_answer(kind=r.version.kind, data=request.POST, prefix=f"q{r.pk}")
-            revision = parse_revision(data=request.POST, prefix=f"q{r.pk}")
-            services.response_save(response_id=r.pk, user=request.user, revision=revision, **answer)
-        except services.AttemptClosed as exc:
-            if services.attempt_deadline_passed(attempt=attempt, now=timezone.now()):
-                attempt = services.attempt_submit(attempt=attempt, auto=True)
-                messages.error(request, " ".join(exc.messages))
-                return redirect("assessments:attempt-result", pk=attempt.pk)
-            errors += exc.messages
-        except services.StaleAnswer:
-            stale.append(r.position)  # the newer answer (saved from another tab) is kept
-        except ValidationError as exc:
-            errors += exc.messages
+        return redirect(page.url)
+
+    def parse(response):
+        prefix = f"q{response.pk}"
+        answer = parse_answer(kind=response.version.kind, data=request.POST, prefix=prefix)
+        return answer, parse_revision(data=request.POST, prefix=prefix)
+
+    result = services.attempt_form_save(
+        quiz=page, officer=officer, attempt_id=attempt_id, response_ids=shown, parse=parse,
+        submit=action == "submit", auto=request.POST.get("auto") == "1",
+    )
+    if result.expired:
+        messages.info(request, _("Time was up: your attempt was submitted automatically."))
+        return redirect("assessments:attempt-result", pk=result.attempt.pk)
+    if result.finished:
+        messages.info(request, _("This attempt is already finished."))
+        return redirect(page.url)
+    if result.submitted:
+        return redirect("assessments:attempt-result", pk=result.attempt.pk)
+    attempt = result.attempt
+    errors, stale = result.errors, result.stale
     for e in errors:
         messages.error(request, e)
-    time_is_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
-    if action == "submit" and not errors and (not stale or time_is_up):
-        # At the deadline (the timer's own submit) there is no time to review: the newer answers kept from
-        # the other tab are graded as they are.
-        attempt = services.attempt_submit(attempt=attempt, auto=time_is_up and request.POST.get("auto") == "1")
-        return redirect("assessments:attempt-result", pk=attempt.pk)
     if stale:
         messages.warning(request, ngettext(
             "%(count)d answer on this page was changed in another tab or window after this page was opened. "
@@ -181,10 +180,13 @@ def _attempt_post(request, *, page: QuizPage, attempt: Attempt, action: str):
         first = 1 if page.layout == QuizPage.Layout.ALL else min(stale)
         services.attempt_page_set(attempt=attempt, page=first)
         return redirect(f"{page.url}?trang={first}")
-    target = clamp(goto or attempt.current_page, minimum=1, maximum=_pages(responses.count(), page.layout))
+    pages = 1 if page.layout == QuizPage.Layout.ALL else _pages(
+        Response.objects.filter(attempt=attempt).count(), page.layout)
+    target = clamp(goto or attempt.current_page, minimum=1, maximum=pages)
     if not errors and action == "save":
         messages.success(request, _("Your answers are saved."))
-    services.attempt_page_set(attempt=attempt, page=target)
+    if target != attempt.current_page:
+        services.attempt_page_set(attempt=attempt, page=target)
     return redirect(f"{page.url}?trang={target}")
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from lms.html import SanitisedRichTextField
+from lms.routing import DirectRouteMixin, PathViewRestrictionsMixin
 from lms.slugs import AsciiSlugPageMixin
 from people.models import LEVEL_VALIDATORS, Competency, CompetencyArea, DeskRole, Level, Officer
 from people.text import fold
@@ -31,7 +32,7 @@ def course_path_prefix(page: Page) -> str:
     return page.path[: len(page.path) - levels * page.steplen]
 
 
-class CourseIndexPage(AsciiSlugPageMixin, Page):
+class CourseIndexPage(DirectRouteMixin, PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
     """The catalogue of courses; the root page of the training site."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -53,7 +54,7 @@ class CourseIndexPage(AsciiSlugPageMixin, Page):
         return context
 
 
-class CoursePage(AsciiSlugPageMixin, Page):
+class CoursePage(PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
     """A course: grants competencies at levels, targets desk roles, and is valid for a number of months."""
 
     levels_below_course = 0
@@ -169,7 +170,7 @@ class CourseCompetency(Orderable):
         ]
 
 
-class ModulePage(AsciiSlugPageMixin, Page):
+class ModulePage(PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
     """A module of a course: an ordered group of lessons and quizzes."""
 
     levels_below_course = 1
@@ -192,7 +193,7 @@ class ModulePage(AsciiSlugPageMixin, Page):
         return context
 
 
-class LessonPage(AsciiSlugPageMixin, Page):
+class LessonPage(PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
     """A lesson: StreamField content studied by the officer."""
 
     levels_below_course = 2

@@ -399,7 +399,7 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> bool:
     if total == 0 or done < total:
         return False
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # one conditional UPDATE: no savepoint needed
         flipped = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ACTIVE).update(
             status=Enrolment.Status.COMPLETED, completed_at=now
         )

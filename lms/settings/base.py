@@ -287,6 +287,9 @@ LMS_SESSION_IDLE_OFFICER = env.int("LMS_SESSION_IDLE_OFFICER", default=8 * 60 * 
 LMS_SESSION_IDLE_STAFF = env.int("LMS_SESSION_IDLE_STAFF", default=2 * 60 * 60)
 LMS_SESSION_REFRESH = 5 * 60  # seconds between two pushes of the expiry (a session write)
 SESSION_COOKIE_AGE = LMS_SESSION_IDLE_OFFICER
+# Sessions are read from the shared cache (CACHE_URL) and written through to the database: a request does not
+# query django_session unless the cache lost the session; logout, a password change and expiry delete both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No page may be framed, except Wagtail's preview (which sets SAMEORIGIN itself, for the editor's preview panel).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

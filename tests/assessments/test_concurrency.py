@@ -81,3 +81,54 @@ def test_twenty_starts_of_a_new_quiz_at_once(shared_database, officer, module_pa
     for attempt in attempts:
         assert sorted(Response.objects.filter(attempt=attempt).values_list("version__question_id", flat=True)) == \
             sorted(q.pk for q in questions)
+
+
+def test_submit_while_autosaves_are_on_their_way(shared_database, officer, module_page):
+    """Nộp bài pressed while the page's autosaves of other questions are still in flight (the exam room at the
+    end of its time): every request finishes (no deadlock, no error page), the attempt is graded once, and each
+    response's score matches the answer stored with it — whichever of the autosave and the submit came first."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from assessments.models import ResponseChoice
+    from tests.assessments.factories import token
+
+    cat = QuestionCategoryFactory(name="Nộp khi đang lưu")
+    quiz = QuizPageFactory(parent=module_page, layout="all", time_limit_minutes=30)
+    add_fixed(quiz, *[make_question(QuestionKind.SINGLE, category=cat) for _ in range(12)])
+    client = Client()
+    client.force_login(officer.user)
+    client.post(quiz.url, {"action": "start"})
+    attempt = Attempt.objects.get(officer=officer, quiz=quiz)
+    responses = list(attempt.responses.select_related("version").order_by("position"))
+    right = {r.pk: token(r, r.version.choices.get(is_correct=True)) for r in responses}
+    for r in responses[:6]:  # half answered and autosaved before
+        client.post(reverse("assessments:save-response", args=[r.pk]), {"kind": "single", f"q{r.pk}": right[r.pk]})
+    # The form carries all twelve answers as the page shows them; the last six are the ones still being
+    # autosaved, so the page still has their revision 0.
+    form = {"attempt": attempt.pk, "shown": [r.pk for r in responses], "action": "submit"}
+    form |= {f"q{r.pk}": right[r.pk] for r in responses}
+    form |= {f"q{r.pk}_rev": "1" if i < 6 else "0" for i, r in enumerate(responses)}
+
+    def autosave(r):
+        def save():
+            c = Client()
+            c.force_login(officer.user)
+            return c.post(reverse("assessments:save-response", args=[r.pk]),
+                          {"kind": "single", f"q{r.pk}": right[r.pk], f"q{r.pk}_rev": "0"}).status_code
+        return save
+
+    def submit():
+        c = Client()
+        c.force_login(officer.user)
+        return c.post(quiz.url, form).status_code
+
+    results, errors = run_in_threads([submit] + [autosave(r) for r in responses[6:]])
+    assert errors == []
+    assert len(results) == 7 and results.count(302) == 1  # the submit
+    assert all(s in (200, 409) for s in results if s != 302)  # an autosave before it, or one refused after it
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED and attempt.percent == Decimal("100.00")
+    assert ResponseChoice.objects.filter(response__attempt=attempt).count() == 12
+    assert set(Response.objects.filter(attempt=attempt).values_list("score", flat=True)) == {Decimal("1.00")}
