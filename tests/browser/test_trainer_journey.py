@@ -178,6 +178,8 @@ def test_the_trainer_journey_of_the_guide(page, browser, live_server, officer, s
     learner.locator("input.cloze-gap[inputmode=decimal]").fill("5")
     learner.locator("input.cloze-gap[inputmode=decimal]").blur()
     learner.locator("#cau-1 [data-status]").filter(has_text=":").wait_for()
+    learner.locator("[data-answered-text]").filter(has_text="Đã trả lời 1/1 câu").wait_for()
+    assert learner.locator("[role=progressbar]").first.get_attribute("aria-valuenow") == "100"
     assert learner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     no_english(learner, "attempt")
     screenshot(learner, "trainer-guide-cloze-attempt", widths=("phone",))
