@@ -12,7 +12,8 @@ TEST_TOOLS := chromium poppler-utils zbar-tools
 # Test processes (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs the suite in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean load
+.PHONY: run test ci install syslibs testtools migrate seed serve lint check messages messages-extract clean load \
+  guide-screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +69,26 @@ run: seed
 test: install syslibs testtools messages
 	@rc=0; $(VENV)/bin/pytest -m "not services" -n $(TEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$rc
+
+# The trainer guide's images (docs/courses.md, "Hướng dẫn cho giảng viên"): run the browser test of the trainer's
+# journey (CI=true: a missing Chromium fails instead of skipping), then copy the chosen screenshots from
+# artifacts/screenshots/ to docs/img/trainer-guide/ (squeezed with pngquant when it is installed). Commit them.
+GUIDE_IMAGES := trainer-guide-course-desktop trainer-guide-lesson-draft-desktop trainer-guide-submit-desktop \
+  trainer-guide-review-desktop trainer-guide-review-diff-desktop trainer-guide-cloze-editor-desktop \
+  trainer-guide-cloze-attempt-phone trainer-guide-results-desktop trainer-guide-results-phone
+GUIDE_DIR := docs/img/trainer-guide
+
+guide-screenshots: install testtools messages
+	CI=true $(VENV)/bin/pytest tests/browser/test_trainer_journey.py -q -p no:randomly $(PYTEST_ARGS)
+	@mkdir -p $(GUIDE_DIR)
+	@for name in $(GUIDE_IMAGES); do \
+	  src=artifacts/screenshots/$$name.png; dst=$(GUIDE_DIR)/$$name.png; \
+	  test -f $$src || { echo "missing $$src"; exit 1; }; \
+	  if command -v pngquant >/dev/null; then pngquant --force --quality 70-95 --output $$dst $$src; \
+	  else cp $$src $$dst; fi; \
+	done
+	@total=$$(du -cb $(GUIDE_DIR)/*.png | tail -1 | cut -f1); echo "$(GUIDE_DIR): $$total bytes"; \
+	if [ $$total -gt 1572864 ]; then echo "the guide's images exceed 1.5 MB: choose fewer"; exit 1; fi
 
 # Everything CI runs: make test, static checks, check --deploy, then the suite on PostgreSQL + Redis.
 ci:

@@ -28,6 +28,38 @@
     return data;
   }
 
+  // "n of m answered": the server counts at page load (every page of the attempt); each saved answer on this page
+  // moves it by what changed since then (a question answered, or emptied again).
+  var progress = document.querySelector("[data-answered]");
+  var answeredAtLoad = {}, answeredNow = {};
+
+  function hasAnswer(fieldset) {
+    return Array.prototype.some.call(fieldset.querySelectorAll("input, select, textarea"), function (el) {
+      if (!el.name || el.disabled || el.type === "hidden") { return false; }
+      if (el.type === "radio" || el.type === "checkbox") { return el.checked; }
+      return el.value.trim() !== "";
+    });
+  }
+
+  function showProgress() {
+    if (!progress) { return; }
+    var total = parseInt(progress.getAttribute("data-total"), 10) || 0;
+    var answered = parseInt(progress.getAttribute("data-answered"), 10) || 0;
+    Object.keys(answeredNow).forEach(function (id) {
+      answered += (answeredNow[id] ? 1 : 0) - (answeredAtLoad[id] ? 1 : 0);
+    });
+    answered = Math.max(0, Math.min(total, answered));
+    var percent = total ? Math.round(answered * 100 / total) : 0;
+    progress.querySelector("[data-answered-text]").textContent = progress.getAttribute("data-template")
+      .replace("{a}", String(answered)).replace("{t}", String(total));
+    var meter = progress.querySelector("[role=progressbar]");
+    if (meter) {
+      meter.setAttribute("aria-valuenow", String(percent));
+      var fill = meter.querySelector(".progress-bar");
+      if (fill) { fill.style.width = percent + "%"; }
+    }
+  }
+
   // One save at a time per question, each carrying the revision the last one returned: a second change while
   // a save is on its way is sent after it (never with an outdated revision). A 409 means the attempt is closed
   // or another tab saved a newer answer: the page reloads to show what is saved (with the server's message).
@@ -49,6 +81,8 @@
         if (resp.ok && body.saved) {
           if (revision && body.revision !== undefined) { revision.value = String(body.revision); }
           setStatus(fieldset, form.getAttribute("data-saved-text") + " " + (body.at || ""), false);
+          answeredNow[id] = hasAnswer(fieldset);
+          showProgress();
         } else if (resp.status === 409) {
           setStatus(fieldset, body.error || "", true);
           pending[id] = false;
@@ -68,6 +102,7 @@
 
   var timers = {};
   form.querySelectorAll("fieldset[data-response]").forEach(function (fieldset) {
+    answeredAtLoad[fieldset.getAttribute("data-response")] = hasAnswer(fieldset);
     fieldset.addEventListener("change", function () {
       if (submitting) { return; }
       window.clearTimeout(timers[fieldset.getAttribute("data-response")]);

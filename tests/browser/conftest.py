@@ -91,11 +91,24 @@ def page(browser, live_server):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
-    """Save the page at phone (390 px) and desktop (1280 px) widths: artifacts/screenshots/<name>-{phone,desktop}.png."""
+# Resolves once the layout has settled: two frames (so a resize has restyled the page and started its CSS
+# transitions, e.g. the admin sidebar opening at desktop width), then every finite animation finished.
+SETTLED = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))).then(() =>
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))))"""
+
+
+def screenshot(page, name: str, *, widths=("phone", "desktop")) -> None:
+    """Save the page at phone (390 px) and desktop (1280 px) widths: artifacts/screenshots/<name>-{phone,desktop}.png
+    (or only the `widths` asked for), each once the layout has settled at that width."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        if label not in widths:
+            continue
         page.set_viewport_size(viewport)
+        page.evaluate(SETTLED)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(size)
+    page.evaluate(SETTLED)
