@@ -9,6 +9,8 @@ PORT ?= 8000
 # Debian packages WeasyPrint (PDF certificates) and the test tools need.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_TOOLS := chromium poppler-utils zbar-tools
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), pinned in tests/browser/package-lock.json.
+AXE_STAMP := tests/browser/node_modules/.installed
 # Test processes (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs the suite in this process.
 TEST_WORKERS ?= auto
 
@@ -34,7 +36,21 @@ syslibs:
 	  fi; \
 	fi
 
-testtools:
+# npm ci when the lock file changed; without npm: installed from Debian as root, a failure with CI=true, else a hint.
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian packages for the tests: nodejs npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi; \
+	if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ "$$CI" = true ]; then \
+	  echo "CI=true and npm is missing: the accessibility tests need axe-core (apt-get install -y nodejs npm)"; exit 1; \
+	else \
+	  echo "The accessibility tests need Node.js and npm: sudo apt-get install -y nodejs npm (skipped without them, except in CI)"; \
+	fi
+
+testtools: $(AXE_STAMP)
 	@missing=$$(for p in $(TEST_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
