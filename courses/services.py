@@ -482,6 +482,18 @@ def course_review_submit(*, course: CoursePage, user) -> CourseReview:
     return review
 
 
+#: The longest reviewer's comment kept (it is shown to the author and sent by e-mail).
+REVIEW_COMMENT_MAX = 4000
+
+
+def _review_comment(comment: str | None) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > REVIEW_COMMENT_MAX:
+        raise ValidationError({"comment": _("The comment is too long: at most %(max)s characters.")
+                               % {"max": f"{REVIEW_COMMENT_MAX:,}".replace(",", ".")}}, code="max_length")
+    return comment
+
+
 def _pending_review_locked(review):
     locked = CourseReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != CourseReview.Status.PENDING:
@@ -500,6 +512,7 @@ def course_review_approve(*, review, user, comment: str = "") -> CourseReview:
     """
     if not can_decide_course_review(user=user, review=review):
         raise PermissionDenied
+    comment = _review_comment(comment)
     with transaction.atomic():
         review = _pending_review_locked(review)
         rows = course_review_pages(review=review)
@@ -519,7 +532,7 @@ def course_review_approve(*, review, user, comment: str = "") -> CourseReview:
         review.status = review.Status.APPROVED
         review.decided_by = user
         review.decided_at = timezone.now()
-        review.comment = comment.strip()
+        review.comment = comment
         review.save(update_fields=["status", "decided_by", "decided_at", "comment"])
         send_on_commit(signals.course_review_decided, sender=type(review), review=review)
     return review
@@ -530,7 +543,7 @@ def course_review_reject(*, review, user, comment: str) -> CourseReview:
     drafts stay as they are, unpublished."""
     if not can_decide_course_review(user=user, review=review):
         raise PermissionDenied
-    comment = (comment or "").strip()
+    comment = _review_comment(comment)
     if not comment:
         raise ValidationError({"comment": _("Say what the author should change: a comment is required to return "
                                             "the course.")}, code="required")

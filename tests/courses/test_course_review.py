@@ -268,6 +268,12 @@ def test_reject_from_the_screen_needs_a_comment(client, author, lead_trainer):
     url = reverse("course_reviews:reject", args=[review.pk])
     response = client.post(url, {"comment": ""}, follow=True)
     assert "cần có nhận xét" in response.content.decode()
+    response = client.post(url, {"comment": "x" * 4001}, follow=True)
+    assert "Nhận xét quá dài: tối đa 4.000 ký tự." in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == CourseReview.Status.PENDING
+    approve = client.post(reverse("course_reviews:approve", args=[review.pk]), {"comment": "x" * 4001}, follow=True)
+    assert "Nhận xét quá dài" in approve.content.decode() and live_pages(course) == 0
     response = client.post(url, {"comment": "Thiếu tình huống mẫu."}, follow=True)
     assert "đã được trả lại" in response.content.decode()
     review.refresh_from_db()
