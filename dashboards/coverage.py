@@ -217,7 +217,7 @@ def coverage_overview(*, unit: Unit, on: dt.date) -> Overview:
     """
     units = list(unit.subtree().order_by("path"))
     path_of = {u.pk: u.path for u in units}
-    tally = engine.unit_subtree_tally(unit, on)
+    tally = engine.unit_subtree_tally(unit, on, unit_ids=path_of)
     children = [u for u in units if u.parent_id == unit.pk]
     by_code = {c.code: c for c in children}
     own = OverviewRow(unit=unit, own=True)
@@ -615,9 +615,10 @@ the engine rows) — never from stored snapshots —
     the courses completed in each month and the quiz pass rate of the attempts graded in each month
     (assessments.selectors.monthly_pass_rates). 4 queries per month plus two."""
     points = []
+    unit_ids = list(unit.subtree().values_list("pk", flat=True))
     for day in month_ends(on, months):
         counts = Counts()
-        for numbers in engine.unit_subtree_tally(unit, day).pairs.values():
+        for numbers in engine.unit_subtree_tally(unit, day, unit_ids=unit_ids).pairs.values():
             counts.add_tally(numbers)
         points.append(TrendPoint(day=day, counts=counts))
     first = points[0].day.replace(day=1)

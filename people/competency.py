@@ -520,34 +520,73 @@ def status_tally(officers: QuerySet[Officer], on: dt.date | None = None) -> Tall
     return Tally(dict(head), pairs, competencies)
 
 
-def unit_subtree_tally(unit: Unit, on: dt.date | None = None) -> Tally:
+def unit_subtree_tally(unit: Unit, on: dt.date | None = None, unit_ids: Iterable[int] | None = None) -> Tally:
     """`status_tally` of the active officers of a unit's subtree (the counts of `unit_subtree_rows`).
 
-    Kept in the shared cache for `COMPETENCY_CACHE_SECONDS` under the current competency data version: any write
-    to the records the rules read (see `people.receivers`, `bump_data_version`) starts a new version, so a cached
-    tally is never served after the records behind it changed; the time limit only frees memory. 0 turns it off.
+    Kept in the shared cache for `COMPETENCY_CACHE_SECONDS`, one part per unit of the subtree (the counts of the
+    officers placed in that unit), each under the global competency data version and that unit's own version:
+    a write about one officer (evidence, an assignment: `people.receivers`) starts a new version of their unit
+    only, so the next request recomputes that unit's part (a few milliseconds) and takes the other parts from the
+    cache; a write every unit depends on (roles, requirements, competencies, the unit tree, a bulk import:
+    `bump_data_version`) starts a new global version. A cached part is never served after the records behind it
+    changed; the time limit only frees memory. 0 turns the cache off. `unit_ids`: the subtree's unit ids when the
+    caller already has them (saves one query).
     """
     on = on or today()
     seconds = settings.COMPETENCY_CACHE_SECONDS
     if seconds <= 0:
         return status_tally(unit_subtree_officers(unit), on)
-    # The version is read before computing: a write committed meanwhile starts a newer version, and the tally
-    # computed here is stored under the old one, which nobody asks for any more.
-    key = f"competency:tally:{data_version()}:{unit.pk}:{unit.path}:{on.isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = status_tally(unit_subtree_officers(unit), on)
-        cache.set(key, found, seconds)
-    return found
+    ids = (sorted(unit_ids) if unit_ids is not None
+           else list(Unit.objects.filter(path__startswith=unit.path).order_by("pk").values_list("pk", flat=True)))
+    # The versions are read before computing: a write committed meanwhile starts newer versions, and the parts
+    # computed here are stored under the old ones, which nobody asks for any more.
+    version, unit_version = _versions(ids)
+    day = on.isoformat()
+    keys = {uid: f"competency:part:{version}:{unit_version[uid]}:{uid}:{day}" for uid in ids}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    parts = {uid: found[key] for uid, key in keys.items() if key in found}
+    missing = [uid for uid in ids if uid not in parts]
+    if missing:
+        officers = unit_subtree_officers(unit)
+        if len(missing) < len(ids):
+            officers = officers.filter(unit_id__in=missing)
+        fresh = _split_by_unit(status_tally(officers, on), missing)
+        cache.set_many({keys[uid]: part for uid, part in fresh.items()}, seconds)
+        parts.update(fresh)
+    return _merge(parts.values())
 
 
-# --- Cache version of the competency records ------------------------------------------------------------------
+def _split_by_unit(tally: Tally, unit_ids: Iterable[int]) -> dict[int, Tally]:
+    """One Tally per unit (the officers placed in it), every asked unit present (empty when it has nobody)."""
+    split = {uid: Tally({}, {}, {}) for uid in unit_ids}
+    for uid, n in tally.officers.items():
+        split[uid].officers[uid] = n
+    for (uid, cid), counts in tally.pairs.items():
+        part = split[uid]
+        part.pairs[(uid, cid)] = counts
+        part.competencies[cid] = tally.competencies[cid]
+    return split
+
+
+def _merge(parts: Iterable[Tally]) -> Tally:
+    """The union of per-unit tallies (their keys never overlap: each is keyed by its own unit)."""
+    merged = Tally({}, {}, {})
+    for part in parts:
+        merged.officers.update(part.officers)
+        merged.pairs.update(part.pairs)
+        merged.competencies.update(part.competencies)
+    return merged
+
+
+# --- Cache versions of the competency records -----------------------------------------------------------------
 
 _VERSION_KEY = "competency:data-version"
+_UNIT_VERSION_KEY = "competency:unit-version:{}"
 
 
 def data_version() -> int:
-    """The current version of the records the rules read (a number that changes on every write)."""
+    """The current global version of the records the rules read (a number that changes on every write that
+    every unit depends on)."""
     version = cache.get(_VERSION_KEY)
     if version is None:
         # A cache that lost the key (restart, eviction) starts a version no earlier tally was stored under.
@@ -556,11 +595,44 @@ def data_version() -> int:
     return version
 
 
+def _versions(unit_ids: list[int]) -> tuple[int, dict[int, int]]:
+    """The global version and each unit's own version, in one round trip to the cache (plus one per lost key)."""
+    keys = {uid: _UNIT_VERSION_KEY.format(uid) for uid in unit_ids}
+    found = cache.get_many([_VERSION_KEY, *keys.values()])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = data_version()
+    unit_version = {}
+    for uid, key in keys.items():
+        value = found.get(key)
+        if value is None:
+            # Lost or never set: a fresh number no earlier part was stored under (add: a concurrent bump wins).
+            cache.add(key, time.time_ns(), None)
+            value = cache.get(key, 0)
+        unit_version[uid] = value
+    return version, unit_version
+
+
 def bump_data_version() -> None:
-    """Start a new version now and again when the current transaction commits (a tally computed from the old
-    records between the two is stored under the first new version, which the commit retires)."""
+    """Start a new global version now and again when the current transaction commits (a tally computed from the
+    old records between the two is stored under the first new version, which the commit retires)."""
     def bump():
         cache.set(_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_unit_versions(unit_ids: Iterable[int]) -> None:
+    """Start new versions of these units' counts, now and again when the current transaction commits (as
+    `bump_data_version`, for a write about officers placed in these units only)."""
+    keys = [_UNIT_VERSION_KEY.format(uid) for uid in set(unit_ids) if uid is not None]
+    if not keys:
+        return
+
+    def bump():
+        now = time.time_ns()
+        cache.set_many(dict.fromkeys(keys, now), None)
 
     bump()
     transaction.on_commit(bump)

@@ -155,6 +155,11 @@ AXES_CLIENT_IP_CALLABLE = "lms.http.axes_client_ip"
 # --- Cache and proxies ----------------------------------------------------------------------------------
 # Rate limits and throttles count in this cache: every gunicorn process must share it (Redis in production).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The per-process default (one machine, no Redis) holds the competency counts of every unit (one entry per
+    # unit and day: a city of 200 units and its 12-month trend is ~2,600 entries): Django's default of 300 entries
+    # would cull them on every overview. ?max_entries=… in CACHE_URL still wins.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 # How long the competency status counts of a unit (the leaders' overview, trend, desk readiness) stay in the cache.
 # Every write to the records behind them starts a new version, so this only bounds memory; 0 turns the cache off.
 COMPETENCY_CACHE_SECONDS = env.int("COMPETENCY_CACHE_SECONDS", default=600)

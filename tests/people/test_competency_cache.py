@@ -64,11 +64,53 @@ def evidence(world, **fields):
 
 def test_a_second_call_is_served_from_the_cache(world):
     first = engine.unit_subtree_tally(world["city"], D)
-    assert queries_of(lambda: engine.unit_subtree_tally(world["city"], D)) == 0
+    # One query: the subtree's unit ids (none when the caller passes them).
+    assert queries_of(lambda: engine.unit_subtree_tally(world["city"], D)) == 1
+    ids = [world["city"].pk, world["ward"].pk]
+    assert queries_of(lambda: engine.unit_subtree_tally(world["city"], D, unit_ids=ids)) == 0
     assert engine.unit_subtree_tally(world["city"], D) == first
-    # Another day, another unit: computed, not mixed up.
-    assert queries_of(lambda: engine.unit_subtree_tally(world["city"], D + dt.timedelta(days=1))) > 0
-    assert queries_of(lambda: engine.unit_subtree_tally(world["ward"], D)) > 0
+    # The ward's part was cached with the city's; another day is computed, not mixed up.
+    assert queries_of(lambda: engine.unit_subtree_tally(world["ward"], D)) == 1
+    assert engine.unit_subtree_tally(world["ward"], D) == first
+    assert queries_of(lambda: engine.unit_subtree_tally(world["city"], D + dt.timedelta(days=1))) > 1
+
+
+def test_a_write_about_one_officer_recounts_only_their_unit(world, monkeypatch):
+    other = UnitFactory(code="PY", parent=world["city"])
+    colleague = OfficerFactory(employee_code="CB009", unit=other)
+    RoleAssignment.objects.create(officer=colleague, role=world["role"], unit=other,
+                                  start_date=D - dt.timedelta(days=30))
+    assert statuses(world["city"])[engine.STATUS_MISSING] == 2
+    counted = []
+    real = engine.status_tally
+    monkeypatch.setattr(engine, "status_tally",
+                        lambda officers, on=None: counted.append(sorted(officers.values_list("pk", flat=True)))
+                        or real(officers, on))
+    evidence(world)  # about CB001 in the ward: only the ward's part is stale
+    counts = statuses(world["city"])
+    assert counts[engine.STATUS_MET] == 1 and counts[engine.STATUS_MISSING] == 1
+    assert counted == [[world["officer"].pk]]  # the ward's officers only; the other ward came from the cache
+    RoleAssignment.objects.filter(officer=colleague).get().delete()  # about CB009: the other ward only
+    assert statuses(world["city"])[engine.STATUS_MISSING] == 0
+    assert counted[1:] == [[colleague.pk]]
+    # The ward's part came from the cache this time: both officers still counted, the merged tally exact.
+    assert engine.unit_subtree_tally(world["city"], D).officers == {world["ward"].pk: 1, other.pk: 1}
+    assert engine.unit_subtree_tally(other, D).pairs == {}
+
+
+def test_the_parts_equal_one_uncached_pass(world, settings):
+    other = UnitFactory(code="PY", parent=world["city"])
+    for n in range(3):
+        officer = OfficerFactory(employee_code=f"CB10{n}", unit=other if n % 2 else world["ward"])
+        RoleAssignment.objects.create(officer=officer, role=world["role"], unit=officer.unit,
+                                      start_date=D - dt.timedelta(days=30))
+    evidence(world)
+    cached = engine.unit_subtree_tally(world["city"], D)
+    evidence(world, level=3, achieved_on=D - dt.timedelta(days=400), expires_on=D - dt.timedelta(days=1))
+    cached_after = engine.unit_subtree_tally(world["city"], D)
+    settings.COMPETENCY_CACHE_SECONDS = 0
+    assert cached_after == engine.unit_subtree_tally(world["city"], D)
+    assert cached.officers == cached_after.officers
 
 
 def test_evidence_saved_revoked_and_deleted_shows_at_once(world):
