@@ -122,7 +122,10 @@ clean:
 
 # The exam-room load test (bench/README.md): its own PostgreSQL database lms_load, gunicorn + a Celery worker with
 # production settings on loopback, OFFICERS officers for DURATION seconds; everything is stopped at the end.
+# LOAD_ARGS passes options to bench/load/exam_room.py, e.g. the exam at 8:00:
+#   make load OFFICERS=1000 DURATION=460 LOAD_ARGS="--window 300 --start-window 30"
 OFFICERS ?= 20
 DURATION ?= 30
+LOAD_ARGS ?=
 load: install messages
-	$(PY) bench/load/run.py --officers $(OFFICERS) --duration $(DURATION)
+	$(PY) bench/load/run.py --officers $(OFFICERS) --duration $(DURATION) $(LOAD_ARGS)

@@ -4,11 +4,15 @@
         --officers 20 --duration 30
 
 Loopback only (the base URL must be 127.0.0.1 / localhost), bounded in officers (≤ 2000) and time (≤ 900 s);
-it stops by itself: each officer logs in at a random moment of the first `--window` seconds, opens the quiz,
-starts it, answers one question every `--think-min`..`--think-max` seconds (one autosave each) and submits when
-every question is answered or when its share of `--duration` is over, whichever comes first. Every request still
+it stops by itself: each officer logs in at a random moment of the first `--window` seconds. Without
+`--start-window` they open and start the quiz right after logging in; with it, the exam begins when the login
+window ends ("8:00") and each officer opens and starts the quiz at a random moment of the next `--start-window`
+seconds (the synchronised start), then answers one question every `--think-min`..`--think-max` seconds (one
+autosave each) and submits when every question is answered or when its time is over (`--duration` minus the two
+windows, from its own start: submits are spread as the starts are), whichever comes first. Every request still
 running at `--duration` + 30 s is abandoned. Prints, per request type, the count, the errors (an unexpected
-status or a network error), p50 / p95 / p99 latencies, and the overall throughput.
+status or a network error), p50 / p95 / p99 latencies, the overall throughput and the client's own CPU time.
+`--max-start-p95 SECONDS` also fails the run (exit 1) when the start POST's p95 is above it (CI's short form).
 
 Standard library only (asyncio; each officer's keep-alive http.client connection is driven from a thread of a
 pool as large as the number of officers, capped at 256), so it runs from the project's own venv.
@@ -22,6 +26,7 @@ import http.client
 import json
 import random
 import re
+import resource
 import statistics
 import sys
 import time
@@ -119,6 +124,12 @@ async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start
             "csrfmiddlewaretoken": token.group(1), "username": username, "password": seed["password"]})
         if status != 302:
             return
+        if args.start_window:
+            # The exam begins at the end of the login window; each officer starts within the start window and
+            # has the same answering time from its own start.
+            exam_at = t_start + args.window + random.uniform(0, args.start_window)
+            await asyncio.sleep(max(0.0, exam_at - time.perf_counter()))
+            own_end = exam_at + args.duration - args.window - args.start_window - 2
         quiz = seed["quiz_url"]
         _s, _h, landing = await b.request("quiz landing", "GET", quiz)
         token = CSRF_RE.search(landing or "")
@@ -170,6 +181,12 @@ async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start
         b.close()
 
 
+def client_cpu_seconds() -> float:
+    """CPU time of this client process so far (user + system), seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -180,8 +197,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(stats: Stats, elapsed: float, args) -> str:
     order = ["login page", "login", "quiz landing", "start", "attempt page", "autosave", "submit", "result page"]
-    lines = [f"Exam-room load test: {args.officers} officers, {args.duration} s (login window {args.window} s, "
-             f"think {args.think_min}–{args.think_max} s), {args.base}", "",
+    start = (f"start window {args.start_window:g} s after it" if args.start_window
+             else "the quiz started right after login")
+    lines = [f"Exam-room load test: {args.officers} officers, {args.duration} s (login window {args.window:g} s, "
+             f"{start}, think {args.think_min:g}–{args.think_max:g} s), {args.base}", "",
              "| request | count | errors | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
     total = 0
     for kind in order + sorted(k for k in stats.latencies if k not in order):
@@ -195,7 +214,8 @@ def report(stats: Stats, elapsed: float, args) -> str:
     all_values = [v for vs in stats.latencies.values() for v in vs]
     lines += ["", f"{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s; "
               f"errors {sum(stats.errors.values())}; median of all requests "
-              f"{statistics.median(all_values) * 1000 if all_values else 0:.0f} ms"]
+              f"{statistics.median(all_values) * 1000 if all_values else 0:.0f} ms; client CPU "
+              f"{client_cpu_seconds():.1f} s"]
     if stats.error_samples:
         lines += ["", "First errors:"] + [f"- {e}" for e in stats.error_samples]
     return "\n".join(lines)
@@ -225,6 +245,10 @@ def main(argv=None) -> int:
     parser.add_argument("--officers", type=int, default=20)
     parser.add_argument("--duration", type=int, default=30, help="seconds; every officer submits before it ends")
     parser.add_argument("--window", type=float, default=None, help="login spread, seconds (default duration/3)")
+    parser.add_argument("--start-window", type=float, default=0.0,
+                        help="seconds after the login window in which every officer starts (0: start at login)")
+    parser.add_argument("--max-start-p95", type=float, default=None,
+                        help="seconds: fail (exit 1) when the start POST's p95 is above this")
     parser.add_argument("--think-min", type=float, default=5.0)
     parser.add_argument("--think-max", type=float, default=10.0)
     parser.add_argument("--out", help="also write the report (Markdown) to this file")
@@ -237,6 +261,8 @@ def main(argv=None) -> int:
     args.window = args.duration / 3 if args.window is None else args.window
     if not 0 <= args.window < args.duration or not 0 < args.think_min <= args.think_max:
         parser.error("--window must be below --duration and 0 < --think-min <= --think-max")
+    if args.start_window < 0 or args.window + args.start_window + args.think_max + 5 > args.duration:
+        parser.error("--window + --start-window + --think-max + 5 s must fit in --duration")
     args.host, args.port = base.hostname, base.port or 80
     with open(args.seed, encoding="utf-8") as fh:
         seed = json.load(fh)
@@ -248,7 +274,19 @@ def main(argv=None) -> int:
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
-    return 1 if sum(stats.errors.values()) else 0
+    failed = bool(sum(stats.errors.values()))
+    starts = stats.latencies.get("start", [])
+    if args.max_start_p95 is not None:
+        p95 = percentile(starts, 95)
+        if not starts:
+            print("FAILED: no start request was made", file=sys.stderr)
+            failed = True
+        elif p95 > args.max_start_p95:
+            print(f"FAILED: start p95 {p95 * 1000:.0f} ms > {args.max_start_p95 * 1000:.0f} ms", file=sys.stderr)
+            failed = True
+        else:
+            print(f"start p95 {p95 * 1000:.0f} ms ≤ {args.max_start_p95 * 1000:.0f} ms")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -84,6 +85,110 @@ def stop(proc: subprocess.Popen | None, name: str) -> None:
         proc.wait(timeout=10)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, str, float] | None:
+    """(parent pid, command name, CPU seconds of the process and its reaped children) from /proc, or None."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1:raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2:].split()
+    # fields[0] is the state (stat field 3): ppid is field 4, utime/stime/cutime/cstime fields 14-17.
+    return int(fields[1]), name, sum(int(x) for x in fields[11:15]) / TICKS
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            info = _stat(int(entry.name))
+            if info is not None:
+                found[int(entry.name)] = info
+    return found
+
+
+def _database_processes(procs: dict) -> dict[int, float]:
+    """CPU seconds of this run's PostgreSQL processes: the backends connected to the load database and the
+    server's own processes (checkpointer, WAL writer, autovacuum…), not other databases' backends."""
+    found = {}
+    for pid, (_ppid, name, cpu) in procs.items():
+        if name != "postgres":
+            continue
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        words = title.split()
+        # A backend's title is "postgres: 15/main: <user> <database> <client> <state>".
+        backend = len(words) >= 5 and words[0] == "postgres:" and "(" in words[4]
+        if not backend or words[3] == DB:
+            found[pid] = cpu
+    return found
+
+
+class DatabaseCpu:
+    """Samples the load database's PostgreSQL processes every second: a backend that exits during the run (a
+    recycled gunicorn worker's connection) keeps the CPU it had at its last sample."""
+
+    def __init__(self):
+        import threading
+
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def sample(self) -> float:
+        for pid, cpu in _database_processes(_processes()).items():
+            self.seen[pid] = max(cpu, self.seen.get(pid, 0.0))
+        return sum(self.seen.values())
+
+    def _loop(self):
+        while not self._stop.wait(1.0):
+            self.sample()
+
+    def start(self) -> float:
+        value = self.sample()
+        self._thread.start()
+        return value
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return self.sample()
+
+
+def cpu_snapshot(web_pid: int, worker_pid: int) -> dict[str, float]:
+    """CPU seconds so far of gunicorn (master and workers) and the Celery worker (and its pool), each including
+    children that already exited (a recycled gunicorn worker counts in its master's)."""
+    procs = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _name, _cpu) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+
+    def tree(root: int) -> float:
+        total, stack = 0.0, [root]
+        while stack:
+            pid = stack.pop()
+            if pid in procs:
+                total += procs[pid][2]
+            stack.extend(children.get(pid, []))
+        return total
+
+    return {"app": tree(web_pid), "worker": tree(worker_pid)}
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], client: float, elapsed: float,
+               load_before: tuple, load_after: tuple) -> str:
+    used = {k: after[k] - before[k] for k in before} | {"client": client}
+    parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / elapsed:.2f} cores)" for name, seconds in used.items())
+    return (f"CPU during the run ({elapsed:.0f} s, {os.cpu_count()} cores): {parts}; total "
+            f"{sum(used.values()) / elapsed:.2f} cores. Load average before {load_before[0]:.2f}/"
+            f"{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min).")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=20)
@@ -113,7 +218,23 @@ def main() -> int:
                        str(seed_file), "--officers", str(args.officers), "--duration", str(args.duration), *rest]
             if args.out:
                 command += ["--out", args.out]
+            load_before = os.getloadavg()
+            before = cpu_snapshot(web.pid, worker.pid)
+            database = DatabaseCpu()
+            before["database"] = database.start()
+            client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
             code = subprocess.run(command, cwd=ROOT, env=env).returncode
+            elapsed = time.monotonic() - started
+            client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client = (client_after.ru_utime + client_after.ru_stime
+                      - client_before.ru_utime - client_before.ru_stime)
+            after = cpu_snapshot(web.pid, worker.pid) | {"database": database.stop()}
+            text = cpu_report(before, after, client, elapsed, load_before, os.getloadavg())
+            print(text)
+            if args.out:
+                with open(args.out, "a", encoding="utf-8") as fh:
+                    fh.write("\n" + text + "\n")
     finally:
         stop(web, "gunicorn")
         stop(worker, "celery worker")
