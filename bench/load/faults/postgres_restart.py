@@ -253,7 +253,7 @@ def main() -> int:
              f"in the database with that value: {counts['in_database']}.",
              f"- Attempts graded: {counts['graded']} of {counts['officers']}.", ""]
     lines.append("**FAILED**: " + "; ".join(failures) if failures else
-                 "**PASSED**: nothing saved was lost, every attempt was graded, every failure was a retried 503.")
+                 "**PASSED**: nothing saved was lost, every attempt was graded, every failed try was retried (no 500).")
     text = "\n".join(lines)
     print("\n" + text)
     if args.out:
