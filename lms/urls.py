@@ -9,6 +9,9 @@ from dashboards import views as dashboard_views
 from lms import media
 from lms.accounts import ThrottledPasswordResetView
 
+# A 500 raised because the database cannot be reached becomes 503 "reconnecting" (lms/middleware.py).
+handler500 = "lms.middleware.server_error"
+
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("admin/", include(wagtailadmin_urls)),

@@ -14,6 +14,13 @@ running at `--duration` + 30 s is abandoned. Prints, per request type, the count
 status or a network error), p50 / p95 / p99 latencies, the overall throughput and the client's own CPU time.
 `--max-start-p95 SECONDS` also fails the run (exit 1) when the start POST's p95 is above it (CI's short form).
 
+A 503 (the server's "Đang kết nối lại…" while its database is unreachable) or a connection error is retried,
+as the quiz page does: after 0.5 s, doubling up to the server's Retry-After (5 s at most), for at most
+`--retry-for` seconds (30 by default) before it counts as an error. Every retry is counted in the "retries"
+column, never hidden. The client keeps what it believes saved: each autosave answered 200 ("saved": true) is
+recorded with its value, and `--saved-out` writes them, with each officer's attempt and whether it was submitted,
+to a JSON file that bench/load/faults/postgres_restart.py checks against the database.
+
 Standard library only (asyncio; each officer's keep-alive http.client connection is driven from a thread of a
 pool as large as the number of officers, capped at 256), so it runs from the project's own venv.
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import json
 import random
@@ -45,11 +53,21 @@ OPTION_RE = re.compile(r'type="(?:radio|checkbox)" name="q\d+" value="([0-9a-f]+
 REV_RE = re.compile(r'name="q\d+_rev" value="(\d+)"')
 
 
+RETRY_FIRST = 0.5  # seconds before the first retry; doubled each time, up to the server's Retry-After
+RETRY_MAX = 5.0
+
+
 class Stats:
     def __init__(self):
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
+        self.retries: dict[str, int] = defaultdict(int)
+        self.unavailable: dict[str, int] = defaultdict(int)  # 503 answers (each one retried or an error)
+        self.disconnects: dict[str, int] = defaultdict(int)  # connection errors (idem)
+        self.retry_times: list[float] = []  # wall-clock time of each 503 / connection error
+        self.saved: dict[int, dict] = {}  # response id -> the answer the client believes saved
+        self.officers: dict[str, dict] = {}
 
     def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
         self.latencies[kind].append(seconds)
@@ -58,14 +76,19 @@ class Stats:
             if len(self.error_samples) < 10:
                 self.error_samples.append(f"{kind}: {detail}")
 
+    def failed_try(self, kind: str, *, unavailable: bool) -> None:
+        (self.unavailable if unavailable else self.disconnects)[kind] += 1
+        self.retry_times.append(time.time())
+
 
 class Browser:
     """One officer's browser: a keep-alive connection, its cookies and the CSRF token."""
 
-    def __init__(self, host: str, port: int, stats: Stats):
-        self.host, self.port, self.stats = host, port, stats
+    def __init__(self, host: str, port: int, stats: Stats, retry_for: float = 30.0):
+        self.host, self.port, self.stats, self.retry_for = host, port, stats, retry_for
         self.conn: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
+        self.last_retries = 0  # retries of the last request (0: answered at the first try)
 
     def _request(self, method: str, path: str, body: dict | list | None, headers: dict) -> tuple[int, dict, str]:
         for attempt in (1, 2):  # a keep-alive connection closed by the server (worker recycled) is reopened once
@@ -93,18 +116,42 @@ class Browser:
                 self.conn = None
                 if attempt == 2:
                     raise
+            except (OSError, http.client.HTTPException):
+                self.conn.close()  # a half-read response leaves the connection unusable
+                self.conn = None
+                raise
         raise AssertionError("unreachable")
 
     async def request(self, kind: str, method: str, path: str, *, body=None, expect=(200,), headers=None):
+        """One request as the officer's page sends it: a 503 or a connection error is sent again (bounded)."""
         t0 = time.perf_counter()
-        try:
-            status, hdrs, text = await asyncio.to_thread(self._request, method, path, body, headers or {})
-        except OSError as exc:
-            self.stats.record(kind, time.perf_counter() - t0, False, f"{type(exc).__name__}: {exc}")
-            return None, {}, ""
-        ok = status in expect
-        self.stats.record(kind, time.perf_counter() - t0, ok, f"HTTP {status} {path}")
-        return status, hdrs, text
+        delay, self.last_retries = RETRY_FIRST, 0
+        while True:
+            try:
+                status, hdrs, text = await asyncio.to_thread(self._request, method, path, body, headers or {})
+                problem = f"HTTP 503 {path}" if status == 503 else ""
+            except (OSError, http.client.HTTPException) as exc:
+                status, hdrs, text = None, {}, ""
+                problem = f"{type(exc).__name__}: {exc}"
+            elapsed = time.perf_counter() - t0
+            if not problem:
+                ok = status in expect
+                self.stats.record(kind, elapsed, ok, f"HTTP {status} {path}")
+                return status, hdrs, text
+            self.stats.failed_try(kind, unavailable=status == 503)
+            retry_after = RETRY_MAX
+            if status == 503:
+                with contextlib.suppress(ValueError):  # seconds; an HTTP date is not used here
+                    retry_after = min(RETRY_MAX, max(0.1, float(hdrs.get("Retry-After", RETRY_MAX))))
+            wait = min(delay, retry_after)
+            if elapsed + wait > self.retry_for:
+                self.stats.record(kind, elapsed, False,
+                                  f"{problem}, still after {self.last_retries} retries in {elapsed:.1f} s")
+                return None, {}, ""
+            self.last_retries += 1
+            self.stats.retries[kind] += 1
+            await asyncio.sleep(wait * random.uniform(0.8, 1.2))
+            delay *= 2
 
     def close(self) -> None:
         if self.conn is not None:
@@ -114,7 +161,8 @@ class Browser:
 async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start: float) -> None:
     await asyncio.sleep(random.uniform(0, args.window))
     own_end = t_start + args.duration - 2  # submit before the run's end
-    b = Browser(args.host, args.port, stats)
+    b = Browser(args.host, args.port, stats, retry_for=args.retry_for)
+    record = stats.officers[username] = {"attempt": None, "submitted": False, "saved": 0}
     try:
         _s, _h, page = await b.request("login page", "GET", "/accounts/login/")
         token = CSRF_RE.search(page or "")
@@ -148,6 +196,7 @@ async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start
             stats.record("attempt page", 0.0, False, "no attempt form in the page")
             return
         csrf = (CSRF_RE.search(attempt_page) or token).group(1)
+        record["attempt"] = int(attempt.group(1))
         questions = []
         for rid, kind, body in FIELDSET_RE.findall(attempt_page):
             rev = REV_RE.search(body)
@@ -164,7 +213,13 @@ async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start
                 headers={"X-CSRFToken": csrf, "X-Requested-With": "fetch"},
                 body={"kind": q["kind"], f"q{q['id']}": q["answer"], f"q{q['id']}_rev": str(q["rev"])})
             if status == 200:
-                q["rev"] = json.loads(text).get("revision", q["rev"])
+                saved = json.loads(text)
+                q["rev"] = saved.get("revision", q["rev"])
+                if saved.get("saved"):  # what the officer's page shows as "Đã lưu": it must be in the database
+                    stats.saved[int(q["id"])] = {"user": username, "attempt": record["attempt"],
+                                                 "answer": q["answer"], "revision": q["rev"], "at": time.time(),
+                                                 "retries": b.last_retries}
+                    record["saved"] += 1
                 answered += 1
         form = [("csrfmiddlewaretoken", csrf), ("attempt", attempt.group(1)), ("action", "submit")]
         for q in questions:  # the one-page form posts every question with what it shows (as a browser does)
@@ -174,6 +229,7 @@ async def officer(i: int, username: str, args, seed: dict, stats: Stats, t_start
         status, hdrs, _t = await b.request("submit", "POST", quiz, expect=(302,), body=form)
         location = hdrs.get("Location", "")
         if status == 302 and "/ket-qua/" in location:
+            record["submitted"] = True
             await b.request("result page", "GET", urlsplit(location).path)
         elif status == 302:
             stats.record("submit", 0.0, False, f"submit redirected to {location} (not the result)")
@@ -201,14 +257,15 @@ def report(stats: Stats, elapsed: float, args) -> str:
              else "the quiz started right after login")
     lines = [f"Exam-room load test: {args.officers} officers, {args.duration} s (login window {args.window:g} s, "
              f"{start}, think {args.think_min:g}–{args.think_max:g} s), {args.base}", "",
-             "| request | count | errors | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
+             "| request | count | retries | errors | p50 ms | p95 ms | p99 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     total = 0
     for kind in order + sorted(k for k in stats.latencies if k not in order):
         values = stats.latencies.get(kind)
         if not values:
             continue
         total += len(values)
-        lines.append(f"| {kind} | {len(values)} | {stats.errors.get(kind, 0)} | "
+        lines.append(f"| {kind} | {len(values)} | {stats.retries.get(kind, 0)} | {stats.errors.get(kind, 0)} | "
                      f"{percentile(values, 50) * 1000:.0f} | {percentile(values, 95) * 1000:.0f} | "
                      f"{percentile(values, 99) * 1000:.0f} |")
     all_values = [v for vs in stats.latencies.values() for v in vs]
@@ -216,6 +273,13 @@ def report(stats: Stats, elapsed: float, args) -> str:
               f"errors {sum(stats.errors.values())}; median of all requests "
               f"{statistics.median(all_values) * 1000 if all_values else 0:.0f} ms; client CPU "
               f"{client_cpu_seconds():.1f} s"]
+    if stats.retries or stats.unavailable or stats.disconnects:
+        lines += ["", f"Retried: {sum(stats.retries.values())} retries after "
+                  f"{sum(stats.unavailable.values())} answers 503 and {sum(stats.disconnects.values())} connection "
+                  f"errors (" + ", ".join(f"{k} {v}" for k, v in sorted(stats.retries.items())) + ")"]
+    submitted = sum(1 for o in stats.officers.values() if o["submitted"])
+    lines += ["", f"Answers the client believes saved (autosave 200): {len(stats.saved)}; "
+              f"attempts submitted: {submitted} of {args.officers}"]
     if stats.error_samples:
         lines += ["", "First errors:"] + [f"- {e}" for e in stats.error_samples]
     return "\n".join(lines)
@@ -251,7 +315,10 @@ def main(argv=None) -> int:
                         help="seconds: fail (exit 1) when the start POST's p95 is above this")
     parser.add_argument("--think-min", type=float, default=5.0)
     parser.add_argument("--think-max", type=float, default=10.0)
+    parser.add_argument("--retry-for", type=float, default=30.0,
+                        help="seconds a request answered 503 or cut off is retried before it is an error")
     parser.add_argument("--out", help="also write the report (Markdown) to this file")
+    parser.add_argument("--saved-out", help="write the answers believed saved, the attempts and the retries (JSON)")
     args = parser.parse_args(argv)
     base = urlsplit(args.base)
     if base.scheme != "http" or base.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -259,6 +326,8 @@ def main(argv=None) -> int:
     if not 1 <= args.duration <= MAX_DURATION:
         parser.error(f"--duration must be between 1 and {MAX_DURATION} seconds")
     args.window = args.duration / 3 if args.window is None else args.window
+    if not 0 <= args.retry_for <= 120:
+        parser.error("--retry-for must be between 0 and 120 seconds")
     if not 0 <= args.window < args.duration or not 0 < args.think_min <= args.think_max:
         parser.error("--window must be below --duration and 0 < --think-min <= --think-max")
     if args.start_window < 0 or args.window + args.start_window + args.think_max + 5 > args.duration:
@@ -274,6 +343,12 @@ def main(argv=None) -> int:
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
+    if args.saved_out:
+        with open(args.saved_out, "w", encoding="utf-8") as fh:
+            json.dump({"saved": {str(k): v for k, v in stats.saved.items()}, "officers": stats.officers,
+                       "retries": stats.retries, "unavailable": stats.unavailable, "disconnects": stats.disconnects,
+                       "retry_times": stats.retry_times, "errors": stats.errors, "error_samples": stats.error_samples,
+                       "elapsed": elapsed}, fh, ensure_ascii=False, indent=1)
     failed = bool(sum(stats.errors.values()))
     starts = stats.latencies.get("start", [])
     if args.max_start_p95 is not None:

@@ -8,11 +8,16 @@ Needs PostgreSQL at 127.0.0.1:5432 (trust auth, as in .ci/run) and Redis at 127.
 (broker) are used. Plain http on loopback: DJANGO_SECURE_COOKIES=false and DJANGO_SECURE_SSL_REDIRECT=false, as
 docs/operations.md describes for a local production-like run — never in production. Logs of gunicorn and the
 worker go to the run's temporary folder (printed at the end).
+
+The pieces are importable (bench/load/faults/ runs the same scenario with a fault in the middle): `env_for`,
+`prepare` (fresh database, migrate, collectstatic, seed), `servers` (gunicorn + worker, stopped on exit) and
+`client_command`; `env_for` takes the database name and the Redis database numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import signal
@@ -26,15 +31,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 DB = "lms_load"
+CACHE_REDIS_DB, BROKER_REDIS_DB = 11, 12
 
 
-def env_for(tmp: Path, port: int) -> dict:
+def env_for(tmp: Path, port: int, *, db: str = DB, cache_db: int = CACHE_REDIS_DB,
+            broker_db: int = BROKER_REDIS_DB) -> dict:
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "lms.settings.base",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-        "CACHE_URL": "redis://127.0.0.1:6379/11?key_prefix=lms_load",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/12",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "CACHE_URL": f"redis://127.0.0.1:6379/{cache_db}?key_prefix={db}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{broker_db}",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -50,12 +57,25 @@ def env_for(tmp: Path, port: int) -> dict:
     return env
 
 
-def fresh_database() -> None:
+def fresh_database(db: str = DB) -> None:
     import psycopg
 
+    if not db.startswith(("lms_load", "lms_fault_")):
+        raise SystemExit(f"{db}: only a load-test database (lms_load…, lms_fault_…) is dropped and re-created")
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db}"')
+
+
+def prepare(tmp: Path, env: dict, officers: int, *, db: str = DB) -> Path:
+    """A fresh, migrated, seeded database and the static files; returns the seed file for the client."""
+    seed_file = tmp / "seed.json"
+    fresh_database(db)
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "bench/load/seed.py", "--officers", str(officers), "--out", str(seed_file)],
+                   cwd=ROOT, env=env, check=True)
+    return seed_file
 
 
 def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
@@ -189,6 +209,29 @@ def cpu_report(before: dict[str, float], after: dict[str, float], client: float,
             f"{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min).")
 
 
+@contextlib.contextmanager
+def servers(tmp: Path, env: dict, port: int):
+    """gunicorn (gunicorn.conf.py) and one Celery worker, answering on `port`; both stopped on exit."""
+    web = worker = None
+    try:
+        with open(tmp / "gunicorn.log", "w") as web_log, open(tmp / "worker.log", "w") as worker_log:
+            web = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "lms.wsgi:application"], cwd=ROOT,
+                                   env=env, stdout=web_log, stderr=subprocess.STDOUT)
+            worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "celery"), "-A", "lms", "worker", "-l",
+                                       "warning", "--concurrency", "1", "--without-gossip", "--without-mingle"],
+                                      cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
+            wait_ready(f"http://127.0.0.1:{port}/accounts/login/", web)
+            yield web, worker
+    finally:
+        stop(web, "gunicorn")
+        stop(worker, "celery worker")
+
+
+def client_command(port: int, seed_file: Path, officers: int, duration: int, *extra: str) -> list[str]:
+    return [PY, "bench/load/exam_room.py", "--base", f"http://127.0.0.1:{port}", "--seed", str(seed_file),
+            "--officers", str(officers), "--duration", str(duration), *extra]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=20)
@@ -198,46 +241,33 @@ def main() -> int:
     args, rest = parser.parse_known_args()
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
     env = env_for(tmp, args.port)
-    seed_file = tmp / "seed.json"
     print(f"database {DB}, logs and static files in {tmp}")
-    fresh_database()
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "bench/load/seed.py", "--officers", str(args.officers), "--out", str(seed_file)],
-                   cwd=ROOT, env=env, check=True)
-    web = worker = None
-    try:
-        with open(tmp / "gunicorn.log", "w") as web_log, open(tmp / "worker.log", "w") as worker_log:
-            web = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "lms.wsgi:application"], cwd=ROOT,
-                                   env=env, stdout=web_log, stderr=subprocess.STDOUT)
-            worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "celery"), "-A", "lms", "worker", "-l",
-                                       "warning", "--concurrency", "1", "--without-gossip", "--without-mingle"],
-                                      cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
-            wait_ready(f"http://127.0.0.1:{args.port}/accounts/login/", web)
-            command = [PY, "bench/load/exam_room.py", "--base", f"http://127.0.0.1:{args.port}", "--seed",
-                       str(seed_file), "--officers", str(args.officers), "--duration", str(args.duration), *rest]
-            if args.out:
-                command += ["--out", args.out]
-            load_before = os.getloadavg()
-            before = cpu_snapshot(web.pid, worker.pid)
-            database = DatabaseCpu()
-            before["database"] = database.start()
-            client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.monotonic()
-            code = subprocess.run(command, cwd=ROOT, env=env).returncode
-            elapsed = time.monotonic() - started
-            client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            client = (client_after.ru_utime + client_after.ru_stime
-                      - client_before.ru_utime - client_before.ru_stime)
-            after = cpu_snapshot(web.pid, worker.pid) | {"database": database.stop()}
-            text = cpu_report(before, after, client, elapsed, load_before, os.getloadavg())
-            print(text)
-            if args.out:
-                with open(args.out, "a", encoding="utf-8") as fh:
-                    fh.write("\n" + text + "\n")
-    finally:
-        stop(web, "gunicorn")
-        stop(worker, "celery worker")
+    seed_file = prepare(tmp, env, args.officers)
+    # Redis 11 (cache) is emptied too: entries keyed by ids of the previous lms_load database would be stale.
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=CACHE_REDIS_DB).flushdb()
+    with servers(tmp, env, args.port) as (web, worker):
+        command = client_command(args.port, seed_file, args.officers, args.duration, *rest)
+        if args.out:
+            command += ["--out", args.out]
+        load_before = os.getloadavg()
+        before = cpu_snapshot(web.pid, worker.pid)
+        database = DatabaseCpu()
+        before["database"] = database.start()
+        client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        code = subprocess.run(command, cwd=ROOT, env=env).returncode
+        elapsed = time.monotonic() - started
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client = (client_after.ru_utime + client_after.ru_stime
+                  - client_before.ru_utime - client_before.ru_stime)
+        after = cpu_snapshot(web.pid, worker.pid) | {"database": database.stop()}
+        text = cpu_report(before, after, client, elapsed, load_before, os.getloadavg())
+        print(text)
+        if args.out:
+            with open(args.out, "a", encoding="utf-8") as fh:
+                fh.write("\n" + text + "\n")
     print(f"gunicorn and worker logs: {tmp}/gunicorn.log, {tmp}/worker.log")
     return code
 

@@ -31,8 +31,9 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.officers <= 5000:
         parser.error("--officers must be between 1 and 5000")
-    if "lms_load" not in os.environ.get("DATABASE_URL", ""):
-        parser.error("DATABASE_URL must name the load-test database (lms_load)")
+    database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0]
+    if not database.startswith(("lms_load", "lms_fault_")):
+        parser.error("DATABASE_URL must name a load-test database (lms_load, or lms_fault_… for bench/load/faults)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
     import django
 

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "lms.middleware.SessionIdleTimeoutMiddleware",
+    # Last, so its process_exception sees a view's database error first: 503 "reconnecting", never a 500.
+    "lms.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -124,6 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before its first query in a request, so after a database restart a
+    # worker reconnects instead of failing once per dead connection; while the database is down the request
+    # gets 503 + Retry-After (lms.middleware.DatabaseUnavailableMiddleware, docs/operations.md).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------------------
