@@ -6,8 +6,8 @@
 Runs the exam-room scenario of `make load` (bench/load/run.py: a fresh database of its own, `lms_fault_pg`,
 gunicorn + a Celery worker with production settings, Redis databases 6 (cache) and 7 (broker), both emptied
 first; then bench/load/exam_room.py) and, at `--restart-at` seconds (the middle of the run by default), restarts
-PostgreSQL for real, once: `pg_ctlcluster --skip-systemctl-redirect <version> main restart` (the newest cluster in
-/etc/postgresql, as .ci/run starts it). Needs root, as CI runs; it then waits until PostgreSQL answers again.
+PostgreSQL for real, once: `pg_ctlcluster --skip-systemctl-redirect <version> main stop`, 5 s down, then
+`start` (the newest cluster in /etc/postgresql, as .ci/run starts it). Needs root, as CI runs; it then waits until PostgreSQL answers again.
 
 While PostgreSQL is down the site answers 503 "Đang kết nối lại…" with Retry-After (lms.middleware), and the
 client sends the request again (bounded: 30 s, then it is an error). Afterwards it checks, and exits 1 with the
@@ -73,15 +73,28 @@ def postgres_answers(timeout: float = 2.0) -> bool:
         return False
 
 
-def restart_postgres(version: str) -> dict:
-    """One restart (fast mode: sessions are cut), then wait until PostgreSQL answers; the timings, wall clock."""
+#: Seconds PostgreSQL stays stopped during the restart.
+DOWN_FOR = 5.0
+
+
+def restart_postgres(version: str, down_for: float = DOWN_FOR) -> dict:
+    """One restart: stop (fast mode: sessions are cut), stay down `down_for` seconds — long enough that requests
+    of the running scenario reach it while it is down, whatever the machine's speed (a bare `restart` can be so
+    quick that no request falls in it) — start, then wait until PostgreSQL answers; the timings, wall clock."""
+    def cluster(action: str):
+        done = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise SystemExit(f"pg_ctlcluster {version} main {action} failed ({done.returncode}): "
+                             f"{(done.stderr or done.stdout).strip()}")
+
     started = time.time()
-    done = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-                          capture_output=True, text=True, timeout=120)
+    try:
+        cluster("stop")
+        time.sleep(down_for)
+    finally:
+        cluster("start")
     returned = time.time()
-    if done.returncode != 0:
-        raise SystemExit(f"pg_ctlcluster {version} main restart failed ({done.returncode}): "
-                         f"{(done.stderr or done.stdout).strip()}")
     while not postgres_answers():
         if time.time() - started > 120:
             raise SystemExit("PostgreSQL did not answer within 120 s of its restart")
@@ -237,7 +250,7 @@ def main() -> int:
     lines = [f"## PostgreSQL {what} ({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC)", "",
              f"{args.officers} officers, {args.duration} s; PostgreSQL {version} "
              + ("not restarted" if args.no_restart else
-                f"restarted at {restart_at:.0f} s (`pg_ctlcluster {version} main restart` took "
+                f"restarted at {restart_at:.0f} s (`pg_ctlcluster {version} main stop`, {DOWN_FOR:g} s down, `start`: "
                 f"{restart['command_returned'] - t0:.1f} s, answering again after {restart['answering'] - t0:.1f} s)")
              + f". Load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min; {os.cpu_count()} "
              "cores).", "",
