@@ -18,16 +18,11 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Attempt, QuestionKind, ResponseChoice
+from assessments.models import Attempt, ResponseChoice
 from lms import middleware
 from tests.assessments.factories import (
-    QuestionCategoryFactory,
-    QuizPageFactory,
-    add_fixed,
-    make_question,
     token,
 )
-from tests.courses.factories import EnrolmentFactory, build_course
 
 # Real transactions: the request's ATOMIC_REQUESTS block is committed or rolled back, not a test savepoint.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,25 +34,6 @@ DOWN = "connection failed: Connection refused. Is the server running on that hos
 @pytest.fixture(autouse=True)
 def _debug_off(settings):
     settings.DEBUG = False
-
-
-@pytest.fixture
-def course(db):
-    return build_course(modules=1, lessons=0, title="Tiếp nhận và trả kết quả")
-
-
-@pytest.fixture
-def quiz(course):
-    category = QuestionCategoryFactory(name="Một cửa")
-    quiz = QuizPageFactory(parent=course.get_children().first().specific, title="Kiểm tra cuối khóa")
-    add_fixed(quiz, make_question(QuestionKind.SINGLE, category=category),
-              make_question(QuestionKind.TRUE_FALSE, category=category))
-    return quiz
-
-
-@pytest.fixture
-def enrolment(officer, course):
-    return EnrolmentFactory(officer=officer, course=course)
 
 
 @pytest.fixture
