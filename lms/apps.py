@@ -16,10 +16,12 @@ class LmsConfig(AppConfig):
         from .converters import IdConverter
         from .csp import patch_chooser_widget
         from .middleware import session_timeout_on_login
+        from .routing import connect_route_cache_signals
         from .slug_widget import register_slug_widget
 
         register_converter(IdConverter, "id")
 
         patch_chooser_widget()
         register_slug_widget()
+        connect_route_cache_signals()
         user_logged_in.connect(session_timeout_on_login, dispatch_uid="lms.session_timeout_on_login")

@@ -10,6 +10,8 @@ before. Live status and view restrictions are checked exactly as before: `route(
 `live`, Wagtail's `before_serve_page` hook the restrictions of the page and its ancestors.
 """
 
+import time
+
 from wagtail.models import Page
 
 
@@ -37,3 +39,109 @@ class PathViewRestrictionsMixin:
         return PageViewRestriction.objects.filter(
             Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
+
+
+# --- The site and the routed page from the shared cache ----------------------------------------------------
+
+ROUTE_CACHE_SECONDS = 300  # only bounds memory and any change a signal missed: every page or site write retires all
+_VERSION_KEY = "lms:pages:version"
+
+
+def pages_version() -> str:
+    """The version of the page tree and sites in the shared cache: every saved, moved, published, unpublished or
+    deleted page and every site change starts a new one, so no process serves a page as it was before."""
+    from django.core.cache import cache
+
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(_VERSION_KEY) or "0"
+    return version
+
+
+def bump_pages_version(**_kwargs) -> None:
+    """A new version now, and again when the transaction that changed the tree commits: a request reading the
+    old tree in between would otherwise cache it under the new version."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        cache.set(_VERSION_KEY, str(time.time_ns()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+class CachedRouteMiddleware:
+    """Wagtail's site lookup and page routing from the shared cache (CACHE_URL).
+
+    Every request to a page asks PostgreSQL for its site (one query with a CASE on host and port), the site's root
+    page, and the page routed to (DirectRouteMixin: two more) — the same answer for a thousand officers opening the
+    quiz at 8:00. This middleware keeps the site (with its root page) and each routed page, by host, port and
+    path, under `pages_version()`; Wagtail's `serve` then finds both on the request (`_wagtail_site`,
+    `_wagtail_route_for_request`, which Wagtail itself caches there) and reads neither. The page found still
+    goes through its own `route(request, [])` (the `live` check) and Wagtail's `before_serve_page` hooks (view
+    restrictions, read from the database each time). Only a plain page route is kept: a 404 or a route with
+    arguments is left to Wagtail each time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.core.cache import cache
+        from django.http import Http404
+        from django.http.request import split_domain_port
+        from wagtail.models import Site
+        from wagtail.views import serve
+
+        if view_func is not serve:
+            return None
+        path = view_kwargs.get("path", view_args[0] if view_args else "")
+        hostname = split_domain_port(request._get_raw_host())[0]
+        port = request.get_port()
+        version = pages_version()
+        site_key = f"lms:site:{version}:{hostname}:{port}"
+        route_key = f"lms:route:{version}:{hostname}:{port}:{path}"
+        found = cache.get_many([site_key, route_key])
+        site = found.get(site_key)
+        if site is None:
+            site = Site.find_for_request(request)
+            if site is None:
+                return None
+            site.root_page.localized.specific  # noqa: B018 — loaded now, kept with the site
+            cache.set(site_key, site, ROUTE_CACHE_SECONDS)
+        request._wagtail_site = site
+        page = found.get(route_key)
+        try:
+            if page is not None:
+                request._wagtail_route_for_request = page.route(request, [])
+                return None
+            components = [c for c in path.split("/") if c]
+            result = site.root_page.localized.specific.route(request, components)
+        except Http404:
+            return None  # Wagtail routes it again and answers 404
+        request._wagtail_route_for_request = result
+        if result is not None and isinstance(result.page, Page) and not result.args and not result.kwargs:
+            cache.set(route_key, result.page, ROUTE_CACHE_SECONDS)
+        return None
+
+
+def connect_route_cache_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site, get_page_models
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    # Per page model, never for every model: a post_delete receiver for all senders would make Django fetch the
+    # rows of every queryset .delete() (to send the signal) instead of one DELETE.
+    for model in {Page, *get_page_models()}:
+        post_save.connect(bump_pages_version, sender=model, dispatch_uid=f"lms.routing.saved.{model._meta.label}")
+        post_delete.connect(bump_pages_version, sender=model,
+                            dispatch_uid=f"lms.routing.deleted.{model._meta.label}")
+    for signal, uid in ((page_published, "published"), (page_unpublished, "unpublished"),
+                        (post_page_move, "moved")):
+        signal.connect(bump_pages_version, dispatch_uid=f"lms.routing.page_{uid}")
+    post_save.connect(bump_pages_version, sender=Site, dispatch_uid="lms.routing.site_saved")
+    post_delete.connect(bump_pages_version, sender=Site, dispatch_uid="lms.routing.site_deleted")

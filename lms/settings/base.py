@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "lms.middleware.SessionIdleTimeoutMiddleware",
+    # The site and the page a URL routes to from the shared cache (lms/routing.py), for Wagtail's serve view.
+    "lms.routing.CachedRouteMiddleware",
     # Last, so its process_exception sees a view's database error first: 503 "reconnecting", never a 500.
     "lms.middleware.DatabaseUnavailableMiddleware",
 ]
