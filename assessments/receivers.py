@@ -10,7 +10,20 @@ def on_quiz_published(sender, instance, **kwargs):
     transaction.on_commit(lambda: quiz_versions_prepare_task.delay(quiz_id=instance.pk))
 
 
+def on_bank_changed(sender, **kwargs):
+    from .services import bank_version_bump
+
+    bank_version_bump()
+
+
 def connect() -> None:
-    from .models import QuizPage
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Choice, Question, QuizPage
 
     page_published.connect(on_quiz_published, sender=QuizPage, dispatch_uid="assessments.quiz_published")
+    # A question or one of its answers changed: the starts' cached "current version of each question" retire.
+    for model in (Question, Choice):
+        post_save.connect(on_bank_changed, sender=model, dispatch_uid=f"assessments.bank_saved.{model.__name__}")
+        post_delete.connect(on_bank_changed, sender=model,
+                            dispatch_uid=f"assessments.bank_deleted.{model.__name__}")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrolment
@@ -129,13 +129,9 @@ _CHOICE_FIELDS = ("id", "version_id", "position", "text", "match_text", "is_corr
                   "tolerance")
 
 
-def version_choices(*, version_ids) -> dict[int, list[VersionChoice]]:
-    """The choices of question versions, by version id, in position order: from the shared cache, the misses
-    in one query. A version and its choices never change once made (an edit makes a new version), so the
-    cache needs no invalidation; at 8:00 a thousand officers drawing from the same bank share one copy."""
+def _version_choice_tuples(version_ids: list[int]) -> dict[int, list[tuple]]:
     from django.core.cache import cache
 
-    version_ids = list(dict.fromkeys(version_ids))
     keys = {VERSION_CHOICES_CACHE_KEY.format(vid): vid for vid in version_ids}
     cached = cache.get_many(list(keys))
     rows: dict[int, list[tuple]] = {keys[k]: v for k, v in cached.items()}
@@ -148,8 +144,57 @@ def version_choices(*, version_ids) -> dict[int, list[VersionChoice]]:
         cache.set_many({VERSION_CHOICES_CACHE_KEY.format(vid): r for vid, r in fetched.items()},
                        VERSION_CHOICES_CACHE_SECONDS)
         rows.update(fetched)
+    return rows
+
+
+def version_choices(*, version_ids) -> dict[int, list[VersionChoice]]:
+    """The choices of question versions, by version id, in position order: from the shared cache, the misses
+    in one query. A version and its choices never change once made (an edit makes a new version), so the
+    cache needs no invalidation; at 8:00 a thousand officers drawing from the same bank share one copy."""
+    version_ids = list(dict.fromkeys(version_ids))
+    rows = _version_choice_tuples(version_ids)
     return {vid: [VersionChoice(**dict(zip(_CHOICE_FIELDS, row, strict=True))) for row in rows[vid]]
             for vid in version_ids}
+
+
+class ChoiceRow:
+    """A version's choice as the open attempt's page needs it: the cached row, with the attribute names of
+    VersionChoice (id/pk, position, text, …) but none of a model instance's cost (120 of them per page)."""
+
+    __slots__ = _CHOICE_FIELDS
+
+    def __init__(self, row: tuple):
+        for name, value in zip(_CHOICE_FIELDS, row, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def version_choice_rows(*, version_ids) -> dict[int, list[ChoiceRow]]:
+    """version_choices as light rows (ChoiceRow), for pages that only show them."""
+    version_ids = list(dict.fromkeys(version_ids))
+    rows = _version_choice_tuples(version_ids)
+    return {vid: [ChoiceRow(row) for row in rows[vid]] for vid in version_ids}
+
+
+@dataclass(frozen=True)
+class SelectionRow:
+    """A saved part of an answer (ResponseChoice): which choice, at which place, matched with which text."""
+
+    choice_id: int
+    position: int | None
+    matched_text: str
+
+
+def response_selections(*, response_ids) -> dict[int, dict[int, SelectionRow]]:
+    """The saved selections of responses, by response id then choice id, in one query of plain rows."""
+    result: dict[int, dict[int, SelectionRow]] = defaultdict(dict)
+    for rid, cid, position, matched in ResponseChoice.objects.filter(response_id__in=list(response_ids)) \
+            .values_list("response_id", "choice_id", "position", "matched_text"):
+        result[rid][cid] = SelectionRow(cid, position, matched)
+    return result
 
 
 def attach_version_choices(responses) -> None:
@@ -283,17 +328,20 @@ def attempt_items(*, attempt: Attempt, positions: list[int] | None = None, revie
     For an open attempt (review=False) no correctness, feedback or accepted answer is put in the result,
     so templates cannot leak the answer key.
     """
-    qs = (Response.objects.filter(attempt=attempt).select_related("version", "version__image")
-          .prefetch_related(Prefetch("selections", queryset=ResponseChoice.objects.all())))
+    qs = Response.objects.filter(attempt=attempt).select_related("version", "version__image")
     if positions is not None:
         qs = qs.filter(position__in=positions)
     responses = list(qs.order_by("position"))
-    attach_version_choices(responses)
+    if review:
+        attach_version_choices(responses)
+    else:  # the open attempt only shows the choices: light rows, no model instances
+        rows = version_choice_rows(version_ids=[r.version_id for r in responses])
+    saved = response_selections(response_ids=[r.pk for r in responses])
     items = []
     for r in responses:
         v = r.version
-        selections = {s.choice_id: s for s in r.selections.all()}
-        choices = list(v.choices.all())
+        selections = saved.get(r.pk, {})
+        choices = list(v.choices.all()) if review else rows[r.version_id]
         views = []
         partners = []
         parts = []

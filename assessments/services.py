@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -356,6 +357,65 @@ def _question_versions_current(*, question_ids: list[int]) -> dict[int, Question
     return result
 
 
+# --- The current version of each question, for the starts at 8:00 -------------------------------------
+
+BANK_VERSION_KEY = "assessments:bank:version"
+CURRENT_VERSION_KEY = "assessments:current-version:{}:{}"  # bank version, question id
+CURRENT_VERSION_SECONDS = 6 * 60 * 60
+
+
+def _bank_version() -> str:
+    from django.core.cache import cache
+
+    version = cache.get(BANK_VERSION_KEY)
+    if version is None:
+        cache.add(BANK_VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(BANK_VERSION_KEY) or "0"
+    return version
+
+
+def bank_version_bump() -> None:
+    """Retire every cached "current version" of the bank: now, and again when the transaction that changed a
+    question commits (a start reading the old content in between would otherwise cache it under the new one)."""
+    from django.core.cache import cache
+
+    def bump():
+        cache.set(BANK_VERSION_KEY, str(time.time_ns()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """What a start needs of a question's current version: its id, its kind and its default mark."""
+
+    pk: int
+    kind: str
+    default_mark: Decimal
+
+
+def question_version_refs(*, question_ids: list[int]) -> dict[int, VersionRef]:
+    """question_versions_current for the starts: the same versions, from the shared cache when no question of
+    the bank changed since they were looked up (any question or answer saved or deleted starts a new bank
+    version), so a thousand officers drawing from the same bank neither re-read nor re-fingerprint it."""
+    from django.core.cache import cache
+
+    bank = _bank_version()
+    keys = {CURRENT_VERSION_KEY.format(bank, qid): qid for qid in question_ids}
+    found = {keys[k]: VersionRef(*v) for k, v in cache.get_many(list(keys)).items()}
+    missing = [qid for qid in question_ids if qid not in found]
+    if missing:
+        fresh = {qid: VersionRef(v.pk, v.kind, v.default_mark)
+                 for qid, v in question_versions_current(question_ids=missing).items()}
+        # Cached once the versions exist for every other transaction: after this one commits.
+        transaction.on_commit(lambda: cache.set_many({
+            CURRENT_VERSION_KEY.format(bank, qid): (ref.pk, ref.kind, ref.default_mark) for qid, ref in fresh.items()
+        }, CURRENT_VERSION_SECONDS))
+        found.update(fresh)
+    return found
+
+
 def models_prefetch_choices():
     from django.db.models import Prefetch
 
@@ -497,7 +557,7 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         raise AttemptError(_("This quiz has no questions yet."))
     if quiz.shuffle_questions:
         rng.shuffle(question_ids)
-    versions = question_versions_current(question_ids=question_ids)
+    versions = question_version_refs(question_ids=question_ids)
     minutes = quiz.time_limit_minutes
     if minutes and check.override:
         minutes += check.override.extra_minutes
@@ -522,7 +582,7 @@ def attempt_start(*, quiz: QuizPage, officer: Officer, now: dt.datetime | None =
         return existing
     Response.objects.bulk_create([
         Response(
-            attempt=attempt, version=versions[qid], position=i, max_mark=marks.get(qid, versions[qid].default_mark),
+            attempt=attempt, version_id=versions[qid].pk, position=i, max_mark=marks.get(qid, versions[qid].default_mark),
             shuffle_seed=(rng.randrange(1, 2**31)
                           if quiz.shuffle_choices or versions[qid].kind == QuestionKind.ORDERING else 0),
         )
