@@ -75,7 +75,7 @@ def main() -> None:
             Officer(user=user, full_name=f"Cán bộ Thử {i:05d}", employee_code=f"TT{i:05d}", unit=unit).save()
     Path(args.out).write_text(json.dumps({
         "quiz_url": quiz.url, "password": PASSWORD, "usernames": [u.username for u in users],
-        "questions": CATEGORIES * DRAW_PER_CATEGORY,
+        "questions": CATEGORIES * DRAW_PER_CATEGORY, "correct_text": "Phương án 1",
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"seeded {args.officers} officers and {quiz.url} (30 of {CATEGORIES * QUESTIONS_PER_CATEGORY})")
 
