@@ -22,6 +22,7 @@ from . import selectors, services
 from .models import Attempt, QuestionKind, QuizOverride, QuizPage, Response
 from .numbers import SMALL_MAX, clamp, parse_int
 from .permissions import can_override_for_officer
+from .templatetags import quiz_tags
 
 
 def parse_answer(*, kind: str, data, prefix: str) -> dict:
@@ -124,6 +125,7 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
     items = selectors.attempt_items(attempt=attempt, positions=positions)
     if one_page:
         answered, total = sum(1 for item in items if item.answered), len(items)
+    quiz_tags.prefetch_stems(items)  # one read of the shared cache for the page's question bodies
     remaining = None
     if attempt.deadline:
         remaining = max(0, math.ceil((attempt.deadline - timezone.now()).total_seconds()))

@@ -13,6 +13,10 @@ def officer_for_user(*, user) -> Officer | None:
     """The officer record of a user, or None for accounts without one (e.g. a pure administrator)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    cache = getattr(getattr(user, "_state", None), "fields_cache", None)
+    if cache is not None and "officer" not in cache and getattr(user, "pk", None):
+        # One query with the unit (the navigation shows it on every page), kept where `user.officer` looks.
+        cache["officer"] = Officer.objects.select_related("unit").filter(user_id=user.pk).first()
     try:
         return user.officer
     except Officer.DoesNotExist:
