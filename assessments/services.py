@@ -439,7 +439,25 @@ def draw_from_pools(*, fixed: list[int], pools: list[tuple[list[int], int]], rng
     return chosen
 
 
+CANDIDATES_KEY = "assessments:candidates:{}:{}:{}"  # bank version, quiz, day
+CANDIDATES_SECONDS = 60 * 60
+
+
 def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[int, Decimal], list]:
+    """The questions a start can draw today: the fixed ones (with their marks) and each rule's pool. The same for
+    every officer, so from the shared cache under the bank's version (which every change to a question, an
+    answer, a category, a quiz's fixed questions or draw rules retires) and the day (validity dates)."""
+    from django.core.cache import cache
+
+    key = CANDIDATES_KEY.format(_bank_version(), quiz.pk, today.isoformat())
+    found = cache.get(key)
+    if found is None:
+        found = _candidate_ids_read(quiz=quiz, today=today)
+        transaction.on_commit(lambda: cache.set(key, found, CANDIDATES_SECONDS))
+    return found
+
+
+def _candidate_ids_read(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[int, Decimal], list]:
     fixed_rows = list(quiz.fixed_questions.filter(question__is_active=True).filter(
         Q(question__valid_from__isnull=True) | Q(question__valid_from__lte=today),
         Q(question__valid_until__isnull=True) | Q(question__valid_until__gte=today),

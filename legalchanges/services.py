@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Question
+from assessments.services import bank_version_bump
 from courses.models import CoursePage, LessonPage, course_path_prefix
 from courses.services import enrolments_retrain
 from people.competency import STATUS_MISSING, rows_for_officers
@@ -143,6 +144,7 @@ def _apply(change: LegalChange, *, user, today: dt.date) -> Impact:
     last_day = effective - dt.timedelta(days=1)
     impact.questions_retired = Question.objects.filter(legal_documents__in=repealed_ids).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)).distinct().update(valid_until=last_day)
+    bank_version_bump()  # an update sends no signal: the starts' cached candidates must not offer these any more
     impact.lessons_to_review, impact.questions_to_review = _review_items(
         change, [document, *replaced, *amended], repealed_ids)
 

@@ -69,3 +69,36 @@ def test_a_start_freezes_the_cached_version(client, officer, questions, module_p
         assert client.post(quiz.url, {"action": "start"}).status_code == 302
     frozen = {r.version.question_id: r.version_id for r in Response.objects.select_related("version")}
     assert frozen == {qid: ref.pk for qid, ref in expected.items()}
+
+
+def candidates(quiz, capture):
+    import datetime as dt
+
+    with capture(execute=True):
+        return services._candidate_ids(quiz=quiz, today=dt.date(2026, 12, 7))
+
+
+def test_a_quizs_candidates_are_read_once_and_follow_every_change(questions, module_page,
+                                                                   django_capture_on_commit_callbacks):
+    from tests.assessments.factories import add_rule
+
+    quiz = QuizPageFactory(parent=module_page, layout="all", attempts_allowed=0)
+    add_fixed(quiz, questions[0])
+    rule_category = QuestionCategoryFactory(name="Rút ngẫu nhiên")
+    pool = [make_question(QuestionKind.SINGLE, category=rule_category) for _ in range(4)]
+    add_rule(quiz, rule_category, 2)
+    fixed, _marks, pools = candidates(quiz, django_capture_on_commit_callbacks)
+    assert fixed == [questions[0].pk] and pools == [([q.pk for q in pool], 2)]
+    with CaptureQueriesContext(connection) as ctx:
+        assert candidates(quiz, django_capture_on_commit_callbacks)[2] == pools
+    assert bank_queries(ctx) == [] and not [q for q in ctx.captured_queries if "quizrandomrule" in q["sql"]]
+    add_fixed(quiz, questions[1])  # a fixed question added
+    assert candidates(quiz, django_capture_on_commit_callbacks)[0] == [questions[0].pk, questions[1].pk]
+    pool[0].is_active = False  # a question withdrawn
+    pool[0].save()
+    assert candidates(quiz, django_capture_on_commit_callbacks)[2] == [([q.pk for q in pool[1:]], 2)]
+    from assessments.models import Question
+
+    Question.objects.filter(pk=pool[1].pk).update(valid_until="2026-01-01")  # as a legal change retires one
+    services.bank_version_bump()
+    assert candidates(quiz, django_capture_on_commit_callbacks)[2] == [([q.pk for q in pool[2:]], 2)]
