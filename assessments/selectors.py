@@ -51,9 +51,10 @@ class QuizSummary:
     waiting: int = 0
 
 
-def quiz_summary_for_officer(*, quiz: QuizPage, officer) -> QuizSummary:
-    """The officer's attempts (newest first) and their quiz grade by the grading method."""
-    attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number"))
+def quiz_summary_for_officer(*, quiz: QuizPage, officer, attempts: list | None = None) -> QuizSummary:
+    """The officer's attempts (newest first; read unless given) and their quiz grade by the grading method."""
+    if attempts is None:
+        attempts = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("-number"))
     graded = [a.percent for a in sorted(attempts, key=lambda a: a.number)
               if a.status == Attempt.Status.GRADED and a.percent is not None]
     grade = quiz_grade(percents=graded, method=quiz.grading_method)

@@ -457,6 +457,13 @@ def _candidate_ids(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[i
     return found
 
 
+def quiz_question_total(*, quiz: QuizPage, today: dt.date) -> int:
+    """How many questions an attempt started today has: the fixed questions in use and, per draw rule, its count
+    or the whole pool when smaller (from the cached candidates: no query at 8:00)."""
+    fixed, _marks, pools = _candidate_ids(quiz=quiz, today=today)
+    return len(fixed) + sum(min(count, len(ids)) for ids, count in pools)
+
+
 def _candidate_ids_read(*, quiz: QuizPage, today: dt.date) -> tuple[list[int], dict[int, Decimal], list]:
     fixed_rows = list(quiz.fixed_questions.filter(question__is_active=True).filter(
         Q(question__valid_from__isnull=True) | Q(question__valid_from__lte=today),

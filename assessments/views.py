@@ -75,8 +75,13 @@ def quiz_page_serve(request, *, page: QuizPage):
     if request.method == "POST" and action != "start":
         # Save, Next, Previous, a page number, Submit, Finish: the service locks the attempt and checks it.
         return _attempt_post(request, page=page, officer=officer, action=action)
-    attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
     now = timezone.now()
+    attempts = None
+    if request.method != "POST":  # the landing page needs every attempt of the officer: one read for both
+        attempts = list(Attempt.objects.filter(quiz=page, officer=officer).order_by("-number"))
+        attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    else:
+        attempt = Attempt.objects.filter(quiz=page, officer=officer, status=Attempt.Status.IN_PROGRESS).first()
     expired = attempt is not None and services.attempt_deadline_passed(attempt=attempt, now=now)
     if request.method != "POST":
         # GET only reads: it shows the landing page (with the start button, a POST), the attempt in progress, or
@@ -87,7 +92,7 @@ def quiz_page_serve(request, *, page: QuizPage):
             })
         if attempt is not None:
             return _attempt_get(request, page=page, attempt=attempt)
-        return _landing(request, page=page, officer=officer, now=now)
+        return _landing(request, page=page, officer=officer, now=now, attempts=attempts)
     if expired:
         attempt = services.attempt_submit(attempt=attempt, now=now, auto=True)
         messages.info(request, _("Time was up: your attempt was submitted automatically."))
@@ -99,10 +104,10 @@ def quiz_page_serve(request, *, page: QuizPage):
     return redirect(page.url)
 
 
-def _landing(request, *, page: QuizPage, officer, now):
-    summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer)
+def _landing(request, *, page: QuizPage, officer, now, attempts=None):
+    summary = selectors.quiz_summary_for_officer(quiz=page, officer=officer, attempts=attempts)
     check = services.attempt_start_check(quiz=page, officer=officer, now=now, attempts=summary.attempts)
-    question_total = (page.fixed_questions.count() + sum(r.count for r in page.random_rules.all()))
+    question_total = services.quiz_question_total(quiz=page, today=timezone.localdate(now))
     return render(request, "assessments/quiz_page.html", {
         "page": page, "self": page, "mode": "landing", "summary": summary, "check": check,
         "question_total": question_total,
