@@ -65,6 +65,11 @@ def main() -> None:
                 for q in Question.objects.filter(category=category) for j in range(4)
             ])
             QuizRandomRule.objects.create(page=quiz, category=category, count=DRAW_PER_CATEGORY, sort_order=c)
+        # What publishing the quiz does (assessments.receivers, after commit, in Celery): the versions of every
+        # question it can draw are made now, so that the starts at 8:00 only look them up.
+        from assessments.services import quiz_versions_prepare
+
+        quiz_versions_prepare(quiz=quiz)
         unit = Unit.objects.create(code="THI-TAI", name="Phường Thử Tải", kind="ward")
         group = Group.objects.get_or_create(name="Officer")[0]
         password = make_password(PASSWORD)  # one hash for every login: seeding stays fast
