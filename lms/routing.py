@@ -29,16 +29,30 @@ class DirectRouteMixin:
 class PathViewRestrictionsMixin:
     """The view restrictions of a page and its ancestors in one query (Wagtail's takes two: the ancestors, then
     their restrictions). Ancestors are the prefixes of the page's tree `path`; as in Wagtail, an alias ancestor
-    counts with its source page's restrictions, never its own."""
+    counts with its source page's restrictions, never its own.
+
+    Iterated as it is (Wagtail's before_serve_page check, on every page request), the queryset comes with its
+    rows from the shared cache under the page tree's version (`pages_version`, which every restriction saved or
+    deleted, or its groups changed, retires); any refinement of it (`.exists()`, `.order_by()` in the admin)
+    is a new query as before."""
 
     def get_view_restrictions(self):
+        from django.core.cache import cache
         from django.db.models import Q
         from wagtail.models import PageViewRestriction
 
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
-        return PageViewRestriction.objects.filter(
+        queryset = PageViewRestriction.objects.filter(
             Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
+        key = f"lms:restrictions:{pages_version()}:{self.path}"
+        rows = cache.get(key)
+        if rows is None:
+            rows = list(queryset)
+            cache.set(key, rows, ROUTE_CACHE_SECONDS)
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        return queryset
 
 
 # --- The site and the routed page from the shared cache ----------------------------------------------------
@@ -143,5 +157,13 @@ def connect_route_cache_signals() -> None:
     for signal, uid in ((page_published, "published"), (page_unpublished, "unpublished"),
                         (post_page_move, "moved")):
         signal.connect(bump_pages_version, dispatch_uid=f"lms.routing.page_{uid}")
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import PageViewRestriction
+
+    post_save.connect(bump_pages_version, sender=PageViewRestriction, dispatch_uid="lms.routing.restriction_saved")
+    post_delete.connect(bump_pages_version, sender=PageViewRestriction,
+                        dispatch_uid="lms.routing.restriction_deleted")
+    m2m_changed.connect(bump_pages_version, sender=PageViewRestriction.groups.through,
+                        dispatch_uid="lms.routing.restriction_groups")
     post_save.connect(bump_pages_version, sender=Site, dispatch_uid="lms.routing.site_saved")
     post_delete.connect(bump_pages_version, sender=Site, dispatch_uid="lms.routing.site_deleted")

@@ -94,3 +94,20 @@ def test_anonymous_visitors_still_meet_the_view_restriction(client, lesson):
     client.logout()
     response = client.get(lesson.url)
     assert response.status_code == 302 and "next=" in response["Location"]
+
+
+def test_a_restriction_added_or_changed_applies_at_once(client, lesson):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    assert client.get(lesson.url).status_code == 200
+    _response, tree = tree_queries(client, lesson.url)
+    assert not [q for q in tree if "wagtailcore_pageviewrestriction" in q and "DISTINCT" in q]  # from the cache
+    restriction = PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.GROUPS)
+    leaders = Group.objects.get_or_create(name="Lãnh đạo thử")[0]
+    restriction.groups.add(leaders)
+    assert client.get(lesson.url).status_code in (302, 403)  # the officer is not in the group
+    restriction.groups.add(Group.objects.get_or_create(name="Officer")[0])  # open to officers (the fixture's)
+    assert client.get(lesson.url).status_code == 200
+    restriction.delete()
+    assert client.get(lesson.url).status_code == 200
