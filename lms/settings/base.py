@@ -166,6 +166,10 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # unit and day: a city of 200 units and its 12-month trend is ~2,600 entries): Django's default of 300 entries
     # would cull them on every overview. ?max_entries=… in CACHE_URL still wins.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis is a cache, not a dependency: short timeouts, and while it is down reads miss and writes are skipped
+    # behind a circuit breaker (lms/cache.py); sessions fall back to the database (cached_db).
+    CACHES["default"]["BACKEND"] = "lms.cache.TolerantRedisCache"
 # How long the competency status counts of a unit (the leaders' overview, trend, desk readiness) stay in the cache.
 # Every write to the records behind them starts a new version, so this only bounds memory; 0 turns the cache off.
 COMPETENCY_CACHE_SECONDS = env.int("COMPETENCY_CACHE_SECONDS", default=600)

@@ -1,0 +1,252 @@
+"""Redis is down: the cache fails open behind a circuit breaker (lms/cache.py), pages, logins and the competency
+counts keep working, and no count cached before the outage is served after it (people.competency epochs).
+
+No Redis is needed: "down" is a closed port (connection refused) or a stand-in client that raises like redis-py.
+bench/load/faults/redis_down.py stops a real Redis under load.
+"""
+
+import datetime as dt
+import logging
+import socket
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from lms import cache as tolerant
+from lms.models import CacheEpoch
+from people import competency as engine
+from people.models import Attainment, RoleAssignment
+from tests.people.factories import (
+    CompetencyFactory,
+    DeskRoleFactory,
+    OfficerFactory,
+    RoleRequirementFactory,
+    UnitFactory,
+)
+
+D = dt.date(2026, 6, 15)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the socket is: connection refused
+
+
+@pytest.fixture(autouse=True)
+def _fresh_breakers():
+    tolerant._breakers.clear()
+    yield
+    tolerant._breakers.clear()
+
+
+def unreachable(circuit_seconds=5) -> tolerant.TolerantRedisCache:
+    return tolerant.TolerantRedisCache(f"redis://127.0.0.1:{closed_port()}/0",
+                                       {"OPTIONS": {"circuit_seconds": circuit_seconds}})
+
+
+class FakeClient:
+    """Django's RedisCacheClient interface over a dict; raises redis-py's ConnectionError while `down`."""
+
+    def __init__(self):
+        self.data, self.down, self.calls = {}, False, 0
+
+    def _check(self):
+        self.calls += 1
+        if self.down:
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    def add(self, key, value, timeout):
+        self._check()
+        return self.data.setdefault(key, value) is value
+
+    def get(self, key, default):
+        self._check()
+        return self.data.get(key, default)
+
+    def set(self, key, value, timeout):
+        self._check()
+        self.data[key] = value
+
+    def touch(self, key, timeout):
+        self._check()
+        return key in self.data
+
+    def delete(self, key):
+        self._check()
+        return self.data.pop(key, None) is not None
+
+    def get_many(self, keys):
+        self._check()
+        return {k: self.data[k] for k in keys if k in self.data}
+
+    def has_key(self, key):
+        self._check()
+        return key in self.data
+
+    def incr(self, key, delta):
+        self._check()
+        if key not in self.data:
+            raise ValueError(key)
+        self.data[key] += delta
+        return self.data[key]
+
+    def set_many(self, data, timeout):
+        self._check()
+        self.data.update(data)
+        return []
+
+    def delete_many(self, keys):
+        self._check()
+        for k in keys:
+            self.data.pop(k, None)
+
+    def clear(self):
+        self._check()
+        self.data.clear()
+        return True
+
+
+_client = FakeClient()
+
+
+class FlakyRedisCache(tolerant.TolerantRedisCache):
+    """TolerantRedisCache over FakeClient (module-level, so every thread's instance shares it)."""
+
+    @property
+    def _cache(self):
+        return _client
+
+
+@pytest.fixture
+def flaky(settings):
+    global _client
+    _client = FakeClient()
+    settings.CACHES = {"default": {"BACKEND": "tests.test_cache_tolerant.FlakyRedisCache",
+                                   "LOCATION": "redis://fake:6379/0", "OPTIONS": {"circuit_seconds": 0.05}}}
+    yield _client
+    _client.down = False
+
+
+def test_redis_urls_use_the_tolerant_backend():
+    import environ
+
+    from lms.settings import base
+
+    assert base.CACHES["default"]["BACKEND"] in ("lms.cache.TolerantRedisCache",
+                                                 "django.core.cache.backends.locmem.LocMemCache")
+    config = environ.Env.cache_url_config("redis://127.0.0.1:6379/4?socket_timeout=0.2")
+    backend = tolerant.TolerantRedisCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+    assert backend._options == {"socket_timeout": 0.2, "socket_connect_timeout": 0.5}
+
+
+def test_an_unreachable_redis_is_a_miss_and_writes_are_skipped(caplog):
+    c = unreachable()
+    caplog.set_level(logging.WARNING, logger="lms.cache")
+    started = time.monotonic()
+    assert c.get("k") is None
+    assert c.get("k", "default") == "default"
+    c.set("k", 1)
+    assert c.add("k", 1) is False
+    assert c.get_many(["a", "b"]) == {}
+    assert c.set_many({"a": 1, "b": 2}) == ["a", "b"]  # nothing stored: Django's "keys that failed"
+    assert c.has_key("a") is False
+    c.delete("a")
+    c.delete_many(["a", "b"])
+    with pytest.raises(ValueError):
+        c.incr("counter")
+    assert time.monotonic() - started < 2
+    assert c.available is False
+    warnings = [r for r in caplog.records if r.name == "lms.cache"]
+    assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()  # once, not once per call
+
+
+def test_the_breaker_stops_asking_then_closes_when_redis_is_back(flaky, caplog):
+    caplog.set_level(logging.INFO, logger="lms.cache")
+    cache.set("k", "v")
+    flaky.down = True
+    assert cache.get("k") is None
+    calls = flaky.calls
+    for _ in range(50):
+        assert cache.get("k") is None
+    assert flaky.calls == calls  # open: Redis is not asked, nobody waits for a timeout
+    time.sleep(0.06)
+    assert cache.get("k") is None  # half-open: one try, still down, open again
+    assert flaky.calls == calls + 1
+    flaky.down = False
+    time.sleep(0.06)
+    assert cache.get("k") == "v"
+    assert cache.get("k") == "v"
+    messages = [r.getMessage() for r in caplog.records if r.name == "lms.cache"]
+    assert len(messages) == 2 and "is back" in messages[1] and "52 calls" in messages[1]  # 1 + 50 skipped + 1
+
+
+def test_rate_limits_fail_open(flaky):
+    from lms.http import rate_limit_hit
+
+    flaky.down = True
+    assert not any(rate_limit_hit("verify:1.2.3.4", limit=2, window=60) for _ in range(5))
+
+
+@pytest.fixture
+def world(db):
+    city = UnitFactory(code="TP")
+    ward = UnitFactory(code="PX", parent=city)
+    role, competency = DeskRoleFactory(code="TN"), CompetencyFactory(code="NV04")
+    RoleRequirementFactory(role=role, competency=competency, level=2, validity_months=0)
+    officer = OfficerFactory(employee_code="CB001", unit=ward)
+    RoleAssignment.objects.create(officer=officer, role=role, unit=ward, start_date=D - dt.timedelta(days=30))
+    return {"city": city, "ward": ward, "competency": competency, "officer": officer}
+
+
+def met(unit) -> int:
+    return sum(numbers[0] for numbers in engine.unit_subtree_tally(unit, D).pairs.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counts_cached_before_an_outage_are_not_served_after_it(world, flaky):
+    assert met(world["city"]) == 0  # cached now
+    flaky.down = True
+    Attainment.objects.create(officer=world["officer"], competency=world["competency"], level=2,
+                              achieved_on=D - dt.timedelta(days=10), kind=Attainment.Kind.PRIOR_LEARNING,
+                              evidence_reference="QĐ 1")  # its unit's version bump is lost
+    assert CacheEpoch.objects.get(pk="competency").value == 1  # ... so a new epoch starts
+    assert met(world["city"]) == 1  # down: computed, not cached
+    flaky.down = False
+    time.sleep(0.06)
+    assert met(world["city"]) == 1  # Redis is back with the old part and the old unit version: not served
+    assert met(world["ward"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_global_bump_starts_a_new_epoch_too(world, flaky):
+    assert met(world["city"]) == 0
+    flaky.down = True
+    engine.bump_data_version()
+    assert CacheEpoch.objects.get(pk="competency").value == 1
+    flaky.down = False
+    engine.bump_data_version()  # the breaker is still open: skipped, so lost as well
+    assert CacheEpoch.objects.get(pk="competency").value == 2
+    time.sleep(0.06)
+    engine.bump_data_version()
+    assert CacheEpoch.objects.get(pk="competency").value == 2  # a bump that reached Redis needs no epoch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_and_pages_work_while_redis_is_down(flaky, officer):
+    from django.test import Client
+
+    officer.user.set_password("Mật-khẩu-2026")
+    officer.user.save()
+    flaky.down = True
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    response = client.post(reverse("login"), {"username": officer.user.username, "password": "Mật-khẩu-2026"})
+    assert response.status_code == 302
+    for _ in range(3):  # the session is read from the database (cached_db) on every request
+        assert client.get(reverse("courses:my-learning")).status_code == 200
+    flaky.down = False
+    time.sleep(0.06)
+    assert client.get(reverse("courses:my-learning")).status_code == 200  # and after Redis is back
