@@ -1,0 +1,81 @@
+"""A certificate whose PDF is owed stays PENDING in the database until it is rendered: that row is the record.
+
+While the broker is down the render is deferred (lms.models.DeferredTask) and sent by the sweeper once it is
+back; a certificate still pending long after issue (its queued task lost with a Redis that restarted empty) is
+queued again by `certificates_pending_requeue`. Every path is idempotent: one certificate, one render, one file.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from certificates import services
+from certificates.models import Certificate
+from lms.models import DeferredTask
+from lms.tasks import deferred_tasks_send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RENDER = "certificates.tasks.certificate_render_pdf_task"
+
+
+def age(certificate, seconds):
+    Certificate.objects.filter(pk=certificate.pk).update(created_at=timezone.now() - dt.timedelta(seconds=seconds))
+
+
+def test_issue_with_the_broker_down_is_pending_and_deferred_then_sent_once(officer, course, broker_down):
+    certificate = services.certificate_issue(officer=officer, course=course)
+    again = services.certificate_issue(officer=officer, course=course)  # a retried completion
+    assert again.pk == certificate.pk and Certificate.objects.count() == 1
+    assert Certificate.objects.get().status == Certificate.Status.PENDING
+    assert list(DeferredTask.objects.values_list("name", "args")) == [(RENDER, [certificate.pk])]
+
+    sent = broker_down()
+    call_command("send_deferred_tasks")
+    call_command("send_deferred_tasks")  # the beat sweeper and an operator at the same time: nothing twice
+    assert sent == [(RENDER, (certificate.pk,))]
+    assert not DeferredTask.objects.exists()
+
+
+def test_long_pending_certificates_are_queued_again_and_only_they(officer, other_unit_officer, course, broker_down,
+                                                                 settings):
+    settings.LMS_PENDING_RENDER_AFTER = 600
+    old = services.certificate_issue(officer=officer, course=course)
+    young = services.certificate_issue(officer=other_unit_officer, course=course)
+    age(old, 3600)
+    DeferredTask.objects.all().delete()  # as if the sends had worked and the queue was then lost
+    sent = broker_down()
+
+    assert services.certificates_pending_requeue() == 1
+    assert sent == [(RENDER, (old.pk,))]
+    services.certificate_render(certificate_id=old.pk)  # what the worker runs
+    assert services.certificates_pending_requeue() == 0  # READY now: never queued again
+    call_command("requeue_pending_certificates", "--older-than", "0")
+    assert [item for item in sent if item[0] == RENDER] == [(RENDER, (old.pk,)), (RENDER, (young.pk,))]
+
+
+def test_a_duplicate_render_renders_nothing_twice(officer, course, monkeypatch):
+    from certificates import pdf
+
+    rendered = []
+
+    def render(*, certificate):
+        rendered.append(certificate.pk)
+        return b"%PDF-1.4 stub"
+
+    monkeypatch.setattr(pdf, "render_certificate_pdf", render)
+    certificate = services.certificate_issue(officer=officer, course=course)  # eager: rendered once
+    for _ in range(3):  # the deferred send, the pending sweep and a redelivery all run it again
+        services.certificate_render(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    assert rendered == [certificate.pk]
+    assert certificate.status == Certificate.Status.READY and certificate.render_attempts == 1
+
+
+def test_the_sweepers_run_by_beat():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"lms.tasks.deferred_tasks_send_task", "certificates.tasks.certificates_pending_requeue_task"} <= tasks
