@@ -14,7 +14,6 @@ from django.utils import timezone
 from certificates import services
 from certificates.models import Certificate
 from lms.models import DeferredTask
-from lms.tasks import deferred_tasks_send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
