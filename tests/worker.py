@@ -329,10 +329,10 @@ def broker_down(settings):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    previous = (app.conf.task_always_eager, app.conf.get("broker_write_url"))
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    app.conf.broker_write_url = f"redis://127.0.0.1:{port}/0"  # sends use it (broker_url set by Django wins)
     app._pool = None
     app.amqp._producer_pool = None
     lms_tasks.broker_breaker.succeeded()
@@ -356,7 +356,7 @@ def broker_down(settings):
     finally:
         if getattr(back, "_patch", None):
             back._patch.undo()
-        app.conf.task_always_eager, app.conf.broker_url = previous
+        app.conf.task_always_eager, app.conf.broker_write_url = previous
         app._pool = None
         app.amqp._producer_pool = None
         lms_tasks.broker_breaker.succeeded()
