@@ -122,25 +122,42 @@ class Task(DjangoTask):
         return None
 
 
+def _task_named(app, name: str):
+    """The registered task `name`, importing its module first (a management command's process has not run the
+    worker's autodiscovery); None when there is no such task."""
+    import importlib
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    if name not in app.tasks:
+        try:
+            importlib.import_module(name.rsplit(".", 1)[0])
+        except ImportError:
+            return None
+    return app.tasks.get(name)
+
+
 def deferred_tasks_send(*, limit: int = 500) -> dict:
     """Send the deferred tasks, oldest first, each row locked (SKIP LOCKED: two sweepers never send the same row)
     and deleted in the transaction that sent it. Stops at the first send that fails (the broker is still down).
-    A task sent twice (a crash between the send and the commit) is harmless: every task is idempotent."""
+    A task sent twice (a crash between the send and the commit) is harmless: every task is idempotent. A row
+    naming no known task is kept (with the error) for someone to look at, never dropped."""
     from celery import current_app
 
     from .models import DeferredTask
 
-    sent = failed = 0
-    while sent + failed < limit:
+    sent, unknown = 0, []
+    while sent + len(unknown) < limit:
         with transaction.atomic():
-            row = DeferredTask.objects.select_for_update(skip_locked=True).order_by("pk").first()
+            row = (DeferredTask.objects.select_for_update(skip_locked=True).exclude(pk__in=unknown)
+                   .order_by("pk").first())
             if row is None:
                 break
-            task = current_app.tasks.get(row.name)
+            task = _task_named(current_app, row.name)
             if task is None:
-                logger.error("Deferred task %s is unknown; dropped (args %r)", row.name, row.args)
-                row.delete()
-                failed += 1
+                logger.error("Deferred task %s is unknown; kept (row %s, args %r)", row.name, row.pk, row.args)
+                DeferredTask.objects.filter(pk=row.pk).update(error=f"unknown task {row.name}")
+                unknown.append(row.pk)
                 continue
             try:
                 task.apply_async(row.args, row.kwargs, **row.options)

@@ -78,3 +78,27 @@ def test_the_sweepers_run_by_beat():
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"lms.tasks.deferred_tasks_send_task", "certificates.tasks.certificates_pending_requeue_task"} <= tasks
+
+
+def test_a_deferred_task_of_an_unknown_name_is_kept_not_dropped(broker_down):
+    from lms.tasks import deferred_tasks_send
+
+    DeferredTask.objects.create(name="nowhere.tasks.gone_task", args=[1])
+    broker_down()
+    assert deferred_tasks_send() == {"sent": 0, "left": 1, "error": ""}
+    assert DeferredTask.objects.get().error == "unknown task nowhere.tasks.gone_task"
+
+
+def test_the_sweeper_finds_tasks_a_fresh_process_has_not_imported():
+    """manage.py send_deferred_tasks runs without the worker's autodiscovery: the task's module is imported (a first
+    run dropped every deferred render as "unknown" here; the pending sweep saved the certificates)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django; django.setup(); from celery import current_app; from lms.tasks import _task_named; "
+            "assert 'certificates.tasks.certificate_render_pdf_task' not in current_app.tasks; "
+            "print(_task_named(current_app, 'certificates.tasks.certificate_render_pdf_task').name)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"})
+    assert out.stdout.strip() == "certificates.tasks.certificate_render_pdf_task", out.stderr[-2000:]
