@@ -6,9 +6,10 @@
 Runs the exam-room scenario of bench/load/run.py (a fresh database of its own, `lms_fault_worker`, gunicorn + a
 Celery worker with production settings, a Redis of the run's own on `--redis-port`, 6392) seeded with
 `--certificates` (every submit issues a certificate whose PDF the worker renders). From `--kill-after` seconds it
-watches the database and, the moment a render is in progress (a PENDING certificate whose row the render task
-holds locked: `SELECT … FOR UPDATE SKIP LOCKED` skips it), SIGKILLs the worker's whole process group (main
-process and pool child: a crash, the OOM killer), then starts a new worker. No fixed sleep decides when.
+watches the database and, once 3 certificates are READY, the moment a render is in progress (a PENDING
+certificate whose row the render task holds locked: `SELECT … FOR UPDATE SKIP LOCKED` skips it), SIGKILLs the
+worker's whole process group (main process and pool child: a crash, the OOM killer), then starts a new worker.
+No fixed sleep decides when.
 
 The job the killed worker held stays unacknowledged in Redis until the broker's visibility timeout (an hour);
 the sweeper beat runs every LMS_PENDING_RENDER_AFTER seconds queues long-pending certificates again, here run at
@@ -47,6 +48,7 @@ from common import (  # noqa: E402
 )
 
 DB = "lms_fault_worker"
+MIN_READY_BEFORE = 3  # certificates rendered before the kill: it lands mid-batch, not before the first
 CACHE_REDIS_DB, BROKER_REDIS_DB = 0, 1
 
 
@@ -115,8 +117,9 @@ def main() -> int:
             try:
                 time.sleep(max(0.0, client_started + kill_after - time.time()))
                 deadline = client_started + args.duration + 60
-                while not held:  # a condition, polled every 20 ms: a render in progress
-                    held = rendering_now()
+                ready = Certificate.objects.filter(status=Certificate.Status.READY)
+                while not held:  # a condition, polled every 20 ms: a render in progress, a few done before it
+                    held = rendering_now() if ready.count() >= MIN_READY_BEFORE else []
                     if held:
                         break
                     if time.time() > deadline:
