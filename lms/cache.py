@@ -11,6 +11,9 @@ are logged once each (warning / info), not once per call.
 What leans on the cache and how it copes while Redis is down:
 
 * sessions (`cached_db`): read from and written to the database, so logins and the exam room keep working;
+  every key written while Redis was down (a logout, a new session, a bumped version) is remembered by the process
+  and deleted when Redis answers again, so what Redis kept from before the outage is not read back (a Redis that
+  restarted empty has nothing stale anyway);
 * rate limits (`lms.http.rate_limit_hit`): not counted (fail open; logged when the breaker opens);
 * the competency counts: computed on every request (slower, never wrong); a write whose cache version could not
   be bumped starts a new database epoch (`epoch_bump`), so the counts cached before the outage are never served
@@ -33,6 +36,8 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+#: Keys remembered per process while Redis is down (their writes were lost); beyond this, no more are remembered.
+MAX_LOST_KEYS = 100_000
 
 
 class CircuitBreaker:
@@ -43,6 +48,8 @@ class CircuitBreaker:
         self.seconds = seconds
         self.open_until = 0.0
         self.failures = 0  # calls that failed or were skipped since the breaker opened
+        self.lost: set[str] = set()  # keys (as stored in Redis) whose write failed or was skipped meanwhile
+        self.dropped = 0  # of those, deleted from Redis on its return
         self._lock = threading.Lock()
 
     @property
@@ -65,14 +72,20 @@ class CircuitBreaker:
             logger.warning("Redis cache %s unreachable (%s: %s): working without the cache, next try in %g s",
                            self.name, type(exc).__name__, exc, self.seconds)
 
+    def lose(self, keys) -> None:
+        with self._lock:
+            if len(self.lost) < MAX_LOST_KEYS:
+                self.lost.update(keys)
+
     def succeeded(self) -> None:
         if self.open_until == 0.0:
             return
         with self._lock:
             if self.open_until == 0.0:
                 return
-            skipped, self.failures, self.open_until = self.failures, 0, 0.0
-        logger.info("Redis cache %s is back (%d calls went without it)", self.name, skipped)
+            skipped, dropped, self.failures, self.dropped, self.open_until = self.failures, self.dropped, 0, 0, 0.0
+        logger.info("Redis cache %s is back (%d calls went without it; %d keys written meanwhile dropped)",
+                    self.name, skipped, dropped)
 
 
 _breakers: dict[str, CircuitBreaker] = {}
@@ -99,16 +112,42 @@ class TolerantRedisCache(RedisCache):
         super().__init__(server, params)
         self.breaker = breaker_for(",".join(self._servers), seconds)
 
-    def _call(self, default, method, *args, **kwargs):
+    def _call(self, default, method, *args, lost=(), **kwargs):
+        """`method(*args)`, or `default` when Redis is unreachable; `lost`: the keys a write touches, remembered
+        when it fails and deleted once Redis is back — before anything is read from it again — so a value written
+        before the outage (a session since logged out, a version since bumped) is not read back: the reader falls
+        back to the database."""
         if not self.breaker.allow():
+            if lost:
+                self.breaker.lose(self._made(lost))
             return default
         try:
+            if self.breaker.open_until:  # the first call after the pause: drop the stale keys first
+                self._recover()
             result = method(*args, **kwargs)
         except RedisError as exc:
             self.breaker.failed(exc)
+            if lost:
+                self.breaker.lose(self._made(lost))
             return default
         self.breaker.succeeded()
         return result
+
+    def _recover(self) -> None:
+        with self.breaker._lock:
+            stale, self.breaker.lost = self.breaker.lost, set()
+        try:
+            if stale:
+                self._cache.delete_many(list(stale))
+            else:
+                self._cache.get_client(write=True).ping()
+        except RedisError:
+            self.breaker.lose(stale)
+            raise
+        self.breaker.dropped += len(stale)
+
+    def _made(self, keys) -> list[str]:
+        return [self.make_and_validate_key(key, version=version) for key, version in keys]
 
     @property
     def available(self) -> bool:
@@ -116,19 +155,19 @@ class TolerantRedisCache(RedisCache):
         return not self.breaker.is_open
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(False, super().add, key, value, timeout, version)
+        return self._call(False, super().add, key, value, timeout, version, lost=[(key, version)])
 
     def get(self, key, default=None, version=None):
         return self._call(default, super().get, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._call(None, super().set, key, value, timeout, version)
+        self._call(None, super().set, key, value, timeout, version, lost=[(key, version)])
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(False, super().touch, key, timeout, version)
+        return self._call(False, super().touch, key, timeout, version, lost=[(key, version)])
 
     def delete(self, key, version=None):
-        return self._call(False, super().delete, key, version)
+        return self._call(False, super().delete, key, version, lost=[(key, version)])
 
     def get_many(self, keys, version=None):
         return self._call({}, super().get_many, keys, version)
@@ -138,17 +177,17 @@ class TolerantRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         missing = object()
-        result = self._call(missing, super().incr, key, delta, version)
+        result = self._call(missing, super().incr, key, delta, version, lost=[(key, version)])
         if result is missing:
             raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
         return result
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         keys = list(data)
-        return self._call(keys, super().set_many, data, timeout, version)
+        return self._call(keys, super().set_many, data, timeout, version, lost=[(k, version) for k in keys])
 
     def delete_many(self, keys, version=None):
-        self._call(None, super().delete_many, keys, version)
+        self._call(None, super().delete_many, keys, version, lost=[(k, version) for k in keys])
 
     def clear(self):
         return self._call(False, super().clear)

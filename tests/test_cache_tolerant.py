@@ -13,7 +13,6 @@ import time
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from lms import cache as tolerant
 from lms.models import CacheEpoch
@@ -46,89 +45,6 @@ def _fresh_breakers():
 def unreachable(circuit_seconds=5) -> tolerant.TolerantRedisCache:
     return tolerant.TolerantRedisCache(f"redis://127.0.0.1:{closed_port()}/0",
                                        {"OPTIONS": {"circuit_seconds": circuit_seconds}})
-
-
-class FakeClient:
-    """Django's RedisCacheClient interface over a dict; raises redis-py's ConnectionError while `down`."""
-
-    def __init__(self):
-        self.data, self.down, self.calls = {}, False, 0
-
-    def _check(self):
-        self.calls += 1
-        if self.down:
-            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    def add(self, key, value, timeout):
-        self._check()
-        return self.data.setdefault(key, value) is value
-
-    def get(self, key, default):
-        self._check()
-        return self.data.get(key, default)
-
-    def set(self, key, value, timeout):
-        self._check()
-        self.data[key] = value
-
-    def touch(self, key, timeout):
-        self._check()
-        return key in self.data
-
-    def delete(self, key):
-        self._check()
-        return self.data.pop(key, None) is not None
-
-    def get_many(self, keys):
-        self._check()
-        return {k: self.data[k] for k in keys if k in self.data}
-
-    def has_key(self, key):
-        self._check()
-        return key in self.data
-
-    def incr(self, key, delta):
-        self._check()
-        if key not in self.data:
-            raise ValueError(key)
-        self.data[key] += delta
-        return self.data[key]
-
-    def set_many(self, data, timeout):
-        self._check()
-        self.data.update(data)
-        return []
-
-    def delete_many(self, keys):
-        self._check()
-        for k in keys:
-            self.data.pop(k, None)
-
-    def clear(self):
-        self._check()
-        self.data.clear()
-        return True
-
-
-_client = FakeClient()
-
-
-class FlakyRedisCache(tolerant.TolerantRedisCache):
-    """TolerantRedisCache over FakeClient (module-level, so every thread's instance shares it)."""
-
-    @property
-    def _cache(self):
-        return _client
-
-
-@pytest.fixture
-def flaky(settings):
-    global _client
-    _client = FakeClient()
-    settings.CACHES = {"default": {"BACKEND": "tests.test_cache_tolerant.FlakyRedisCache",
-                                   "LOCATION": "redis://fake:6379/0", "OPTIONS": {"circuit_seconds": 0.05}}}
-    yield _client
-    _client.down = False
 
 
 def test_redis_urls_use_the_tolerant_backend():
@@ -164,19 +80,19 @@ def test_an_unreachable_redis_is_a_miss_and_writes_are_skipped(caplog):
     assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()  # once, not once per call
 
 
-def test_the_breaker_stops_asking_then_closes_when_redis_is_back(flaky, caplog):
+def test_the_breaker_stops_asking_then_closes_when_redis_is_back(redis_cache, caplog):
     caplog.set_level(logging.INFO, logger="lms.cache")
     cache.set("k", "v")
-    flaky.down = True
+    redis_cache.down = True
     assert cache.get("k") is None
-    calls = flaky.calls
+    calls = redis_cache.calls
     for _ in range(50):
         assert cache.get("k") is None
-    assert flaky.calls == calls  # open: Redis is not asked, nobody waits for a timeout
+    assert redis_cache.calls == calls  # open: Redis is not asked, nobody waits for a timeout
     time.sleep(0.06)
     assert cache.get("k") is None  # half-open: one try, still down, open again
-    assert flaky.calls == calls + 1
-    flaky.down = False
+    assert redis_cache.calls == calls + 1
+    redis_cache.down = False
     time.sleep(0.06)
     assert cache.get("k") == "v"
     assert cache.get("k") == "v"
@@ -184,10 +100,10 @@ def test_the_breaker_stops_asking_then_closes_when_redis_is_back(flaky, caplog):
     assert len(messages) == 2 and "is back" in messages[1] and "52 calls" in messages[1]  # 1 + 50 skipped + 1
 
 
-def test_rate_limits_fail_open(flaky):
+def test_rate_limits_fail_open(redis_cache):
     from lms.http import rate_limit_hit
 
-    flaky.down = True
+    redis_cache.down = True
     assert not any(rate_limit_hit("verify:1.2.3.4", limit=2, window=60) for _ in range(5))
 
 
@@ -207,27 +123,27 @@ def met(unit) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_counts_cached_before_an_outage_are_not_served_after_it(world, flaky):
+def test_counts_cached_before_an_outage_are_not_served_after_it(world, redis_cache):
     assert met(world["city"]) == 0  # cached now
-    flaky.down = True
+    redis_cache.down = True
     Attainment.objects.create(officer=world["officer"], competency=world["competency"], level=2,
                               achieved_on=D - dt.timedelta(days=10), kind=Attainment.Kind.PRIOR_LEARNING,
                               evidence_reference="QĐ 1")  # its unit's version bump is lost
     assert CacheEpoch.objects.get(pk="competency").value == 1  # ... so a new epoch starts
     assert met(world["city"]) == 1  # down: computed, not cached
-    flaky.down = False
+    redis_cache.down = False
     time.sleep(0.06)
     assert met(world["city"]) == 1  # Redis is back with the old part and the old unit version: not served
     assert met(world["ward"]) == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_lost_global_bump_starts_a_new_epoch_too(world, flaky):
+def test_a_lost_global_bump_starts_a_new_epoch_too(world, redis_cache):
     assert met(world["city"]) == 0
-    flaky.down = True
+    redis_cache.down = True
     engine.bump_data_version()
     assert CacheEpoch.objects.get(pk="competency").value == 1
-    flaky.down = False
+    redis_cache.down = False
     engine.bump_data_version()  # the breaker is still open: skipped, so lost as well
     assert CacheEpoch.objects.get(pk="competency").value == 2
     time.sleep(0.06)
@@ -236,17 +152,40 @@ def test_a_lost_global_bump_starts_a_new_epoch_too(world, flaky):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_login_and_pages_work_while_redis_is_down(flaky, officer):
+def test_login_and_pages_work_while_redis_is_down(redis_cache, officer):
     from django.test import Client
 
     officer.user.set_password("Mật-khẩu-2026")
     officer.user.save()
-    flaky.down = True
+    redis_cache.down = True
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
     response = client.post(reverse("login"), {"username": officer.user.username, "password": "Mật-khẩu-2026"})
     assert response.status_code == 302
     for _ in range(3):  # the session is read from the database (cached_db) on every request
         assert client.get(reverse("courses:my-learning")).status_code == 200
-    flaky.down = False
+    redis_cache.down = False
     time.sleep(0.06)
     assert client.get(reverse("courses:my-learning")).status_code == 200  # and after Redis is back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_logout_while_redis_is_down_stays_a_logout_when_it_is_back(redis_cache, officer):
+    """Redis kept the session (a partition, or a restart with persistence): the delete the logout could not make
+    is made when Redis answers again, so the old session is not read back from it."""
+    from django.test import Client
+
+    officer.user.set_password("Mật-khẩu-2026")
+    officer.user.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    client.post(reverse("login"), {"username": officer.user.username, "password": "Mật-khẩu-2026"})
+    assert client.get(reverse("courses:my-learning")).status_code == 200
+    session_keys = [k for k in redis_cache.data if "sessions" in k]
+    assert session_keys  # cached while Redis was up
+    redis_cache.down = True
+    cookie = client.cookies["sessionid"].value
+    assert client.post(reverse("logout")).status_code == 302
+    redis_cache.down = False
+    time.sleep(0.06)
+    client.cookies["sessionid"] = cookie  # the old cookie, kept by an attacker or a second tab
+    assert client.get(reverse("courses:my-learning")).status_code == 302  # logged out: the login page
+    assert not [k for k in redis_cache.data if cookie in k]
