@@ -102,3 +102,33 @@ def test_the_sweeper_finds_tasks_a_fresh_process_has_not_imported():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"})
     assert out.stdout.strip() == "certificates.tasks.certificate_render_pdf_task", out.stderr[-2000:]
+
+
+def test_two_sweepers_at_once_send_each_task_once(broker_down):
+    """Beat's sweep and an operator's `send_deferred_tasks` at the same moment (SKIP LOCKED on PostgreSQL)."""
+    import threading
+
+    from django.db import connection
+
+    from lms.tasks import deferred_tasks_send
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite has one writer at a time anyway)")
+    DeferredTask.objects.bulk_create([DeferredTask(name=RENDER, args=[n]) for n in range(40)])
+    sent = broker_down()
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        barrier.wait(timeout=10)
+        try:
+            deferred_tasks_send()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(args for _name, args in sent) == [(n,) for n in range(40)]
+    assert not DeferredTask.objects.exists()
