@@ -1,5 +1,9 @@
 """The one way to start background work after a transaction: `task.delay_on_commit(...)`, `send_on_commit(...)`.
 
+A send the broker refuses (Redis down) is never raised into the request nor lost: it is recorded in the database
+(`lms.models.DeferredTask`) and sent by the sweeper once the broker is back (`deferred_tasks_send`, beat every
+minute; docs/operations.md, "Redis down").
+
 Every task of the project is a `lms.tasks.Task` (lms/celery.py makes it the app's `task_cls`, and task bases
 derive from it). Services never write `transaction.on_commit(lambda: task.delay(...))` by hand and never look
 at eager mode: that is decided here, once.
@@ -102,7 +106,6 @@ class Task(DjangoTask):
             return
         if result.failed():
             logger.error("Task %s failed while running eagerly: %r", self.name, result.result)
-
 
     def send_or_defer(self, args=None, kwargs=None, **options):
         """Send the task; when the broker is unreachable (within the bounded publish retry of the settings),
