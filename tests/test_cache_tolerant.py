@@ -47,6 +47,12 @@ def unreachable(circuit_seconds=5) -> tolerant.TolerantRedisCache:
                                        {"OPTIONS": {"circuit_seconds": circuit_seconds}})
 
 
+def hold_open(seconds: float) -> None:
+    """Keep the default cache's breaker open for `seconds` more (negative: its pause is over), instead of racing
+    its 50 ms pause on a slow machine."""
+    cache.breaker.open_until = time.monotonic() + seconds
+
+
 def test_redis_urls_use_the_tolerant_backend():
     import environ
 
@@ -86,10 +92,11 @@ def test_the_breaker_stops_asking_then_closes_when_redis_is_back(redis_cache, ca
     redis_cache.down = True
     assert cache.get("k") is None
     calls = redis_cache.calls
+    hold_open(60)  # however slow this machine is, the 50 calls below fall in the pause
     for _ in range(50):
         assert cache.get("k") is None
     assert redis_cache.calls == calls  # open: Redis is not asked, nobody waits for a timeout
-    time.sleep(0.06)
+    hold_open(-1)  # the pause is over
     assert cache.get("k") is None  # half-open: one try, still down, open again
     assert redis_cache.calls == calls + 1
     redis_cache.down = False
@@ -144,7 +151,9 @@ def test_a_lost_global_bump_starts_a_new_epoch_too(world, redis_cache):
     engine.bump_data_version()
     assert CacheEpoch.objects.get(pk="competency").value == 1
     redis_cache.down = False
+    hold_open(60)
     engine.bump_data_version()  # the breaker is still open: skipped, so lost as well
+    hold_open(-1)
     assert CacheEpoch.objects.get(pk="competency").value == 2
     time.sleep(0.06)
     engine.bump_data_version()
