@@ -171,6 +171,8 @@ def deferred_tasks_send(*, limit: int = 500) -> dict:
             row.delete()
             sent += 1
     broker_breaker.succeeded()
+    if sent:
+        logger.warning("%d deferred tasks sent now that the broker answers again", sent)
     return {"sent": sent, "left": DeferredTask.objects.count(), "error": ""}
 
 
