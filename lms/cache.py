@@ -12,8 +12,9 @@ What leans on the cache and how it copes while Redis is down:
 
 * sessions (`cached_db`): read from and written to the database, so logins and the exam room keep working;
   every key written while Redis was down (a logout, a new session, a bumped version) is remembered by the process
-  and deleted when Redis answers again, so what Redis kept from before the outage is not read back (a Redis that
-  restarted empty has nothing stale anyway);
+  and deleted when Redis answers again — by the first call after the pause, before it reads anything, or by a
+  background thread of the process within CIRCUIT_SECONDS if no call comes — so what Redis kept from before the
+  outage is not read back (a Redis that restarted empty has nothing stale anyway);
 * rate limits (`lms.http.rate_limit_hit`): not counted (fail open; logged when the breaker opens);
 * the competency counts: computed on every request (slower, never wrong); a write whose cache version could not
   be bumped starts a new database epoch (`epoch_bump`), so the counts cached before the outage are never served
@@ -50,6 +51,7 @@ class CircuitBreaker:
         self.failures = 0  # calls that failed or were skipped since the breaker opened
         self.lost: set[str] = set()  # keys (as stored in Redis) whose write failed or was skipped meanwhile
         self.dropped = 0  # of those, deleted from Redis on its return
+        self.sweeper: threading.Thread | None = None  # drops the lost keys as soon as Redis answers (below)
         self._lock = threading.Lock()
 
     @property
@@ -119,7 +121,7 @@ class TolerantRedisCache(RedisCache):
         back to the database."""
         if not self.breaker.allow():
             if lost:
-                self.breaker.lose(self._made(lost))
+                self._lose(lost)
             return default
         try:
             if self.breaker.open_until:  # the first call after the pause: drop the stale keys first
@@ -128,7 +130,7 @@ class TolerantRedisCache(RedisCache):
         except RedisError as exc:
             self.breaker.failed(exc)
             if lost:
-                self.breaker.lose(self._made(lost))
+                self._lose(lost)
             return default
         self.breaker.succeeded()
         return result
@@ -145,6 +147,33 @@ class TolerantRedisCache(RedisCache):
             self.breaker.lose(stale)
             raise
         self.breaker.dropped += len(stale)
+
+    def _lose(self, keys) -> None:
+        """Remember keys whose write was lost, and make sure a background thread of this process drops them from
+        Redis as soon as it answers, even if this process serves no request then (an idle gunicorn worker)."""
+        self.breaker.lose(self._made(keys))
+        with self.breaker._lock:
+            if self.breaker.sweeper is not None and self.breaker.sweeper.is_alive():
+                return
+            self.breaker.sweeper = threading.Thread(target=self._sweep_lost, name="lms-cache-recovery", daemon=True)
+            self.breaker.sweeper.start()
+
+    def _sweep_lost(self) -> None:
+        while True:
+            time.sleep(max(0.01, self.breaker.seconds))
+            if _breakers.get(self.breaker.name) is not self.breaker:
+                return  # forgotten (tests reset the breakers)
+            if not self.breaker.open_until:
+                return  # a request already found Redis back and dropped the keys
+            if self.breaker.is_open:
+                continue
+            try:
+                self._recover()
+            except RedisError as exc:
+                self.breaker.failed(exc)
+                continue
+            self.breaker.succeeded()
+            return
 
     def _made(self, keys) -> list[str]:
         return [self.make_and_validate_key(key, version=version) for key, version in keys]

@@ -198,3 +198,17 @@ def test_a_logout_while_redis_is_down_stays_a_logout_when_it_is_back(redis_cache
     client.cookies["sessionid"] = cookie  # the old cookie, kept by an attacker or a second tab
     assert client.get(reverse("courses:my-learning")).status_code == 302  # logged out: the login page
     assert not [k for k in redis_cache.data if cookie in k]
+
+
+def test_an_idle_process_drops_its_lost_keys_as_soon_as_redis_is_back(redis_cache):
+    """No request needs to come: a background thread of the process deletes the keys whose writes were lost."""
+    cache.set("session-of-someone", "before the outage")
+    redis_cache.down = True
+    cache.delete("session-of-someone")  # a logout while Redis is down: the delete is lost
+    assert any(k.endswith("session-of-someone") for k in redis_cache.data)
+    redis_cache.down = False
+    deadline = time.monotonic() + 30
+    while any(k.endswith("session-of-someone") for k in redis_cache.data):  # a condition, no request made
+        assert time.monotonic() < deadline, "the lost key was never dropped"
+        time.sleep(0.01)
+    assert cache.breaker.open_until == 0.0  # and the breaker closed
