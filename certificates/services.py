@@ -241,6 +241,29 @@ def certificate_render_again(*, certificate: Certificate) -> None:
     _queue_render(certificate.pk)
 
 
+def certificates_pending_requeue(*, older_than: int | None = None, limit: int = 5000) -> int:
+    """Queue the render of every certificate still PENDING `older_than` seconds after issue (the sweeper).
+
+    A certificate is PENDING from its issue until its PDF is stored; that row is the record that the PDF is owed.
+    Normally the task queued at issue renders it within seconds; one still pending much later lost its task (a
+    Redis that restarted empty, a send deferred and then dropped). Queuing again is always safe: the render
+    locks the row and skips a certificate that is already READY, so a duplicate renders nothing twice.
+    """
+    from django.conf import settings
+
+    from .tasks import certificate_render_pdf_task
+
+    seconds = settings.LMS_PENDING_RENDER_AFTER if older_than is None else older_than
+    cutoff = timezone.now() - dt.timedelta(seconds=seconds)
+    ids = list(Certificate.objects.filter(status=Certificate.Status.PENDING, created_at__lte=cutoff)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        certificate_render_pdf_task.send_or_defer((pk,))
+    if ids:
+        logger.warning("%d pending certificate renders queued again", len(ids))
+    return len(ids)
+
+
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
     """Revoke a certificate with a reason. Its evidence is revoked too (it never counts again, whatever the

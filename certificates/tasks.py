@@ -67,6 +67,14 @@ def certificates_renewal_enrol_task():
 
 
 @shared_task(acks_late=True)
+def certificates_pending_requeue_task():
+    """Every LMS_PENDING_RENDER_AFTER seconds (beat): queue again the renders of long-pending certificates."""
+    from . import services
+
+    return services.certificates_pending_requeue()
+
+
+@shared_task(acks_late=True)
 def certificates_expire_task():
     """Daily: end the attainments of expired certificates on their last valid day."""
     from . import services

@@ -45,6 +45,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from lms.cache import cache_write_failed, epoch_bump
+from lms.cache import epoch as cache_epoch
+
 from .models import Attainment, Competency, EvidenceBound, Officer, RoleAssignment, RoleRequirement, Unit
 
 STATUS_MET = "đạt"
@@ -582,6 +585,7 @@ def _merge(parts: Iterable[Tally]) -> Tally:
 
 _VERSION_KEY = "competency:data-version"
 _UNIT_VERSION_KEY = "competency:unit-version:{}"
+_EPOCH = "competency"
 
 
 def data_version() -> int:
@@ -591,12 +595,18 @@ def data_version() -> int:
     if version is None:
         # A cache that lost the key (restart, eviction) starts a version no earlier tally was stored under.
         cache.add(_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(_VERSION_KEY, 0)
+        version = cache.get(_VERSION_KEY)
+        if version is None:  # the cache cannot keep it (unreachable): a number nobody else will use
+            version = time.time_ns()
     return version
 
 
-def _versions(unit_ids: list[int]) -> tuple[int, dict[int, int]]:
-    """The global version and each unit's own version, in one round trip to the cache (plus one per lost key)."""
+def _versions(unit_ids: list[int]) -> tuple[str, dict[int, int]]:
+    """The global version and each unit's own version, in one round trip to the cache (plus one per lost key).
+
+    The global version is prefixed with the database epoch "competency" (one primary-key query): a write whose
+    bump could not reach the cache (Redis down) starts a new epoch (`_bump_failed`), so the parts cached before
+    the outage are never served once Redis is back, in any process."""
     keys = {uid: _UNIT_VERSION_KEY.format(uid) for uid in unit_ids}
     found = cache.get_many([_VERSION_KEY, *keys.values()])
     version = found.get(_VERSION_KEY)
@@ -608,19 +618,28 @@ def _versions(unit_ids: list[int]) -> tuple[int, dict[int, int]]:
         if value is None:
             # Lost or never set: a fresh number no earlier part was stored under (add: a concurrent bump wins).
             cache.add(key, time.time_ns(), None)
-            value = cache.get(key, 0)
+            value = cache.get(key)
+            if value is None:  # the cache cannot keep it (unreachable): a number nobody else will use
+                value = time.time_ns()
         unit_version[uid] = value
-    return version, unit_version
+    return f"{cache_epoch(_EPOCH)}.{version}", unit_version
+
+
+def _bump_failed(result) -> None:
+    """After a bump the cache did not store (Redis unreachable): start a new database epoch. Called on commit
+    only (the bump inside the transaction is retried then), so no transaction waits on the epoch row."""
+    if cache_write_failed(result):
+        epoch_bump(_EPOCH)
 
 
 def bump_data_version() -> None:
     """Start a new global version now and again when the current transaction commits (a tally computed from the
     old records between the two is stored under the first new version, which the commit retires)."""
     def bump():
-        cache.set(_VERSION_KEY, time.time_ns(), None)
+        return cache.set_many({_VERSION_KEY: time.time_ns()}, None)
 
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: _bump_failed(bump()))
 
 
 def bump_unit_versions(unit_ids: Iterable[int]) -> None:
@@ -632,10 +651,10 @@ def bump_unit_versions(unit_ids: Iterable[int]) -> None:
 
     def bump():
         now = time.time_ns()
-        cache.set_many(dict.fromkeys(keys, now), None)
+        return cache.set_many(dict.fromkeys(keys, now), None)
 
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: _bump_failed(bump()))
 
 
 def readiness(officer: Officer, on: dt.date | None = None) -> tuple[int, int]:

@@ -23,6 +23,22 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache becomes lms.cache.TolerantRedisCache over a stand-in Redis (tests/flaky_cache.py) with a
+    50 ms circuit breaker; set `.down = True` to cut it off and False to bring it back."""
+    from lms import cache as tolerant
+    from tests import flaky_cache
+
+    tolerant._breakers.clear()
+    flaky_cache.client = flaky_cache.FakeClient()
+    settings.CACHES = {"default": {"BACKEND": "tests.flaky_cache.FlakyRedisCache",
+                                   "LOCATION": "redis://fake:6379/0", "OPTIONS": {"circuit_seconds": 0.05}}}
+    yield flaky_cache.client
+    flaky_cache.client.down = False
+    tolerant._breakers.clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and throttles count in the cache: every test starts with none spent."""

@@ -311,3 +311,52 @@ def celery_worker_process(services_celery) -> Iterator[WorkerProcess]:
     """A ready `celery -A lms worker --pool=solo` consuming this test's queue; stopped after the test."""
     with start_worker(services_celery) as worker:
         yield worker
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Eager mode off and the broker at a closed port (connection refused): every send fails as with Redis down.
+
+    Yields a callable that "brings the broker back": sends are then recorded in the returned list instead of
+    going anywhere (no worker runs; tests call the service the task would run)."""
+    import socket
+
+    from celery.app.task import Task as CeleryTask
+
+    from lms import tasks as lms_tasks
+    from lms.celery import app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    previous = (app.conf.task_always_eager, app.conf.get("broker_write_url"))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_write_url = f"redis://127.0.0.1:{port}/0"  # sends use it (broker_url set by Django wins)
+    app._pool = None
+    app.amqp._producer_pool = None
+    lms_tasks.broker_breaker.succeeded()
+    sent: list[tuple[str, tuple]] = []
+
+    class Back:
+        sent_tasks = sent
+
+        def __call__(self):
+            def apply_async(task, args=None, kwargs=None, **options):
+                sent.append((task.name, tuple(args or ()) or tuple((kwargs or {}).values())))
+
+            self._patch = pytest.MonkeyPatch()
+            self._patch.setattr(CeleryTask, "apply_async", apply_async)
+            lms_tasks.broker_breaker.succeeded()
+            return sent
+
+    back = Back()
+    try:
+        yield back
+    finally:
+        if getattr(back, "_patch", None):
+            back._patch.undo()
+        app.conf.task_always_eager, app.conf.broker_write_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None
+        lms_tasks.broker_breaker.succeeded()

@@ -35,13 +35,15 @@ CACHE_REDIS_DB, BROKER_REDIS_DB = 11, 12
 
 
 def env_for(tmp: Path, port: int, *, db: str = DB, cache_db: int = CACHE_REDIS_DB,
-            broker_db: int = BROKER_REDIS_DB) -> dict:
+            broker_db: int = BROKER_REDIS_DB, redis_port: int = 6379) -> dict:
+    """The production-like environment of a run. `redis_port`: a Redis of the run's own (bench/load/faults/
+    redis_down.py stops it mid-run; the shared 6379 is never stopped)."""
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "lms.settings.base",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "CACHE_URL": f"redis://127.0.0.1:6379/{cache_db}?key_prefix={db}",
-        "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{broker_db}",
+        "CACHE_URL": f"redis://127.0.0.1:{redis_port}/{cache_db}?key_prefix={db}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/{broker_db}",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -67,13 +69,14 @@ def fresh_database(db: str = DB) -> None:
         conn.execute(f'CREATE DATABASE "{db}"')
 
 
-def prepare(tmp: Path, env: dict, officers: int, *, db: str = DB) -> Path:
-    """A fresh, migrated, seeded database and the static files; returns the seed file for the client."""
+def prepare(tmp: Path, env: dict, officers: int, *, db: str = DB, seed_args: tuple[str, ...] = ()) -> Path:
+    """A fresh, migrated, seeded database and the static files; returns the seed file for the client.
+    `seed_args`: more options of bench/load/seed.py (`--certificates`)."""
     seed_file = tmp / "seed.json"
     fresh_database(db)
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "bench/load/seed.py", "--officers", str(officers), "--out", str(seed_file)],
+    subprocess.run([PY, "bench/load/seed.py", "--officers", str(officers), "--out", str(seed_file), *seed_args],
                    cwd=ROOT, env=env, check=True)
     return seed_file
 
@@ -209,17 +212,25 @@ def cpu_report(before: dict[str, float], after: dict[str, float], client: float,
             f"{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min).")
 
 
+def start_worker(env: dict, log: Path, *, loglevel: str = "warning") -> subprocess.Popen:
+    """One Celery worker (concurrency 1) in a session of its own (a fault run can SIGKILL its whole group),
+    appending to `log`."""
+    with open(log, "a") as worker_log:
+        return subprocess.Popen([str(ROOT / ".venv" / "bin" / "celery"), "-A", "lms", "worker", "-l", loglevel,
+                                 "--concurrency", "1", "--without-gossip", "--without-mingle"],
+                                cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
 @contextlib.contextmanager
-def servers(tmp: Path, env: dict, port: int):
+def servers(tmp: Path, env: dict, port: int, *, worker_loglevel: str = "warning"):
     """gunicorn (gunicorn.conf.py) and one Celery worker, answering on `port`; both stopped on exit."""
     web = worker = None
     try:
-        with open(tmp / "gunicorn.log", "w") as web_log, open(tmp / "worker.log", "w") as worker_log:
+        with open(tmp / "gunicorn.log", "w") as web_log:
             web = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "lms.wsgi:application"], cwd=ROOT,
                                    env=env, stdout=web_log, stderr=subprocess.STDOUT)
-            worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "celery"), "-A", "lms", "worker", "-l",
-                                       "warning", "--concurrency", "1", "--without-gossip", "--without-mingle"],
-                                      cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
+            worker = start_worker(env, tmp / "worker.log", loglevel=worker_loglevel)
             wait_ready(f"http://127.0.0.1:{port}/accounts/login/", web)
             yield web, worker
     finally:

@@ -28,6 +28,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=20)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--certificates", action="store_true",
+                        help="every officer enrolled and the pass mark 0: each submit completes the course and "
+                             "issues a certificate whose PDF the worker renders (bench/load/faults/)")
     args = parser.parse_args()
     if not 1 <= args.officers <= 5000:
         parser.error("--officers must be between 1 and 5000")
@@ -52,7 +55,7 @@ def main() -> None:
         module = course.add_child(instance=ModulePage(title="Học phần thi", slug="hoc-phan-thi"))
         quiz = module.add_child(instance=QuizPage(
             title="Bài thi 8 giờ", slug="bai-thi-8-gio", layout="all", time_limit_minutes=45, attempts_allowed=0,
-            shuffle_questions=True, shuffle_choices=True))
+            shuffle_questions=True, shuffle_choices=True, **({"pass_mark": 0} if args.certificates else {})))
         for c in range(CATEGORIES):
             category = QuestionCategory.objects.create(name=f"Thi thử {c + 1}")
             Question.objects.bulk_create([
@@ -77,7 +80,13 @@ def main() -> None:
                                           for i in range(args.officers)])
         group.user_set.add(*users)
         for i, user in enumerate(users):
-            Officer(user=user, full_name=f"Cán bộ Thử {i:05d}", employee_code=f"TT{i:05d}", unit=unit).save()
+            officer = Officer(user=user, full_name=f"Cán bộ Thử {i:05d}", employee_code=f"TT{i:05d}", unit=unit)
+            officer.save()
+            if args.certificates:
+                from courses.models import Enrolment
+                from courses.services import enrolment_create
+
+                enrolment_create(officer=officer, course=course, reason=Enrolment.Reason.LEADER)
     Path(args.out).write_text(json.dumps({
         "quiz_url": quiz.url, "password": PASSWORD, "usernames": [u.username for u in users],
         "questions": CATEGORIES * DRAW_PER_CATEGORY, "correct_text": "Phương án 1",

@@ -168,6 +168,10 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # unit and day: a city of 200 units and its 12-month trend is ~2,600 entries): Django's default of 300 entries
     # would cull them on every overview. ?max_entries=… in CACHE_URL still wins.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis is a cache, not a dependency: short timeouts, and while it is down reads miss and writes are skipped
+    # behind a circuit breaker (lms/cache.py); sessions fall back to the database (cached_db).
+    CACHES["default"]["BACKEND"] = "lms.cache.TolerantRedisCache"
 # How long the competency status counts of a unit (the leaders' overview, trend, desk readiness) stay in the cache.
 # Every write to the records behind them starts a new version, so this only bounds memory; 0 turns the cache off.
 COMPETENCY_CACHE_SECONDS = env.int("COMPETENCY_CACHE_SECONDS", default=600)
@@ -236,7 +240,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a task while the broker is down gives up within a few seconds (connect timeout, two quick retries):
+# the task is then recorded in the database (lms.models.DeferredTask) and sent by the sweeper below once the
+# broker is back; for LMS_BROKER_CIRCUIT_SECONDS after a failure a process records without trying (lms/tasks.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 10}
+LMS_BROKER_CIRCUIT_SECONDS = env.float("LMS_BROKER_CIRCUIT_SECONDS", default=5)
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["lms-deferred-tasks-send"] = {"task": "lms.tasks.deferred_tasks_send_task", "schedule": 60}
+# Certificates still PENDING long after issue (a queued render lost with a Redis that restarted empty) are
+# queued again; the render is idempotent, so a duplicate only finds the PDF done.
+LMS_PENDING_RENDER_AFTER = env.int("LMS_PENDING_RENDER_AFTER", default=10 * 60)
+CELERY_BEAT_SCHEDULE["certificates-pending-requeue"] = {
+    "task": "certificates.tasks.certificates_pending_requeue_task", "schedule": LMS_PENDING_RENDER_AFTER,
+}
 # certificates: daily expiry handling and renewal re-enrolment (N days before expiry), early morning local time.
 from celery.schedules import crontab  # noqa: E402
 

@@ -121,22 +121,44 @@ def test_certificates_are_rendered_by_a_real_worker(setup_data, celery_worker_pr
     assert _pdf_files() == [f"certificates/{certificate.issued_on.year}/{certificate.serial}.pdf"]
 
 
-def test_killed_worker_mid_batch_every_certificate_ends_ready_once(setup_data, services_celery):
+def test_killed_worker_mid_batch_every_certificate_ends_ready_once(setup_data, services_celery, tmp_path):
+    """SIGKILL the worker while it holds renders, start another: every certificate READY once, one file each,
+    nothing rendered twice. Every wait is on a condition (a gate the render task waits at, the database), with
+    generous deadlines that only a broken run reaches; kombu sweeps the unacked jobs every second here
+    (tests/worker_settings.py), not every 100 s, which is what once made this test time out at 180 s."""
     unit, course = setup_data
     officers = [OfficerFactory(unit=unit) for _ in range(24)]
-    with start_worker(services_celery, pool="prefork", concurrency=2, visibility_timeout=5) as worker:
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    (gate / "open").touch()
+    ready = Certificate.objects.filter(status="ready")
+
+    def blocked() -> list[int]:
+        """Certificates whose render a worker holds at the closed gate (so not rendered, not acknowledged)."""
+        ids = {int(p.name.split("-")[1]) for p in gate.glob("blocked-*")}
+        return sorted(ids - set(ready.filter(pk__in=ids).values_list("pk", flat=True)))
+
+    with start_worker(services_celery, pool="prefork", concurrency=2, visibility_timeout=5,
+                      extra_env={"LMS_TEST_RENDER_GATE": str(gate)}) as worker:
         ids = [services.certificate_issue(officer=o, course=course).pk for o in officers]
-        wait_until(lambda: Certificate.objects.filter(pk__in=ids, status="ready").count() >= 3, timeout=90,
-                   interval=0.05, message="a few certificates rendered before the kill")
+        wait_until(lambda: ready.filter(pk__in=ids).count() >= 3, timeout=300, interval=0.05,
+                   message="a few certificates rendered before the kill")
+        (gate / "open").unlink()
+        held = wait_until(blocked, timeout=300, interval=0.05, message="a render held at the closed gate")
         worker.kill()
-        done_at_kill = Certificate.objects.filter(pk__in=ids, status="ready").count()
-        assert done_at_kill < len(ids), "the batch finished before the kill; make it larger"
+        done_at_kill = ready.filter(pk__in=ids).count()
+        assert done_at_kill < len(ids)
+        assert not ready.filter(pk__in=held).exists()  # killed mid-batch, with renders in hand
+        (gate / "open").touch()
         worker.restart()
-        wait_until(lambda: Certificate.objects.filter(pk__in=ids, status="ready").count() == len(ids),
-                   timeout=180, message="every certificate READY after the restart")
+        wait_until(lambda: ready.filter(pk__in=ids).count() == len(ids), timeout=600,
+                   message="every certificate READY after the restart (held jobs come back after 5 s)")
     certificates = list(Certificate.objects.filter(pk__in=ids))
     assert Counter(c.status for c in certificates) == {"ready": len(ids)}
     assert Certificate.objects.count() == len(ids)
+    # Rendered exactly once each: a render killed half-way rolled back its attempt count with its transaction,
+    # and a redelivered job of a READY certificate renders nothing.
+    assert Counter(c.render_attempts for c in certificates) == {1: len(ids)}
     files = _pdf_files()
     assert len(files) == len(ids) == len(set(files))
     assert sorted(files) == sorted(f"certificates/{c.issued_on.year}/{c.serial}.pdf" for c in certificates)

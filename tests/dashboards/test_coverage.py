@@ -356,9 +356,10 @@ def test_query_count_is_the_same_for_10_and_1000_officers(world, name):
         assert leader.get(url, {"date": DATE}).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     if name == "coverage-unit":
-        # The city overview target: at most 15 queries (the test's savepoints do not happen in production).
+        # The city overview target: at most 15 queries (the test's savepoints do not happen in production), plus
+        # the cache epoch (one primary-key row, lms.cache.epoch: counts cached before a Redis outage never served).
         queries = [q["sql"] for q in large.captured_queries if "SAVEPOINT" not in q["sql"]]
-        assert len(queries) <= 15, "\n".join(q[:150] for q in queries)
+        assert len(queries) <= 16, "\n".join(q[:150] for q in queries)
 
 
 def test_administrator_sees_every_root(world, administrator):
