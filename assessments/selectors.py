@@ -165,8 +165,8 @@ class ChoiceRow:
     __slots__ = _CHOICE_FIELDS
 
     def __init__(self, row: tuple):
-        for name, value in zip(_CHOICE_FIELDS, row, strict=True):
-            setattr(self, name, value)
+        (self.id, self.version_id, self.position, self.text, self.match_text, self.is_correct, self.feedback,
+         self.weight, self.tolerance) = row
 
     @property
     def pk(self) -> int:

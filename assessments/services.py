@@ -361,7 +361,7 @@ def _question_versions_current(*, question_ids: list[int]) -> dict[int, Question
 
 BANK_VERSION_KEY = "assessments:bank:version"
 CURRENT_VERSION_KEY = "assessments:current-version:{}:{}"  # bank version, question id
-CURRENT_VERSION_SECONDS = 6 * 60 * 60
+CURRENT_VERSION_SECONDS = 60 * 60
 
 
 def _bank_version() -> str:

@@ -64,3 +64,15 @@ def test_the_tag_falls_back_to_the_include(items):
         Context({"items": items}))
     assert rendered.count("<fieldset") == len(items)
     assert 'data-kind="matching"' in rendered and 'data-kind="short_answer"' in rendered
+
+
+def test_choice_tokens_are_djangos_salted_hmac(settings):
+    from django.utils.crypto import salted_hmac
+
+    from assessments.tokens import _SALT, TOKEN_LENGTH, choice_token
+
+    for secret in ("một-khóa-bí-mật-" + "x" * 40, "another-secret-key-" + "y" * 40):
+        settings.SECRET_KEY = secret
+        for response_id, choice_id in ((1, 2), (1_000_001, 7), (42, 999_999)):
+            expected = salted_hmac(_SALT, f"{response_id}:{choice_id}", algorithm="sha256").hexdigest()
+            assert choice_token(response_id=response_id, choice_id=choice_id) == expected[:TOKEN_LENGTH]
