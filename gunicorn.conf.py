@@ -15,7 +15,7 @@ keepalive = 5
 # recycled) in milliseconds instead of the ~1.5 s of CPU that importing Django, Wagtail and the apps costs — at the
 # exam's 8:00 start, with 1,000 requests a worker, the old import-per-worker cost ~25 imports in 10 minutes. Code
 # changes then need a full restart (not HUP). Nothing opens a database or Redis connection at import time.
-preload_app = True
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in ("0", "false", "no")
 # Recycle workers now and then, so that a slow leak never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500
