@@ -1,0 +1,25 @@
+/* Registers the service worker (/sw.js, lms/offline.py) on pages of a logged-in user, so that lessons already
+   opened stay readable offline. On a page without data-sw (logged out), what it stored is dropped and it is
+   unregistered: the next person at a shared desk computer finds nothing of the previous one's. */
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) { return; }
+  var url = document.body && document.body.getAttribute("data-sw");
+  if (url) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* offline reading is a bonus */ });
+    });
+    return;
+  }
+  if (navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage({ type: "clear" }); }
+  if (window.caches && caches.keys) {
+    caches.keys().then(function (names) {
+      names.forEach(function (name) { if (name.indexOf("osa-") === 0) { caches.delete(name); } });
+    });
+  }
+  if (navigator.serviceWorker.getRegistrations) {
+    navigator.serviceWorker.getRegistrations().then(function (regs) {
+      regs.forEach(function (reg) { reg.unregister(); });
+    });
+  }
+})();

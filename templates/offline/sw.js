@@ -1,0 +1,112 @@
+{% load static %}/* One-Stop Academy service worker (served by lms/offline.py at /sw.js; see its docstring).
+   Lessons the officer has opened stay readable offline; nothing else of a user's is stored. */
+"use strict";
+var VERSION = "{{ version|escapejs }}";
+var PREFIX = "osa-";
+var STATIC_CACHE = PREFIX + "static-" + VERSION;
+var PAGES_CACHE = PREFIX + "pages-" + VERSION;
+var OFFLINE_URL = "{% url 'offline' %}";
+var STATIC_URL = "{% get_static_prefix %}";
+var PRECACHE = [
+  OFFLINE_URL,
+  "{% static 'css/app.css' %}",
+  "{% static 'js/app.js' %}",
+  "{% static 'js/offline.js' %}",
+  "{% static 'img/logo.svg' %}",
+  "{% static 'img/favicon.svg' %}",
+  "{% static 'fonts/BeVietnamPro-Regular.woff2' %}",
+  "{% static 'courses/courses.css' %}"
+];
+// Pages that are never stored, whatever their headers say (a lesson page opts in with X-Offline-Cache: lesson).
+var NEVER = ["/admin/", "/accounts/", "/kiem-tra/", "/chung-nhan/", "/quan-ly/", "/dao-tao/", "/thong-bao/",
+             "/documents/", "/media/", "/i18n/", "/sw.js"];
+var PAGES_MAX = 80;
+var NETWORK_WAIT = 8000;  // a flaky connection: after this long the stored copy of a lesson is shown
+var HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;  // ManifestStaticFilesStorage names: never change once made
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) {
+    return cache.addAll(PRECACHE);
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf(PREFIX) === 0 && name !== STATIC_CACHE && name !== PAGES_CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// The logged-out page (static/js/offline.js) asks for every stored page to be dropped.
+self.addEventListener("message", function (event) {
+  if (!event.data || event.data.type !== "clear") { return; }
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf(PREFIX) === 0; }).map(function (n) {
+      return caches.delete(n);
+    }));
+  }));
+});
+
+function never(url) {
+  return NEVER.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; });
+}
+
+function trim(cache) {
+  return cache.keys().then(function (keys) {
+    return Promise.all(keys.slice(0, Math.max(0, keys.length - PAGES_MAX)).map(function (k) { return cache.delete(k); }));
+  });
+}
+
+function storable(response, url) {
+  return response && response.ok && response.type === "basic" && !never(url) &&
+    (response.headers.get("X-Offline-Cache") || "").toLowerCase() === "lesson";
+}
+
+// Lesson pages: network first (the newest when online); the stored copy when offline or after NETWORK_WAIT;
+// the offline page for anything else.
+function page(request, url) {
+  var stored = caches.open(PAGES_CACHE).then(function (cache) { return cache.match(request, { ignoreVary: true }); });
+  var network = fetch(request).then(function (response) {
+    if (storable(response, url)) {
+      var copy = response.clone();
+      caches.open(PAGES_CACHE).then(function (cache) {
+        // Delete first so that trim() drops the least recently opened lessons.
+        return cache.delete(request, { ignoreVary: true }).then(function () { return cache.put(request, copy); })
+          .then(function () { return trim(cache); });
+      });
+    }
+    return response;
+  });
+  var fallback = function () {
+    return stored.then(function (hit) {
+      return hit || caches.match(OFFLINE_URL).then(function (offline) { return offline || Response.error(); });
+    });
+  };
+  var slow = new Promise(function (resolve) {
+    setTimeout(function () { stored.then(function (hit) { if (hit) { resolve(hit); } }); }, NETWORK_WAIT);
+  });
+  return Promise.race([network, slow]).catch(fallback);
+}
+
+// Static files: hashed names from the cache first (they never change); others (development) network first.
+function asset(request, url) {
+  return caches.open(STATIC_CACHE).then(function (cache) {
+    return cache.match(request).then(function (hit) {
+      if (hit && HASHED.test(url.pathname)) { return hit; }
+      return fetch(request).then(function (response) {
+        if (response.ok && response.type === "basic" && response.status === 200) { cache.put(request, response.clone()); }
+        return response;
+      }).catch(function () { return hit || Response.error(); });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET" || request.headers.has("Range")) { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (url.pathname.indexOf(STATIC_URL) === 0) { event.respondWith(asset(request, url)); return; }
+  if (request.mode === "navigate") { event.respondWith(page(request, url)); }
+});
