@@ -733,6 +733,9 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         answered_at = offline_answered_at(attempt=attempt, stamp=offline, now=now)
         if answered_at is None:
             return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
+        logger.info("late offline answer accepted: attempt %s response %s answered %.1f s before the deadline, "
+                    "arrived %.1f s after it", attempt.pk, response.pk,
+                    (attempt.deadline - answered_at).total_seconds(), (now - attempt.deadline).total_seconds())
     if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
     answer = _new_answer(response=response, choice_ids=choice_ids, choices=choices, text=text, order=order,

@@ -76,6 +76,8 @@ function page(request, url) {
           .then(function () { return trim(cache); });
       });
     }
+    // The server reconnecting to its database (503) or failing: a stored copy of the lesson is better.
+    if (response.status >= 500) { return stored.then(function (hit) { return hit || response; }); }
     return response;
   });
   var fallback = function () {
