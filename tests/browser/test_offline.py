@@ -217,3 +217,39 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(page, off
     # Nothing kept any more, and no service worker to answer.
     with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
         page.goto(page.base_url + lesson.url)
+
+
+def test_a_503_while_the_server_reconnects_keeps_the_answers_and_sends_them_in_order(
+    page, officer, one_page_quiz
+):
+    login(page, officer)
+    attempt, (single, short, truefalse) = open_attempt(page, one_page_quiz, officer)
+    refused, sent = [], []
+
+    def reconnecting(route):
+        refused.append(route.request.url)
+        route.fulfill(
+            status=503,
+            content_type="application/json",
+            headers={"Retry-After": "5"},
+            body='{"retry": true, "error": "Máy chủ đang kết nối lại"}',
+        )
+
+    page.route("**/luu/", reconnecting)
+    choice_input(page, truefalse, truefalse.version.choices.get(is_correct=True)).check()
+    choice_input(page, single, single.version.choices.get(is_correct=True)).check()
+    status(page, 3).filter(has_text="Chưa lưu").wait_for()
+    status(page, 1).filter(has_text="Chưa lưu").wait_for()
+    page.locator("#quiz-offline").wait_for(state="visible")
+    assert refused and all(
+        f"/{truefalse.pk}/" in url for url in refused
+    )  # strictly in order: the first waits
+    page.on(
+        "request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/luu/") else None
+    )
+    page.unroute("**/luu/")
+    status(page, 1).filter(has_text="Đã lưu").wait_for()
+    status(page, 3).filter(has_text="Đã lưu").wait_for()
+    page.locator("#quiz-offline").wait_for(state="hidden")
+    assert [f"/{truefalse.pk}/" in url for url in sent] == [True, False]  # answered first, sent first
+    assert ResponseChoice.objects.filter(response__attempt=attempt).count() == 2
