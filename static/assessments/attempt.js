@@ -398,7 +398,7 @@
         else { form.submit(); }
       } else {
         confirmed = false;
-        showBanner(true, text("flush-failed"));
+        showBanner(true, text(empty ? "no-connection" : "flush-failed"));
         if (banner && banner.scrollIntoView) { banner.scrollIntoView({ block: "nearest" }); }
         scheduleRetry();
       }
