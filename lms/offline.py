@@ -1,8 +1,9 @@
 """Lessons readable offline: the service worker (/sw.js), its offline fallback page, and logout clearing caches.
 
 The service worker (templates/offline/sw.js) is served from the site root so that its scope is the whole site,
-registered by static/js/offline.js on pages of a logged-in user. It keeps two things in a versioned cache:
-static files (cache-first for hashed names, which never change) and the lesson pages the officer has opened
+registered by static/js/offline.js on pages of a logged-in user. It keeps in versioned caches: static files
+(cache-first for hashed names, which never change), public image renditions (the pictures of lessons; their names
+never change either) and the lesson pages the officer has opened
 (network-first: the newest when online, the cached copy when not). A page is cached only when its response opts
 in with `X-Offline-Cache: lesson` (courses.models.LessonPage.serve): quiz and lesson pages share /khoa-hoc/, and
 quiz, attempt, admin, account, export, certificate and dashboard pages are never stored. A navigation that is not
@@ -48,7 +49,8 @@ def cache_version() -> str:
 @require_GET
 def service_worker(request):
     """/sw.js: never cached by the browser's HTTP cache, so a new version is seen on the next check."""
-    body = render_to_string("offline/sw.js", {"version": cache_version()}, request=request)
+    context = {"version": cache_version(), "images_url": f"{settings.MEDIA_URL.rstrip('/')}/images/"}
+    body = render_to_string("offline/sw.js", context, request=request)
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"

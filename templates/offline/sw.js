@@ -5,6 +5,8 @@ var VERSION = "{{ version|escapejs }}";
 var PREFIX = "osa-";
 var STATIC_CACHE = PREFIX + "static-" + VERSION;
 var PAGES_CACHE = PREFIX + "pages-" + VERSION;
+var MEDIA_CACHE = PREFIX + "media-" + VERSION;
+var IMAGES_URL = "{{ images_url|escapejs }}";  // public renditions (lms/media.py): a name never changes
 var OFFLINE_URL = "{% url 'offline' %}";
 var STATIC_URL = "{% get_static_prefix %}";
 var PRECACHE = [
@@ -21,6 +23,7 @@ var PRECACHE = [
 var NEVER = ["/admin/", "/accounts/", "/kiem-tra/", "/chung-nhan/", "/quan-ly/", "/dao-tao/", "/thong-bao/",
              "/documents/", "/media/", "/i18n/", "/sw.js"];
 var PAGES_MAX = 80;
+var MEDIA_MAX = 200;
 var NETWORK_WAIT = 8000;  // a flaky connection: after this long the stored copy of a lesson is shown
 var HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;  // ManifestStaticFilesStorage names: never change once made
 
@@ -33,7 +36,7 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) {
-      return name.indexOf(PREFIX) === 0 && name !== STATIC_CACHE && name !== PAGES_CACHE;
+      return name.indexOf(PREFIX) === 0 && [STATIC_CACHE, PAGES_CACHE, MEDIA_CACHE].indexOf(name) === -1;
     }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -52,9 +55,9 @@ function never(url) {
   return NEVER.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; });
 }
 
-function trim(cache) {
+function trim(cache, max) {
   return cache.keys().then(function (keys) {
-    return Promise.all(keys.slice(0, Math.max(0, keys.length - PAGES_MAX)).map(function (k) { return cache.delete(k); }));
+    return Promise.all(keys.slice(0, Math.max(0, keys.length - max)).map(function (k) { return cache.delete(k); }));
   });
 }
 
@@ -73,7 +76,7 @@ function page(request, url) {
       caches.open(PAGES_CACHE).then(function (cache) {
         // Delete first so that trim() drops the least recently opened lessons.
         return cache.delete(request, { ignoreVary: true }).then(function () { return cache.put(request, copy); })
-          .then(function () { return trim(cache); });
+          .then(function () { return trim(cache, PAGES_MAX); });
       });
     }
     // The server reconnecting to its database (503) or failing: a stored copy of the lesson is better.
@@ -92,12 +95,15 @@ function page(request, url) {
 }
 
 // Static files: hashed names from the cache first (they never change); others (development) network first.
-function asset(request, url) {
-  return caches.open(STATIC_CACHE).then(function (cache) {
+// Lesson images (public renditions): from the cache first, the least recently stored dropped past MEDIA_MAX.
+function asset(request, url, name, immutable, max) {
+  return caches.open(name).then(function (cache) {
     return cache.match(request).then(function (hit) {
-      if (hit && HASHED.test(url.pathname)) { return hit; }
+      if (hit && immutable) { return hit; }
       return fetch(request).then(function (response) {
-        if (response.ok && response.type === "basic" && response.status === 200) { cache.put(request, response.clone()); }
+        if (response.ok && response.type === "basic" && response.status === 200) {
+          cache.put(request, response.clone()).then(function () { return max ? trim(cache, max) : null; });
+        }
         return response;
       }).catch(function () { return hit || Response.error(); });
     });
@@ -109,6 +115,13 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || request.headers.has("Range")) { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (url.pathname.indexOf(STATIC_URL) === 0) { event.respondWith(asset(request, url)); return; }
+  if (url.pathname.indexOf(STATIC_URL) === 0) {
+    event.respondWith(asset(request, url, STATIC_CACHE, HASHED.test(url.pathname), 0));
+    return;
+  }
+  if (url.pathname.indexOf(IMAGES_URL) === 0 && request.mode !== "navigate") {
+    event.respondWith(asset(request, url, MEDIA_CACHE, true, MEDIA_MAX));
+    return;
+  }
   if (request.mode === "navigate") { event.respondWith(page(request, url)); }
 });

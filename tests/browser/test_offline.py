@@ -180,14 +180,31 @@ def test_time_runs_out_offline_and_the_answers_given_before_it_still_count(
     assert saved.score == 1 and saved.answered_at <= attempt.deadline
 
 
-def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(page, officer, one_page_quiz):
+def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
+    page, officer, one_page_quiz, settings
+):
+    from wagtail_factories import ImageFactory
+
     from courses.models import CoursePage, LessonPage
+    from tests.courses.factories import LessonPageFactory
 
     login(page, officer)
     course = CoursePage.objects.get(title="Tiếp nhận hồ sơ")
-    lesson = LessonPage.objects.descendant_of(course).first()
+    first = LessonPage.objects.descendant_of(course).first()
+    image = ImageFactory(title="Quầy tiếp nhận")
+    lesson = LessonPageFactory(
+        parent=first.get_parent(),
+        title="Bài có hình",
+        body=[
+            ("paragraph", "<p>Đọc được cả khi mất mạng</p>"),
+            ("image", {"image": image, "caption": "Quầy số 1", "alt_text": "Cán bộ tại quầy"}),
+        ],
+    )
     page.goto(page.base_url + course.url)
     page.evaluate(SW_READY)
+    # Opened online through the service worker, but never kept: the quiz page and the certificates.
+    page.goto(page.base_url + one_page_quiz.url)
+    page.goto(page.base_url + reverse("certificates:mine"))
     page.goto(page.base_url + lesson.url)
     page.wait_for_load_state("networkidle")
     page.wait_for_function(
@@ -197,6 +214,7 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(page, off
     page.context.set_offline(True)
     page.goto(page.base_url + lesson.url)
     assert lesson.title in page.locator("h1").inner_text()
+    assert page.locator("img[alt='Cán bộ tại quầy']").evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith(
         '"Be Vietnam Pro"'
     )  # CSS kept
@@ -205,8 +223,18 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(page, off
         page.goto(page.base_url + url)
         assert "Bạn đang ngoại tuyến" in page.locator("h1").inner_text(), url
 
+    pages = page.evaluate("() => caches.open('osa-pages-1').then(c => c.keys()).then(k => k.map(r => r.url))")
+    assert pages == [page.base_url + lesson.url]
+    images = page.evaluate("() => caches.open('osa-media-1').then(c => c.keys()).then(k => k.map(r => r.url))")
+    assert len(images) == 1 and "/media/images/" in images[0]
+
     page.context.set_offline(False)
     page.goto(page.base_url + lesson.url)
+    # A deploy with another version: the new worker replaces the old one and deletes its caches.
+    settings.LMS_OFFLINE_CACHE_VERSION = "2"
+    page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
+    page.wait_for_function("""() => caches.keys().then(n => n.includes('osa-static-2') && !n.includes('osa-static-1')
+                                                     && !n.includes('osa-pages-1'))""")
     assert page.evaluate(OUR_CACHES)
     page.evaluate("() => document.querySelector(\"form[action$='/accounts/logout/']\").requestSubmit()")
     page.wait_for_url("**/accounts/login/**")
