@@ -301,3 +301,30 @@ def test_lesson_pages_opt_in_to_the_offline_cache_and_quiz_pages_do_not(client, 
     attempt_page = client.get(timed_quiz.url)
     assert b'id="quiz-form"' in attempt_page.content and not attempt_page.has_header("X-Offline-Cache")
     assert not client.post(lesson.url).has_header("X-Offline-Cache")
+
+
+def test_the_cache_version_follows_the_static_manifest(monkeypatch, settings):
+    import io
+
+    from lms import offline
+
+    class Storage:
+        manifest_name = "staticfiles.json"
+
+        def __init__(self, content: bytes):
+            self.content = content
+
+        def open(self, name):
+            assert name == "staticfiles.json"
+            return io.BytesIO(self.content)
+
+    versions = []
+    for content in (b'{"paths": {"css/app.css": "css/app.0123456789ab.css"}}', b'{"paths": {}}'):
+        monkeypatch.setattr(offline, "staticfiles_storage", Storage(content))
+        offline._manifest_hash.cache_clear()
+        versions.append(offline.cache_version())
+    offline._manifest_hash.cache_clear()
+    assert versions[0] != versions[1] and all(v.startswith("1-") and len(v) == 14 for v in versions)
+    monkeypatch.setattr(offline, "staticfiles_storage", object())  # development: no manifest
+    assert offline.cache_version() == "1"
+    offline._manifest_hash.cache_clear()

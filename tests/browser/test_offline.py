@@ -225,7 +225,9 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
 
     pages = page.evaluate("() => caches.open('osa-pages-1').then(c => c.keys()).then(k => k.map(r => r.url))")
     assert pages == [page.base_url + lesson.url]
-    images = page.evaluate("() => caches.open('osa-media-1').then(c => c.keys()).then(k => k.map(r => r.url))")
+    images = page.evaluate(
+        "() => caches.open('osa-media-1').then(c => c.keys()).then(k => k.map(r => r.url))"
+    )
     assert len(images) == 1 and "/media/images/" in images[0]
 
     page.context.set_offline(False)
@@ -281,3 +283,24 @@ def test_a_503_while_the_server_reconnects_keeps_the_answers_and_sends_them_in_o
     page.locator("#quiz-offline").wait_for(state="hidden")
     assert [f"/{truefalse.pk}/" in url for url in sent] == [True, False]  # answered first, sent first
     assert ResponseChoice.objects.filter(response__attempt=attempt).count() == 2
+
+
+def test_next_waits_for_the_queue_on_a_quiz_of_one_question_per_page(page, officer, one_page_quiz):
+    one_page_quiz.layout = "one"
+    one_page_quiz.save()
+    login(page, officer)
+    attempt, (single, _short, _tf) = open_attempt(page, one_page_quiz, officer)
+    right = single.version.choices.get(is_correct=True)
+    page.context.set_offline(True)
+    choice_input(page, single, right).check()
+    status(page, 1).filter(has_text="Chưa lưu").wait_for()
+    page.locator(".quiz-actions button[name=goto]").last.click()  # "Tiếp": held, the officer is told
+    page.locator("#quiz-offline").filter(has_text="chưa được lưu nên chưa gửi gì đi").wait_for()
+    assert "trang=2" not in page.url and page.locator("#cau-1").count() == 1
+    page.context.set_offline(False)
+    status(page, 1).filter(has_text="Đã lưu").wait_for()
+    page.locator(".quiz-actions button[name=goto]").last.click()
+    page.wait_for_url("**trang=2")
+    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
+        right.pk
+    ]
