@@ -95,18 +95,32 @@
   // --- The queue: IndexedDB when the browser has it, else memory (still replayed in order, lost on reload). ---
   var DB_NAME = "osa-offline", STORE = "answers", WEEK = 7 * 24 * 3600 * 1000;
 
+  // A send whose reply never came (network cut, timeout) may have been saved all the same: the answer that replaces
+  // it in the queue, based on the same revision, remembers that (see the stale 409 in handle()).
+  function carry(replaced, entry) {
+    if (replaced.maybeApplied && replaced.rev === entry.rev) { entry.maybeApplied = true; }
+  }
+
   function memoryQueue() {
     var rows = [], next = 1;
     return {
       put: function (entry) {
-        rows = rows.filter(function (r) { return r.response !== entry.response; });
+        rows = rows.filter(function (r) {
+          if (r.response !== entry.response) { return true; }
+          carry(r, entry);
+          return false;
+        });
         entry.seq = next++; rows.push(entry);
         return Promise.resolve(entry.seq);
+      },
+      mark: function (seq) {
+        rows.forEach(function (r) { if (r.seq === seq) { r.maybeApplied = true; } });
+        return Promise.resolve();
       },
       all: function () { return Promise.resolve(rows.slice()); },
       remove: function (seq) { rows = rows.filter(function (r) { return r.seq !== seq; }); return Promise.resolve(); },
       bump: function (response, from, to) {
-        rows.forEach(function (r) { if (r.response === response && r.rev === from) { r.rev = to; } });
+        rows.forEach(function (r) { if (r.response === response && r.rev === from) { r.rev = to; r.maybeApplied = false; } });
         return Promise.resolve();
       },
       clear: function () { rows = []; return Promise.resolve(); }
@@ -135,8 +149,16 @@
       put: function (entry) {
         return tx("readwrite", function (store, set) {
           eachOfAttempt(store, function (cursor) {
-            if (cursor.value.response === entry.response) { cursor.delete(); }
+            if (cursor.value.response === entry.response) { carry(cursor.value, entry); cursor.delete(); }
           }, function () { store.add(entry).onsuccess = function (e) { set(e.target.result); }; });
+        });
+      },
+      mark: function (seq) {
+        return tx("readwrite", function (store) {
+          store.get(seq).onsuccess = function (e) {
+            var v = e.target.result;
+            if (v) { v.maybeApplied = true; store.put(v); }
+          };
         });
       },
       all: function () {
@@ -151,7 +173,7 @@
         return tx("readwrite", function (store) {
           eachOfAttempt(store, function (cursor) {
             var v = cursor.value;
-            if (v.response === response && v.rev === from) { v.rev = to; cursor.update(v); }
+            if (v.response === response && v.rev === from) { v.rev = to; v.maybeApplied = false; cursor.update(v); }
           });
         });
       },
@@ -273,6 +295,16 @@
         });
       });
     }
+    if (result.status === 409 && data.stale && entry.maybeApplied &&
+        String(data.revision) === String(parseInt(entry.rev, 10) + 1)) {
+      // Not another tab: this page's own earlier send of this question reached the server, only its reply was
+      // lost. The answer goes on from the revision that send made, and is sent again.
+      return q.bump(entry.response, entry.rev, String(data.revision)).then(function () {
+        var revision = fieldset && fieldset.querySelector("[data-revision]");
+        if (revision) { revision.value = String(data.revision); }
+        return "again";
+      });
+    }
     if (result.status === 409) {
       setStatus(fieldset, data.error || "", "error");
       // Closed: nothing more of this attempt can be saved. Stale: another tab saved a newer answer. Either way
@@ -291,7 +323,9 @@
       delete queued[entry.response];
       return q.remove(entry.seq).then(function () { return "dropped"; });
     }
-    // No network, a timeout, 503 while the server reconnects, a login page: kept, and sent again later.
+    // No network, a timeout, 503 while the server reconnects, a login page: kept, and sent again later. Without
+    // any reply (status 0) the server may have saved it.
+    if (result.status === 0) { return q.mark(entry.seq).then(function () { return "retry"; }); }
     return Promise.resolve("retry");
   }
 

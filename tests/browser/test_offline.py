@@ -304,3 +304,36 @@ def test_next_waits_for_the_queue_on_a_quiz_of_one_question_per_page(page, offic
     assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
         right.pk
     ]
+
+
+def test_a_reply_lost_after_the_server_saved_is_not_taken_for_another_tab(page, officer, one_page_quiz):
+    """The worst flaky network: the save reaches the server, the reply never comes back. The next answer to the
+    same question is based on the old revision; the server's "changed elsewhere" (409) is then this page's own lost
+    save, so the answer is sent again from the new revision instead of the page reloading over it."""
+    login(page, officer)
+    attempt, (single, _short, _tf) = open_attempt(page, one_page_quiz, officer)
+    right = single.version.choices.get(is_correct=True)
+    wrong = single.version.choices.filter(is_correct=False).first()
+
+    def lost_reply(route):
+        route.fetch()  # the server saves it…
+        route.abort("connectionreset")  # …and the page never hears back
+
+    page.route("**/luu/", lost_reply)
+    choice_input(page, single, wrong).check()
+    status(page, 1).filter(has_text="Chưa lưu").wait_for()
+    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
+        wrong.pk
+    ]
+    page.unroute("**/luu/")
+    choice_input(page, single, right).check()
+    status(page, 1).filter(has_text="Đã lưu").wait_for()
+    page.wait_for_timeout(2000)  # no reload follows
+    assert (
+        choice_input(page, single, right).is_checked() and page.locator(".alert-warning:visible").count() == 0
+    )
+    single.refresh_from_db()
+    assert single.revision == 2
+    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
+        right.pk
+    ]
