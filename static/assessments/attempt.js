@@ -234,10 +234,23 @@
   var TIMEOUT = 15000, BACKOFF = [1000, 2000, 4000, 8000, 15000, 30000];
   var failures = 0, retryTimer = null, running = null, autoSubmitWanted = false;
 
+  // The banner is a live region: its texts are written just after it is shown (a region that appears with its
+  // text already in it is not announced by every screen reader), and emptied when it is hidden.
   function showBanner(on, message) {
     if (!banner) { return; }
-    banner.hidden = !on;
-    if (bannerMessage) { bannerMessage.textContent = on ? (message || "") : ""; }
+    var title = banner.querySelector("[data-offline-title]"), kept = banner.querySelector("[data-offline-kept]");
+    if (!on) {
+      banner.hidden = true;
+      [title, kept, bannerMessage].forEach(function (el) { if (el) { el.textContent = ""; } });
+      return;
+    }
+    banner.hidden = false;
+    window.setTimeout(function () {
+      if (banner.hidden) { return; }
+      if (title) { title.textContent = banner.getAttribute("data-title-text"); }
+      if (kept) { kept.textContent = banner.getAttribute("data-kept-text"); }
+      if (bannerMessage) { bannerMessage.textContent = message || ""; }
+    }, 50);
   }
 
   function send(entry) {
