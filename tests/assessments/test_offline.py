@@ -93,6 +93,7 @@ def test_the_attempt_page_embeds_a_token_for_its_attempt(client, timed_quiz, off
     assert at is not None and abs((timezone.now() - at).total_seconds()) < 10
     assert f'data-attempt="{attempt.pk}"' in html and 'id="quiz-offline"' in html and 'role="status"' in html
     assert "Mất kết nối — đang kết nối lại…" in html and 'data-unsaved-text="Chưa lưu"' in html
+    assert "{#" not in html and "comment %}" not in html and "Shown by attempt.js" not in html
 
 
 def test_the_expired_page_runs_the_queue_before_its_submit_button(client, timed_quiz, officer):
