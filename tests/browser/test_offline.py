@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Attempt, QuestionKind, Response, ResponseChoice
 from tests.assessments.factories import token
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, SETTLED, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -106,6 +106,13 @@ def test_answers_given_offline_wait_then_are_saved_when_the_connection_returns(p
     banner.filter(has_text="chưa được lưu nên chưa gửi gì đi").wait_for()
     assert page.url.endswith(one_page_quiz.url)
     screenshot(page, "offline-quiz-submit-held", widths=("phone",))
+    # What the officer sees at the bottom of the page, by the submit button: the banner stays in view.
+    page.set_viewport_size(PHONE)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.evaluate(SETTLED)
+    assert page.locator("#quiz-offline").evaluate("el => el.getBoundingClientRect().top >= 0")
+    page.screenshot(path=str(SCREENSHOTS / "offline-quiz-submit-held-viewport-phone.png"))
+    page.set_viewport_size(DESKTOP)
 
     page.context.set_offline(False)
     status(page, 1).filter(has_text="Đã lưu").wait_for()
