@@ -20,8 +20,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
@@ -46,21 +46,27 @@ def cache_version() -> str:
     return "-".join(p for p in parts if p)
 
 
+# Both are rendered without the request's context processors (navigation, notifications) and outside a
+# transaction: they read nothing from the database, so a browser fetching them beside a page costs no query.
+
+
+@transaction.non_atomic_requests
 @require_GET
 def service_worker(request):
     """/sw.js: never cached by the browser's HTTP cache, so a new version is seen on the next check."""
     context = {"version": cache_version(), "images_url": f"{settings.MEDIA_URL.rstrip('/')}/images/"}
-    body = render_to_string("offline/sw.js", context, request=request)
+    body = render_to_string("offline/sw.js", context)
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
 
 
+@transaction.non_atomic_requests
 @require_GET
 def offline_page(request):
     """The page the service worker shows for a navigation it has no copy of (stored when it installs)."""
-    response = render(request, "offline/offline.html")
+    response = HttpResponse(render_to_string("offline/offline.html"))
     response["Cache-Control"] = "no-cache"
     return response
 

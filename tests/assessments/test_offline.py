@@ -329,3 +329,9 @@ def test_the_cache_version_follows_the_static_manifest(monkeypatch, settings):
     monkeypatch.setattr(offline, "staticfiles_storage", object())  # development: no manifest
     assert offline.cache_version() == "1"
     offline._manifest_hash.cache_clear()
+
+
+def test_the_worker_and_the_offline_page_cost_no_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/sw.js").status_code == 200
+        assert client.get(reverse("offline")).status_code == 200
