@@ -186,6 +186,37 @@ def test_time_runs_out_offline_and_the_answers_given_before_it_still_count(
     assert saved.score == 1 and saved.answered_at <= attempt.deadline
 
 
+def test_back_online_after_the_deadline_the_time_is_up_page_sends_the_queue_first(
+    page, officer, one_page_quiz, settings
+):
+    """The tab was reloaded after the time ran out: the server shows "time is up" with a submit button; that page
+    sends what waits in the queue (given before the deadline, it counts), then the officer submits."""
+    settings.ASSESSMENTS_GRACE_SECONDS = 0
+    one_page_quiz.time_limit_minutes = 1
+    one_page_quiz.save()
+    login(page, officer)
+    services.attempt_start(quiz=one_page_quiz, officer=officer, now=timezone.now() - dt.timedelta(seconds=54))
+    attempt, (single, _short, _tf) = open_attempt(page, one_page_quiz, officer)
+    right = single.version.choices.get(is_correct=True)
+    page.context.set_offline(True)
+    choice_input(page, single, right).check()
+    status(page, 1).filter(has_text="Chưa lưu").wait_for()
+    page.locator("#quiz-offline").filter(has_text="Đã hết giờ").wait_for(timeout=20_000)
+    page.route("**/luu/", lambda route: route.abort())  # this page's own retry does not get through first
+    page.context.set_offline(False)
+    page.goto(page.base_url + one_page_quiz.url)
+    assert page.locator("form input[name=action][value=finish]").count() == 1
+    page.unroute("**/luu/")
+    page.wait_for_function(QUEUE_SIZE.replace("resolve(e.target.result)", "resolve(e.target.result === 0)"))
+    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
+        right.pk
+    ]
+    page.locator("form:has(input[name=action][value=finish]) button").click()
+    page.wait_for_url(f"**{reverse('assessments:attempt-result', args=[attempt.pk])}")
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED and attempt.responses.get(pk=single.pk).score == 1
+
+
 def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
     page, officer, one_page_quiz, settings
 ):
