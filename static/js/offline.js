@@ -11,15 +11,19 @@
     });
     return;
   }
+  // The worker still answering this page stops storing and empties its caches; it is unregistered, and the
+  // caches are emptied again once it is (a font this page loaded meanwhile may have been stored).
   if (navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage({ type: "clear" }); }
-  if (window.caches && caches.keys) {
+  var drop = function () {
+    if (!window.caches || !caches.keys) { return; }
     caches.keys().then(function (names) {
       names.forEach(function (name) { if (name.indexOf("osa-") === 0) { caches.delete(name); } });
     });
-  }
+  };
+  drop();
   if (navigator.serviceWorker.getRegistrations) {
     navigator.serviceWorker.getRegistrations().then(function (regs) {
-      regs.forEach(function (reg) { reg.unregister(); });
-    });
+      return Promise.all(regs.map(function (reg) { return reg.unregister(); }));
+    }).then(drop, drop);
   }
 })();

@@ -41,9 +41,12 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-// The logged-out page (static/js/offline.js) asks for every stored page to be dropped.
+// The logged-out page (static/js/offline.js) asks for every stored page to be dropped; until this worker is gone
+// (offline.js unregisters it) nothing more is stored.
+var cleared = false;
 self.addEventListener("message", function (event) {
   if (!event.data || event.data.type !== "clear") { return; }
+  cleared = true;
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (n) { return n.indexOf(PREFIX) === 0; }).map(function (n) {
       return caches.delete(n);
@@ -61,24 +64,31 @@ function trim(cache, max) {
   });
 }
 
+// Reads never open a cache (caches.open would make it again after a logout emptied it); writes do.
+function lookup(request, name) {
+  return caches.match(request, { cacheName: name, ignoreVary: true });
+}
+
+function store(name, request, response, max) {
+  if (cleared) { return Promise.resolve(); }
+  return caches.open(name).then(function (cache) {
+    // Delete first so that trim() drops the least recently stored.
+    return cache.delete(request, { ignoreVary: true }).then(function () { return cache.put(request, response); })
+      .then(function () { return max ? trim(cache, max) : null; });
+  }).catch(function () { /* a full disk: the page is still shown */ });
+}
+
 function storable(response, url) {
-  return response && response.ok && response.type === "basic" && !never(url) &&
+  return !cleared && response && response.ok && response.type === "basic" && !never(url) &&
     (response.headers.get("X-Offline-Cache") || "").toLowerCase() === "lesson";
 }
 
 // Lesson pages: network first (the newest when online); the stored copy when offline or after NETWORK_WAIT;
 // the offline page for anything else.
 function page(request, url) {
-  var stored = caches.open(PAGES_CACHE).then(function (cache) { return cache.match(request, { ignoreVary: true }); });
+  var stored = lookup(request, PAGES_CACHE);
   var network = fetch(request).then(function (response) {
-    if (storable(response, url)) {
-      var copy = response.clone();
-      caches.open(PAGES_CACHE).then(function (cache) {
-        // Delete first so that trim() drops the least recently opened lessons.
-        return cache.delete(request, { ignoreVary: true }).then(function () { return cache.put(request, copy); })
-          .then(function () { return trim(cache, PAGES_MAX); });
-      });
-    }
+    if (storable(response, url)) { store(PAGES_CACHE, request, response.clone(), PAGES_MAX); }
     // The server reconnecting to its database (503) or failing: a stored copy of the lesson is better.
     if (response.status >= 500) { return stored.then(function (hit) { return hit || response; }); }
     return response;
@@ -97,16 +107,14 @@ function page(request, url) {
 // Static files: hashed names from the cache first (they never change); others (development) network first.
 // Lesson images (public renditions): from the cache first, the least recently stored dropped past MEDIA_MAX.
 function asset(request, url, name, immutable, max) {
-  return caches.open(name).then(function (cache) {
-    return cache.match(request).then(function (hit) {
-      if (hit && immutable) { return hit; }
-      return fetch(request).then(function (response) {
-        if (response.ok && response.type === "basic" && response.status === 200) {
-          cache.put(request, response.clone()).then(function () { return max ? trim(cache, max) : null; });
-        }
-        return response;
-      }).catch(function () { return hit || Response.error(); });
-    });
+  return lookup(request, name).then(function (hit) {
+    if (hit && immutable) { return hit; }
+    return fetch(request).then(function (response) {
+      if (response.ok && response.type === "basic" && response.status === 200) {
+        store(name, request, response.clone(), max);
+      }
+      return response;
+    }).catch(function () { return hit || Response.error(); });
   });
 }
 

@@ -4,6 +4,7 @@ wait in the browser's queue ("Chưa lưu", a banner), survive a reload, and are 
 readable offline, other pages get the offline page, and logging out clears what was kept."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
@@ -50,6 +51,14 @@ def one_page_quiz(db):
         make_question(QuestionKind.TRUE_FALSE, category=cat),
     )
     return quiz
+
+
+def eventually(page, script: str, *, timeout: float = 15) -> None:
+    """Wait until `script` (which may return a promise: page.wait_for_function does not await one) is truthy."""
+    end = time.monotonic() + timeout
+    while not page.evaluate(script):
+        assert time.monotonic() < end, f"still false after {timeout} s: {script}"
+        page.wait_for_timeout(200)
 
 
 def login(page, officer):
@@ -206,11 +215,11 @@ def test_back_online_after_the_deadline_the_time_is_up_page_sends_the_queue_firs
     page.context.set_offline(False)
     page.goto(page.base_url + one_page_quiz.url)
     assert page.locator("form input[name=action][value=finish]").count() == 1
+    assert page.evaluate(QUEUE_SIZE) == 1
     page.unroute("**/luu/")
-    page.wait_for_function(QUEUE_SIZE.replace("resolve(e.target.result)", "resolve(e.target.result === 0)"))
-    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
-        right.pk
-    ]
+    eventually(page, QUEUE_SIZE.replace("resolve(e.target.result)", "resolve(e.target.result === 0)"))
+    saved = list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True))
+    assert saved == [right.pk]
     page.locator("form:has(input[name=action][value=finish]) button").click()
     page.wait_for_url(f"**{reverse('assessments:attempt-result', args=[attempt.pk])}")
     attempt.refresh_from_db()
@@ -244,8 +253,8 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
     page.goto(page.base_url + reverse("certificates:mine"))
     page.goto(page.base_url + lesson.url)
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => caches.open(" + repr("osa-pages-1") + ").then(c => c.keys()).then(k => k.length > 0)"
+    eventually(
+        page, "() => caches.open(" + repr("osa-pages-1") + ").then(c => c.keys()).then(k => k.length > 0)"
     )
 
     page.context.set_offline(True)
@@ -272,12 +281,15 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
     # A deploy with another version: the new worker replaces the old one and deletes its caches.
     settings.LMS_OFFLINE_CACHE_VERSION = "2"
     page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
-    page.wait_for_function("""() => caches.keys().then(n => n.includes('osa-static-2') && !n.includes('osa-static-1')
-                                                     && !n.includes('osa-pages-1'))""")
+    eventually(
+        page,
+        """() => caches.keys().then(n => n.includes('osa-static-2') && !n.includes('osa-static-1')
+                                                     && !n.includes('osa-pages-1'))""",
+    )
     assert page.evaluate(OUR_CACHES)
     page.evaluate("() => document.querySelector(\"form[action$='/accounts/logout/']\").requestSubmit()")
     page.wait_for_url("**/accounts/login/**")
-    page.wait_for_function("() => caches.keys().then(n => !n.some(x => x.startsWith('osa-')))")
+    eventually(page, "() => caches.keys().then(n => !n.some(x => x.startsWith('osa-')))")
     page.context.set_offline(True)
     from playwright.sync_api import Error as PlaywrightError
 
