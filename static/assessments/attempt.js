@@ -336,6 +336,18 @@
       delete queued[entry.response];
       return q.remove(entry.seq).then(function () { return "dropped"; });
     }
+    if (result.status === 403 && !submitting) {
+      // Most likely a CSRF token that changed (a new login in another tab): the answers stay queued, and the page
+      // is loaded again (at most once a minute) to get the current token; the queue is sent from there.
+      var key = "osa-offline-reloaded", last = 0;
+      try { last = parseInt(window.sessionStorage.getItem(key) || "0", 10) || 0; } catch (err) { last = Date.now(); }
+      if (Date.now() - last > 60000) {
+        try { window.sessionStorage.setItem(key, String(Date.now())); } catch (err) { /* then no reload */ }
+        submitting = true;
+        window.location.reload();
+        return Promise.resolve("stop");
+      }
+    }
     // No network, a timeout, 503 while the server reconnects, a login page: kept, and sent again later. Without
     // any reply (status 0) the server may have saved it.
     if (result.status === 0) { return q.mark(entry.seq).then(function () { return "retry"; }); }

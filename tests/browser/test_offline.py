@@ -386,3 +386,28 @@ def test_a_reply_lost_after_the_server_saved_is_not_taken_for_another_tab(page, 
     assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
         right.pk
     ]
+
+
+def test_a_refused_csrf_token_reloads_the_page_once_and_the_queue_is_sent_from_there(
+    page, officer, one_page_quiz
+):
+    login(page, officer)
+    attempt, (single, _short, _tf) = open_attempt(page, one_page_quiz, officer)
+    right = single.version.choices.get(is_correct=True)
+    refused = []
+
+    def forbidden_once(route):
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=403, content_type="text/html", body="<h1>403</h1>")
+
+    page.route("**/luu/", forbidden_once)
+    with page.expect_navigation():
+        choice_input(page, single, right).check()
+    status(page, 1).filter(has_text="Đã lưu").wait_for()
+    assert len(refused) == 1 and choice_input(page, single, right).is_checked()
+    assert list(ResponseChoice.objects.filter(response=single).values_list("choice_id", flat=True)) == [
+        right.pk
+    ]
