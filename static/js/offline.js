@@ -1,11 +1,20 @@
 /* Registers the service worker (/sw.js, lms/offline.py) on pages of a logged-in user, so that lessons already
-   opened stay readable offline. On a page without data-sw (logged out), what it stored is dropped and it is
-   unregistered: the next person at a shared desk computer finds nothing of the previous one's. */
+   opened stay readable offline (a stored lesson says so while offline). On a page without data-sw (logged out),
+   what it stored is dropped and it is unregistered: the next person at a shared desk computer finds nothing of the
+   previous one's. */
 (function () {
   "use strict";
   if (!("serviceWorker" in navigator)) { return; }
   var url = document.body && document.body.getAttribute("data-sw");
   if (url) {
+    // A lesson read from the stored copy says so while the browser is offline (templates/courses/lesson_page.html).
+    var notice = document.querySelector("[data-offline-notice]");
+    if (notice) {
+      var show = function () { notice.hidden = navigator.onLine !== false; };
+      show();
+      window.addEventListener("online", show);
+      window.addEventListener("offline", show);
+    }
     window.addEventListener("load", function () {
       navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* offline reading is a bonus */ });
     });

@@ -260,6 +260,7 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
     page.context.set_offline(True)
     page.goto(page.base_url + lesson.url)
     assert lesson.title in page.locator("h1").inner_text()
+    page.locator("[data-offline-notice]").filter(has_text="đây là bản bài học đã lưu trên máy này").wait_for()
     assert page.locator("img[alt='Cán bộ tại quầy']").evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith(
         '"Be Vietnam Pro"'
@@ -278,6 +279,7 @@ def test_a_lesson_opened_once_is_readable_offline_and_logout_clears_it(
 
     page.context.set_offline(False)
     page.goto(page.base_url + lesson.url)
+    assert page.locator("[data-offline-notice]").is_hidden()
     # A deploy with another version: the new worker replaces the old one and deletes its caches.
     settings.LMS_OFFLINE_CACHE_VERSION = "2"
     page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
