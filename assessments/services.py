@@ -81,6 +81,7 @@ def offline_grace_seconds() -> int:
 OFFLINE_SALT = "assessments.offline"
 OFFLINE_TOKEN_MAX_LENGTH = 200
 OFFLINE_OFFSET_MAX_MS = 7 * 24 * 60 * 60 * 1000  # a page left open longer than a week proves nothing more
+OFFLINE_TIME_MAX_MS = 253_402_300_799_000  # 9999-12-31 23:59:59 UTC: datetime's last second
 
 
 def offline_token_make(*, attempt: Attempt, now: dt.datetime | None = None) -> str:
@@ -99,7 +100,7 @@ def offline_token_time(*, token: str, attempt_id: int) -> dt.datetime | None:
     if not isinstance(data, dict) or data.get("a") != attempt_id:
         return None
     at = data.get("t")
-    if not isinstance(at, int) or isinstance(at, bool) or not 0 < at < 2**53:
+    if not isinstance(at, int) or isinstance(at, bool) or not 0 < at < OFFLINE_TIME_MAX_MS:
         return None
     return dt.datetime.fromtimestamp(at / 1000, tz=dt.UTC)
 
