@@ -12,6 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -64,6 +65,71 @@ def stale_answer_message() -> str:
 
 def grace_seconds() -> int:
     return int(getattr(settings, "ASSESSMENTS_GRACE_SECONDS", 30))
+
+
+def offline_grace_seconds() -> int:
+    """How long after the deadline an answer given before it, queued offline and replayed, is still accepted."""
+    return int(getattr(settings, "ASSESSMENTS_OFFLINE_GRACE_SECONDS", 300))
+
+
+# --- Offline answers: the attempt page's signed token -----------------------------------------------------
+# The attempt page embeds a token signed by the server: the attempt and the server's time when it rendered the
+# page. Each answer the browser queues while offline carries the token and how many milliseconds after the page
+# loaded it was given (the browser's monotonic clock, so a wrong clock on the desk's PC does not matter). The
+# server believes that time only within bounds it can check: not before the page was rendered, not after the
+# deadline, and only when the answer arrives within ASSESSMENTS_OFFLINE_GRACE_SECONDS of the deadline.
+
+OFFLINE_SALT = "assessments.offline"
+OFFLINE_TOKEN_MAX_LENGTH = 200
+OFFLINE_OFFSET_MAX_MS = 7 * 24 * 60 * 60 * 1000  # a page left open longer than a week proves nothing more
+OFFLINE_TIME_MAX_MS = 253_402_300_799_000  # 9999-12-31 23:59:59 UTC: datetime's last second
+
+
+def offline_token_make(*, attempt: Attempt, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    return signing.dumps({"a": attempt.pk, "t": int(now.timestamp() * 1000)}, salt=OFFLINE_SALT, compress=False)
+
+
+def offline_token_time(*, token: str, attempt_id: int) -> dt.datetime | None:
+    """The server time a valid token for this attempt was made at, or None (forged, altered, another attempt's)."""
+    if not isinstance(token, str) or not token or len(token) > OFFLINE_TOKEN_MAX_LENGTH:
+        return None
+    try:
+        data = signing.loads(token, salt=OFFLINE_SALT)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("a") != attempt_id:
+        return None
+    at = data.get("t")
+    if not isinstance(at, int) or isinstance(at, bool) or not 0 < at < OFFLINE_TIME_MAX_MS:
+        return None
+    return dt.datetime.fromtimestamp(at / 1000, tz=dt.UTC)
+
+
+@dataclass(frozen=True)
+class OfflineStamp:
+    """What a replayed answer claims: the page's token and the milliseconds between page load and the answer."""
+
+    token: str
+    offset_ms: int
+
+
+def offline_answered_at(*, attempt: Attempt, stamp: OfflineStamp | None, now: dt.datetime) -> dt.datetime | None:
+    """When an answer arriving after the deadline plus grace was given, if the server can believe it was given
+    before the deadline; None otherwise (no or bad token, answered after the deadline, arrived too late)."""
+    if stamp is None or attempt.deadline is None:
+        return None
+    if now > attempt.deadline + dt.timedelta(seconds=offline_grace_seconds()):
+        return None
+    if not isinstance(stamp.offset_ms, int) or not 0 <= stamp.offset_ms <= OFFLINE_OFFSET_MAX_MS:
+        return None
+    rendered = offline_token_time(token=stamp.token, attempt_id=attempt.pk)
+    if rendered is None or rendered > now:
+        return None
+    answered = rendered + dt.timedelta(milliseconds=stamp.offset_ms)
+    if answered > attempt.deadline or answered > now:
+        return None
+    return answered
 
 
 # --- Question bank -------------------------------------------------------------------------------------
@@ -647,7 +713,8 @@ def attempt_deadline_passed(*, attempt: Attempt, now: dt.datetime, with_grace: b
 
 def response_save(*, response_id: int, user, choices: list[str] | None = None, text: str | None = None,
                   order: list[str] | None = None, matches: dict[str, str] | None = None,
-                  kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None) -> Response:
+                  kind: str | None = None, revision: int | None = None, now: dt.datetime | None = None,
+                  offline: OfflineStamp | None = None) -> Response:
     """Save one answer as it is given: one locked read (ownership, attempt status, deadline, revision and the
     version's choices at once) and at most three writes — two when a single choice changes (its row is updated
     in place) or a text is saved; returns the response with its new `revision`.
@@ -657,7 +724,10 @@ def response_save(*, response_id: int, user, choices: list[str] | None = None, t
     `order`: item tokens in the officer's order; `matches`: {item token: right-hand text} (cloze: {gap token:
     what was written or chosen in the gap}); `text`: short answer, numerical or essay. `revision` is the revision of the answer the page showed (None: not checked, for trusted callers).
 
-    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has passed;
+    Refused with AttemptClosed when the attempt is no longer in progress or its deadline plus grace has passed —
+    unless `offline` (an answer queued by the browser while offline, replayed later) proves with the page's signed
+    token that it was given before the deadline and it arrives within the offline grace (offline_answered_at):
+    then it is saved with the time it was given;
     with StaleAnswer when the answer was saved since that revision (from another tab) and this one differs —
     the newer answer is never overwritten by an older or empty one; with ValidationError when the answer does not
     fit the question (an unknown token included).
@@ -666,7 +736,8 @@ def response_save(*, response_id: int, user, choices: list[str] | None = None, t
     # the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
         result = _response_save(response_id=response_id, user=user, choices=choices, text=text, order=order,
-                                matches=matches, kind=kind, revision=revision, now=now or timezone.now())
+                                matches=matches, kind=kind, revision=revision, now=now or timezone.now(),
+                                offline=offline)
     if isinstance(result, Exception):
         raise result
     return result
@@ -736,15 +807,21 @@ def _same_as_saved(response: Response, *, text: str | None, rows: list[ResponseC
     return saved == {(r.choice_id, r.position, r.matched_text) for r in rows}
 
 
-def _response_save(*, response_id, user, choices, text, order, matches, kind, revision, now):
+def _response_save(*, response_id, user, choices, text, order, matches, kind, revision, now, offline=None):
     response, choice_ids = _locked_response(response_id=response_id, user=user)
     if response is None:
         return PermissionDenied()
     attempt = response.attempt
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    answered_at = now
     if attempt_deadline_passed(attempt=attempt, now=now):
-        return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
+        answered_at = offline_answered_at(attempt=attempt, stamp=offline, now=now)
+        if answered_at is None:
+            return AttemptClosed(_("Time is up: answers given after the deadline are not accepted."))
+        logger.info("late offline answer accepted: attempt %s response %s answered %.1f s before the deadline, "
+                    "arrived %.1f s after it", attempt.pk, response.pk,
+                    (attempt.deadline - answered_at).total_seconds(), (now - attempt.deadline).total_seconds())
     if kind is not None and kind != response.version.kind:
         return ValidationError(_("This answer does not belong to the question."))
     answer = _new_answer(response=response, choice_ids=choice_ids, choices=choices, text=text, order=order,
@@ -759,12 +836,13 @@ def _response_save(*, response_id, user, choices, text, order, matches, kind, re
         return StaleAnswer(stale_answer_message(), revision=response.revision)
     # The attempt is locked (and with it its answers): the new revision is exactly one more than what was read.
     response.revision += 1
-    response.answered_at = now
+    response.answered_at = answered_at
     if is_text:
-        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=now, revision=response.revision)
+        Response.objects.filter(pk=response.pk).update(text_answer=value, answered_at=answered_at,
+                                                       revision=response.revision)
         response.text_answer = value
         return response
-    Response.objects.filter(pk=response.pk).update(answered_at=now, revision=response.revision)
+    Response.objects.filter(pk=response.pk).update(answered_at=answered_at, revision=response.revision)
     if response.version.kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(rows) == 1:
         # The usual autosave, another option chosen: its one row is changed in place (one statement).
         if ResponseChoice.objects.filter(response_id=response.pk).update(choice_id=rows[0].choice_id):
@@ -883,16 +961,23 @@ def _submit_locked(locked: Attempt, *, now: dt.datetime, auto: bool, responses: 
 
 
 def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False,
-                   quiz: QuizPage | None = None) -> Attempt:
+                   quiz: QuizPage | None = None, at_deadline: bool = False) -> Attempt:
     """Submit and grade an attempt exactly once, however many times it is called (double click, two tabs,
     a retry, the expiry task): the row is locked and only the call that finds it IN_PROGRESS grades it.
+
+    `at_deadline` (the expiry task): the attempt counts as submitted at its deadline, not minutes later when the
+    task closes it after the offline grace, so the delay before the next attempt runs from the deadline.
     """
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
             return locked
-        return _submit_locked(locked, now=now, auto=auto, quiz=quiz)
+        locked = _submit_locked(locked, now=now, auto=auto, quiz=quiz)
+        if at_deadline and locked.deadline is not None and locked.deadline < locked.submitted_at:
+            locked.submitted_at = locked.deadline
+            Attempt.objects.filter(pk=locked.pk).update(submitted_at=locked.deadline)
+        return locked
 
 
 @dataclass
@@ -986,14 +1071,19 @@ def attempt_form_save(*, quiz: QuizPage, officer: Officer, attempt_id: int, resp
 
 
 def attempts_submit_expired(*, now: dt.datetime | None = None) -> int:
-    """Submit every attempt whose deadline plus grace has passed (run periodically by Celery beat)."""
+    """Submit every attempt whose deadline plus grace has passed (run periodically by Celery beat).
+
+    The task waits for the longer of the two graces: answers given before the deadline while the desk was
+    offline may still arrive (signed, offline_answered_at) up to ASSESSMENTS_OFFLINE_GRACE_SECONDS after it, and
+    must find the attempt open. Only those are accepted that late; everything else is refused after the normal
+    grace as before. The attempt counts as submitted at its deadline."""
     now = now or timezone.now()
-    limit = now - dt.timedelta(seconds=grace_seconds())
+    limit = now - dt.timedelta(seconds=max(grace_seconds(), offline_grace_seconds()))
     ids = list(Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=limit)
                .values_list("pk", flat=True)[:500])
     done = 0
     for pk in ids:
-        attempt_submit(attempt=Attempt(pk=pk), now=now, auto=True)
+        attempt_submit(attempt=Attempt(pk=pk), now=now, auto=True, at_deadline=True)
         done += 1
     return done
 

@@ -9,7 +9,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True)
 def attempts_submit_expired_task() -> int:
-    """Submit and grade attempts whose time ran out while the officer was away (closed tab, lost network).
+    """Submit and grade attempts whose time ran out while the officer was away (closed tab, lost network), once
+    the offline grace has passed too (answers given before the deadline may still be replayed until then).
 
     Safe to retry and to run on several workers: attempt_submit grades each attempt exactly once.
     """

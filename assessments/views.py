@@ -87,8 +87,10 @@ def quiz_page_serve(request, *, page: QuizPage):
         # GET only reads: it shows the landing page (with the start button, a POST), the attempt in progress, or
         # — when its time is up — a button that submits it (the periodic task submits it otherwise).
         if expired:
+            # attempt.js runs here too: answers queued offline before the deadline are sent before the submit.
             return render(request, "assessments/quiz_page.html", {
                 "page": page, "self": page, "mode": "expired", "attempt": attempt,
+                "save_url_template": reverse("assessments:save-response", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
             })
         if attempt is not None:
             return _attempt_get(request, page=page, attempt=attempt)
@@ -139,6 +141,7 @@ def _attempt_get(request, *, page: QuizPage, attempt: Attempt):
         "current": current, "pages": pages, "page_numbers": range(1, pages + 1),
         "answered": answered, "total": total, "percent_answered": round(answered * 100 / total) if total else 0,
         "remaining": remaining, "grace": services.grace_seconds(),
+        "offline_token": services.offline_token_make(attempt=attempt),
         "save_url_template": reverse("assessments:save-response", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
     })
 
@@ -197,6 +200,19 @@ def _attempt_post(request, *, page: QuizPage, officer, action: str):
     return redirect(f"{page.url}?trang={target}")
 
 
+def parse_offline_stamp(*, data) -> services.OfflineStamp | None:
+    """The page's signed token and the milliseconds from page load to the answer, sent by the browser's offline
+    queue (attempt.js); None when absent or not numbers. The service decides whether to believe them."""
+    token = data.get("offline_token", "")
+    if not token:
+        return None
+    try:
+        offset = parse_int(data.get("answered_ms") or "", maximum=services.OFFLINE_OFFSET_MAX_MS)
+    except ValidationError:
+        return None
+    return services.OfflineStamp(token=token[:services.OFFLINE_TOKEN_MAX_LENGTH + 1], offset_ms=offset)
+
+
 @require_POST
 @login_required
 def save_response(request, pk: int):
@@ -209,7 +225,7 @@ def save_response(request, pk: int):
         answer = parse_answer(kind=kind, data=request.POST, prefix=f"q{pk}")
         revision = parse_revision(data=request.POST, prefix=f"q{pk}")
         response = services.response_save(response_id=pk, user=request.user, kind=kind, revision=revision,
-                                          **answer)
+                                          offline=parse_offline_stamp(data=request.POST), **answer)
     except PermissionDenied:
         raise Http404 from None
     except services.AttemptClosed as exc:

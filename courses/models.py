@@ -244,6 +244,12 @@ class LessonPage(PathViewRestrictionsMixin, AsciiSlugPageMixin, Page):
                 messages.error(request, prerequisites_message(missing))
                 return redirect(course.get_url(request=request))
             lesson_open(lesson=self, user=request.user)
+            response = super().serve(request, *args, **kwargs)
+            # The service worker (lms/offline.py) keeps a copy of the lesson for reading offline; only pages
+            # that say so are kept (quiz pages share the /khoa-hoc/ prefix and never are).
+            if response.status_code == 200:
+                response["X-Offline-Cache"] = "lesson"
+            return response
         return super().serve(request, *args, **kwargs)
 
 

@@ -330,6 +330,9 @@ ROWS: dict[str, Row] = {
     # User media (lms/media.py): image renditions are public; originals need a login (tests/test_media.py).
     "media": same_for_all(OK, lambda w: w.image.get_rendition("width-600").url),
     # django.contrib.auth: our login and password pages
+    # The service worker and its offline page (lms/offline.py): public, they hold nothing of anyone's.
+    "service-worker": same_for_all(OK, lambda w: reverse("service-worker")),
+    "offline": same_for_all(OK, lambda w: reverse("offline")),
     "login": same_for_all(OK, lambda w: reverse("login")),
     "logout": same_for_all(LOGIN, lambda w: reverse("logout"), method="post"),
     "password_change": logged_in(OK, lambda w: reverse("password_change")),

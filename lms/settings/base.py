@@ -270,6 +270,13 @@ CELERY_BEAT_SCHEDULE["assessments-submit-expired"] = {
     "task": "assessments.tasks.attempts_submit_expired_task", "schedule": 60.0,
 }
 ASSESSMENTS_GRACE_SECONDS = env.int("ASSESSMENTS_GRACE_SECONDS", default=30)
+# Answers typed while the desk was offline and replayed after reconnecting (static/assessments/attempt.js) are
+# still accepted this many seconds after the deadline when their signed page token proves they were given before it;
+# the expiry task waits as long before it closes an attempt (docs/operations.md).
+ASSESSMENTS_OFFLINE_GRACE_SECONDS = env.int("ASSESSMENTS_OFFLINE_GRACE_SECONDS", default=300)
+# Bump (or set) on deploy to drop every browser's offline cache of lesson pages and static files (lms/offline.py);
+# the service worker's cache name also changes by itself when the static files manifest changes.
+LMS_OFFLINE_CACHE_VERSION = env.str("LMS_OFFLINE_CACHE_VERSION", default="1")
 # courses: daily catch-up of automatic enrolment (role assignments that started today, courses granting more).
 CELERY_BEAT_SCHEDULE["courses-enrolments-sync"] = {
     "task": "courses.tasks.enrolments_sync_required_task", "schedule": crontab(hour=1, minute=30),
