@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "load"))
 
-from run import env_for, prepare  # noqa: E402
+from run import cpu_yardstick, env_for, prepare  # noqa: E402
 
 DB = "lms_load_profile"
 CACHE_DB, BROKER_DB = 9, 10
@@ -169,7 +169,8 @@ def main() -> int:
         call("result page", record, client.get, r["Location"])
 
     lines = [f"Per request, medians over {len(usernames) - 1} officers (the first warms up), PostgreSQL, "
-             f"DEBUG off, Redis cache; load average {os.getloadavg()[0]:.2f}.", "",
+             f"DEBUG off, Redis cache; load average {os.getloadavg()[0]:.2f}; CPU yardstick (PBKDF2 1M "
+             f"iterations, bench/load/run.py) {cpu_yardstick():.0f} ms.", "",
              "| request | app CPU ms | wall ms | SQL queries |", "|---|---:|---:|---:|"]
     for kind in ORDER:
         lines.append(f"| {kind} | {statistics.median(cpu[kind]):.1f} | {statistics.median(wall[kind]):.1f} | "

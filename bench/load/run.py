@@ -203,13 +203,28 @@ def cpu_snapshot(web_pid: int, worker_pid: int) -> dict[str, float]:
     return {"app": tree(web_pid), "worker": tree(worker_pid)}
 
 
+def cpu_yardstick() -> float:
+    """The machine's speed at the moment of the run: CPU ms of one PBKDF2-SHA256 of 1,000,000 iterations (what
+    Django's password hasher does at each login), best of three. This shared VM's cores have been seen to vary
+    1.3–1.7× between hours (231 ms to 400 ms), so every result is written with it."""
+    import hashlib
+
+    best = float("inf")
+    for _ in range(3):
+        t = time.process_time()
+        hashlib.pbkdf2_hmac("sha256", b"load-test", b"yardstick-salt", 1_000_000)
+        best = min(best, time.process_time() - t)
+    return best * 1000
+
+
 def cpu_report(before: dict[str, float], after: dict[str, float], client: float, elapsed: float,
                load_before: tuple, load_after: tuple) -> str:
     used = {k: after[k] - before[k] for k in before} | {"client": client}
     parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / elapsed:.2f} cores)" for name, seconds in used.items())
     return (f"CPU during the run ({elapsed:.0f} s, {os.cpu_count()} cores): {parts}; total "
             f"{sum(used.values()) / elapsed:.2f} cores. Load average before {load_before[0]:.2f}/"
-            f"{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min).")
+            f"{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f} (1/5 min). CPU yardstick "
+            f"(PBKDF2 1M iterations): {cpu_yardstick():.0f} ms.")
 
 
 def start_worker(env: dict, log: Path, *, loglevel: str = "warning") -> subprocess.Popen:
