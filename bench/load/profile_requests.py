@@ -64,6 +64,8 @@ def main() -> int:
     parser.add_argument("--autosaves", type=int, default=5)
     parser.add_argument("--cprofile", choices=ORDER, help="print the costliest functions of this request type")
     parser.add_argument("--sql", choices=ORDER, help="print the SQL of the last request of this type")
+    parser.add_argument("--explain", choices=ORDER,
+                        help="EXPLAIN ANALYZE every SELECT of the last request of this type (rolled back)")
     parser.add_argument("--reuse", action="store_true", help=f"keep {DB} (seeded by an earlier run)")
     parser.add_argument("--out", help="also write the table (markdown) to this file")
     args = parser.parse_args()
@@ -116,7 +118,7 @@ def main() -> int:
             cpu[kind].append((c1 - c0) * 1000)
             wall[kind].append((w1 - w0) * 1000)
             queries[kind].append(len(ctx.captured_queries))
-            if kind == args.sql:
+            if kind in (args.sql, args.explain):
                 last_sql[:] = [q["sql"] for q in ctx.captured_queries]
         return response
 
@@ -184,8 +186,29 @@ def main() -> int:
     print(text)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
-    for i, sql in enumerate(last_sql, start=1):
-        print(f"{i:3}. {sql[:400]}")
+    if args.explain:
+        from django.db import transaction
+
+        print(f"EXPLAIN ANALYZE of the {args.explain} request's reads (planning + execution ms, first plan line):")
+        for i, sql in enumerate(last_sql, start=1):
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                        plan = [row[0] for row in cursor.fetchall()]
+                    transaction.set_rollback(True)
+            except Exception as exc:  # a read that needs the request's own state: say so, go on
+                print(f"{i:3}. not explained ({type(exc).__name__})")
+                continue
+            timing = {line.split(":")[0].strip(): line.split(":")[1].strip()
+                      for line in plan if line.startswith(("Planning Time", "Execution Time"))}
+            print(f"{i:3}. {timing.get('Planning Time', '?')} + {timing.get('Execution Time', '?')}: "
+                  f"{plan[0].strip()[:110]}")
+    elif args.sql:
+        for i, sql in enumerate(last_sql, start=1):
+            print(f"{i:3}. {sql[:400]}")
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "30")))

@@ -54,6 +54,8 @@ def env_for(tmp: Path, port: int, *, db: str = DB, cache_db: int = CACHE_REDIS_D
         "CERTIFICATES_PRIVATE_ROOT": str(tmp / "private"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        # One machine for everything, as docs/operations.md advises then: the PDFs wait for idle CPU.
+        "LMS_WORKER_NICE": os.environ.get("LMS_WORKER_NICE", "10"),
         "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)),
     })
     return env

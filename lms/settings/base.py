@@ -235,6 +235,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
+# A worker sharing its machine with the web processes runs at this lower priority (nice 0–19; lms/celery.py).
+LMS_WORKER_NICE = env.int("LMS_WORKER_NICE", default=0)
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
