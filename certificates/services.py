@@ -241,6 +241,41 @@ def certificate_render_again(*, certificate: Certificate) -> None:
     _queue_render(certificate.pk)
 
 
+def certificate_issue_for_enrolment(*, enrolment_id: int) -> Certificate | None:
+    """The certificate of a completed enrolment (issued now, or the one already issued); None when the enrolment
+    is gone or no longer completed (withdrawn, reset) by the time the worker gets to it."""
+    enrolment = Enrolment.objects.select_related("officer", "course").filter(pk=enrolment_id).first()
+    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+        return None
+    return certificate_issue(officer=enrolment.officer, course=enrolment.course, enrolment=enrolment)
+
+
+MISSING_ISSUE_WINDOW_DAYS = 7  # how far back the sweeper looks for completions whose certificate was never issued
+
+
+def certificates_missing_requeue(*, older_than: int, limit: int = 5000) -> int:
+    """Queue the issue of every course completed `older_than` seconds ago (within the last week) that has no
+    certificate: its task was lost (a Redis restarted empty). A completion that found a live certificate of the
+    same course (not yet due for renewal) is not missing anything."""
+    from django.db.models import Exists, OuterRef
+
+    from .tasks import certificate_issue_task
+
+    now = timezone.now()
+    missing = (Enrolment.objects.filter(
+        status=Enrolment.Status.COMPLETED, completed_at__lte=now - dt.timedelta(seconds=older_than),
+        completed_at__gte=now - dt.timedelta(days=MISSING_ISSUE_WINDOW_DAYS))
+        .exclude(Exists(Certificate.objects.filter(enrolment=OuterRef("pk"))))
+        .exclude(Exists(Certificate.objects.filter(officer=OuterRef("officer_id"), course=OuterRef("course_id"),
+                                                   status__in=Certificate.LIVE_STATUSES))))
+    ids = list(missing.order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        certificate_issue_task.send_or_defer((pk,))
+    if ids:
+        logger.warning("%d certificates never issued queued again", len(ids))
+    return len(ids)
+
+
 def certificates_pending_requeue(*, older_than: int | None = None, limit: int = 5000) -> int:
     """Queue the render of every certificate still PENDING `older_than` seconds after issue (the sweeper).
 
@@ -261,7 +296,7 @@ def certificates_pending_requeue(*, older_than: int | None = None, limit: int = 
         certificate_render_pdf_task.send_or_defer((pk,))
     if ids:
         logger.warning("%d pending certificate renders queued again", len(ids))
-    return len(ids)
+    return len(ids) + certificates_missing_requeue(older_than=seconds, limit=limit)
 
 
 @transaction.atomic

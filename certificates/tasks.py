@@ -37,6 +37,17 @@ def certificate_render_pdf_task(self, certificate_id: int):
     return certificate.status if certificate is not None else None
 
 
+@shared_task(bind=True, base=Task, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,),
+             retry_backoff=2, retry_backoff_max=300, retry_jitter=True, max_retries=5)
+def certificate_issue_task(self, enrolment_id: int):
+    """Issue the certificate of a completed enrolment (queued when the course is completed, after commit).
+    Idempotent: a redelivered or duplicated run finds the certificate the first one issued."""
+    from . import services
+
+    certificate = services.certificate_issue_for_enrolment(enrolment_id=int(enrolment_id))
+    return certificate.pk if certificate is not None else None
+
+
 class UnitArchiveTask(Task):
     """Shows the leader a failed archive instead of a progress bar that never ends."""
 

@@ -132,3 +132,34 @@ def test_two_sweepers_at_once_send_each_task_once(broker_down):
         t.join(timeout=60)
     assert sorted(args for _name, args in sent) == [(n,) for n in range(40)]
     assert not DeferredTask.objects.exists()
+
+
+ISSUE = "certificates.tasks.certificate_issue_task"
+
+
+def test_a_completion_whose_issue_was_lost_is_issued_by_the_sweeper(officer, other_unit_officer, course,
+                                                                    broker_down, settings):
+    """The issue is a task (certificates.receivers): if Redis lost it, the pending sweeper finds the completed
+    enrolment without its certificate and queues it again; nothing is queued for a completion that has one."""
+    from courses.models import Enrolment
+
+    settings.LMS_PENDING_RENDER_AFTER = 600
+    lost = Enrolment.objects.create(officer=officer, course=course, status=Enrolment.Status.COMPLETED,
+                                    assigned_on=timezone.localdate(),
+                                    completed_at=timezone.now() - dt.timedelta(hours=1))
+    recent = Enrolment.objects.create(officer=other_unit_officer, course=course, status=Enrolment.Status.COMPLETED,
+                                      assigned_on=timezone.localdate(),
+                                      completed_at=timezone.now())
+    DeferredTask.objects.all().delete()
+    sent = broker_down()
+    assert services.certificates_pending_requeue() == 1  # the recent one may still be in the worker's queue
+    assert sent == [(ISSUE, (lost.pk,))]
+    certificate = services.certificate_issue_for_enrolment(enrolment_id=lost.pk)  # what the worker runs
+    assert certificate.enrolment_id == lost.pk
+    assert services.certificate_issue_for_enrolment(enrolment_id=lost.pk).pk == certificate.pk  # redelivered
+    sent.clear()
+    assert services.certificates_missing_requeue(older_than=600) == 0  # issued: never queued again
+    assert services.certificates_missing_requeue(older_than=0) == 1 and sent == [(ISSUE, (recent.pk,))]
+    Enrolment.objects.filter(pk=recent.pk).update(status=Enrolment.Status.ACTIVE)  # reset before the worker ran
+    assert services.certificate_issue_for_enrolment(enrolment_id=recent.pk) is None
+    assert Certificate.objects.count() == 1
