@@ -24,7 +24,6 @@ import json
 import os
 import pstats
 import random
-import re
 import statistics
 import sys
 import time
@@ -35,18 +34,19 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "load"))
 
+from exam_room import (  # noqa: E402 — what the load client reads off the pages, read the same way here
+    ATTEMPT_RE,
+    CSRF_RE,
+    FIELDSET_RE,
+    LABELLED_OPTION_RE,
+    OPTION_RE,
+    REV_RE,
+    SAVE_URL_RE,
+)
 from run import cpu_yardstick, env_for, prepare  # noqa: E402
 
 DB = "lms_load_profile"
 CACHE_DB, BROKER_DB = 9, 10
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ATTEMPT_RE = re.compile(r'<form method="post" id="quiz-form"[^>]*>.*?name="attempt" value="(\d+)"', re.S)
-SAVE_URL_RE = re.compile(r'data-save-url="([^"]+)"')
-FIELDSET_RE = re.compile(r'<fieldset[^>]*data-response="(\d+)" data-kind="([a-z_]+)"(.*?)</fieldset>', re.S)
-OPTION_RE = re.compile(r'type="(?:radio|checkbox)" name="q\d+" value="([0-9a-f]+)"')
-LABELLED_OPTION_RE = re.compile(
-    r'type="(?:radio|checkbox)" name="q\d+" value="([0-9a-f]+)"[^>]*>\s*<span>([^<]*)</span>')
-REV_RE = re.compile(r'name="q\d+_rev" value="(\d+)"')
 ORDER = ["login page", "login", "quiz landing", "start", "attempt page", "attempt page (reload)", "autosave", "submit",
          "result page"]
 
