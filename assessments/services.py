@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import random
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -431,25 +430,17 @@ CURRENT_VERSION_SECONDS = 60 * 60
 
 
 def _bank_version() -> str:
-    from django.core.cache import cache
+    from lms.versions import cache_version
 
-    version = cache.get(BANK_VERSION_KEY)
-    if version is None:
-        cache.add(BANK_VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(BANK_VERSION_KEY) or "0"
-    return version
+    return cache_version(BANK_VERSION_KEY)
 
 
 def bank_version_bump() -> None:
-    """Retire every cached "current version" of the bank: now, and again when the transaction that changed a
-    question commits (a start reading the old content in between would otherwise cache it under the new one)."""
-    from django.core.cache import cache
+    """Retire every cached "current version" and candidate list of the bank (lms.versions: now, and again when
+    the transaction that changed a question commits)."""
+    from lms.versions import cache_version_bump
 
-    def bump():
-        cache.set(BANK_VERSION_KEY, str(time.time_ns()), None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_version_bump(BANK_VERSION_KEY)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ before. Live status and view restrictions are checked exactly as before: `route(
 `live`, Wagtail's `before_serve_page` hook the restrictions of the page and its ancestors.
 """
 
-import time
-
 from wagtail.models import Page
 
 
@@ -63,27 +61,17 @@ _VERSION_KEY = "lms:pages:version"
 
 def pages_version() -> str:
     """The version of the page tree and sites in the shared cache: every saved, moved, published, unpublished or
-    deleted page and every site change starts a new one, so no process serves a page as it was before."""
-    from django.core.cache import cache
+    deleted page and every site or view restriction change starts a new one, so no process serves a page as it
+    was before."""
+    from .versions import cache_version
 
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(_VERSION_KEY) or "0"
-    return version
+    return cache_version(_VERSION_KEY)
 
 
 def bump_pages_version(**_kwargs) -> None:
-    """A new version now, and again when the transaction that changed the tree commits: a request reading the
-    old tree in between would otherwise cache it under the new version."""
-    from django.core.cache import cache
-    from django.db import transaction
+    from .versions import cache_version_bump
 
-    def bump():
-        cache.set(_VERSION_KEY, str(time.time_ns()), None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_version_bump(_VERSION_KEY)
 
 
 class CachedRouteMiddleware:
